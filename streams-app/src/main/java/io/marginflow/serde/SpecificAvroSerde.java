@@ -1,0 +1,40 @@
+package io.marginflow.serde;
+
+import io.marginflow.registry.SchemaRegistry;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * A Kafka {@link Serde} for a generated Avro record class in the Confluent wire format, so that
+ * any Confluent-compatible consumer reads what Marginflow writes and the other way round.
+ *
+ * <pre>{@code
+ * SchemaRegistry registry = SchemaRegistries.fromConfig(Map.of("schema.registry.url", "http://registry:8081"));
+ * Serde<Fill> fills = SpecificAvroSerde.forValues(Fill.class, registry);
+ * }</pre>
+ */
+public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+    private final SpecificAvroSerializer<T> serializer;
+    private final SpecificAvroDeserializer<T> deserializer;
+
+    public SpecificAvroSerde(Class<T> type, SchemaRegistry registry, boolean isKey, boolean autoRegister) {
+        this.serializer = new SpecificAvroSerializer<>(type, registry, isKey, autoRegister);
+        this.deserializer = new SpecificAvroDeserializer<>(type, registry);
+    }
+
+    /** A value serde that registers the record's schema under {@code <topic>-value} on first use. */
+    public static <T extends SpecificRecord> SpecificAvroSerde<T> forValues(Class<T> type, SchemaRegistry registry) {
+        return new SpecificAvroSerde<>(type, registry, false, true);
+    }
+
+    @Override
+    public SpecificAvroSerializer<T> serializer() {
+        return serializer;
+    }
+
+    @Override
+    public SpecificAvroDeserializer<T> deserializer() {
+        return deserializer;
+    }
+}
