@@ -113,11 +113,11 @@ class RealRegistryTest {
         registry.register(subject, Fill.getClassSchema());
         registry.setCompatibility(subject, Compatibility.BACKWARD);
 
-        assertThatThrownBy(() -> registry.register(subject, withExtraField(Fill.getClassSchema(), null)))
+        assertThatThrownBy(() -> registry.register(subject, EditedSchemas.withVenue(Fill.getClassSchema(), Schema.Type.STRING, null)))
                 .isInstanceOf(IncompatibleSchemaException.class)
                 .hasMessageContaining(subject)
                 .hasMessageContaining("409");
-        assertThat(registry.register(subject, withExtraField(Fill.getClassSchema(), "XBTS")))
+        assertThat(registry.register(subject, EditedSchemas.withVenue(Fill.getClassSchema(), Schema.Type.STRING, "XBTS")))
                 .as("a field with a default is a compatible change")
                 .isPositive();
     }
@@ -164,15 +164,6 @@ class RealRegistryTest {
 
     private static String freshPrefix() {
         return "t" + TOPICS.incrementAndGet() + ".";
-    }
-
-    private static Schema withExtraField(Schema record, Object defaultValue) {
-        List<Schema.Field> fields = new ArrayList<>();
-        for (Schema.Field field : record.getFields()) {
-            fields.add(new Schema.Field(field, field.schema()));
-        }
-        fields.add(new Schema.Field("venue", Schema.create(Schema.Type.STRING), "Trading venue.", defaultValue));
-        return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, fields);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
