@@ -39,15 +39,8 @@ class IncompatibleChangeTest {
 
     @Test
     void changingAFieldsTypeIsCaught() {
-        Schema edited = withFields(PriceUpdate.getClassSchema(), fields -> {
-            List<Schema.Field> changed = new ArrayList<>();
-            for (Schema.Field field : fields) {
-                changed.add(field.name().equals("price")
-                        ? new Schema.Field(field.name(), Schema.create(Schema.Type.STRING), field.doc(), (Object) null)
-                        : field);
-            }
-            return changed;
-        });
+        Schema edited = withFieldReplaced(PriceUpdate.getClassSchema(), "price",
+                price -> new Schema.Field(price.name(), Schema.create(Schema.Type.STRING), price.doc(), (Object) null));
 
         SchemaPairCompatibility result = readingTodaysDataWith(edited, PriceUpdate.getClassSchema());
 
@@ -67,13 +60,8 @@ class IncompatibleChangeTest {
         List<String> fewer = new ArrayList<>(kind.getEnumSymbols());
         fewer.remove("TRANSFER");
         Schema editedKind = Schema.createEnum(kind.getName(), kind.getDoc(), kind.getNamespace(), fewer);
-        Schema edited = withFields(CollateralMovement.getClassSchema(), fields -> {
-            List<Schema.Field> changed = new ArrayList<>();
-            for (Schema.Field field : fields) {
-                changed.add(field.name().equals("kind") ? new Schema.Field(field, editedKind) : field);
-            }
-            return changed;
-        });
+        Schema edited = withFieldReplaced(CollateralMovement.getClassSchema(), "kind",
+                field -> new Schema.Field(field, editedKind));
 
         SchemaPairCompatibility result = readingTodaysDataWith(edited, CollateralMovement.getClassSchema());
 
@@ -98,6 +86,14 @@ class IncompatibleChangeTest {
 
     private static SchemaPairCompatibility readingTodaysDataWith(Schema edited, Schema today) {
         return SchemaCompatibility.checkReaderWriterCompatibility(edited, today);
+    }
+
+    /** A copy of {@code record} with the field called {@code name} replaced by {@code replacement} of it. */
+    private static Schema withFieldReplaced(Schema record, String name, UnaryOperator<Schema.Field> replacement) {
+        return withFields(record, fields -> {
+            fields.replaceAll(field -> field.name().equals(name) ? replacement.apply(field) : field);
+            return fields;
+        });
     }
 
     /** A copy of {@code record} whose fields are {@code edit} applied to copies of its fields. */

@@ -3,6 +3,7 @@ package io.marginflow.registry;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.ToIntBiFunction;
 import org.apache.avro.Schema;
 
 /**
@@ -24,26 +25,12 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
 
     @Override
     public int register(String subject, Schema schema) {
-        Registration registration = new Registration(subject, schema);
-        Integer known = idsByRegistration.get(registration);
-        if (known != null) {
-            return known;
-        }
-        int id = registry.register(subject, schema);
-        remember(registration, id);
-        return id;
+        return cachedId(subject, schema, registry::register);
     }
 
     @Override
     public int idOf(String subject, Schema schema) {
-        Registration registration = new Registration(subject, schema);
-        Integer known = idsByRegistration.get(registration);
-        if (known != null) {
-            return known;
-        }
-        int id = registry.idOf(subject, schema);
-        remember(registration, id);
-        return id;
+        return cachedId(subject, schema, registry::idOf);
     }
 
     @Override
@@ -67,8 +54,16 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
         return "CachingSchemaRegistry[" + registry + "]";
     }
 
-    private void remember(Registration registration, int id) {
+    /** The id of {@code schema} under {@code subject}: remembered, or asked for once. */
+    private int cachedId(String subject, Schema schema, ToIntBiFunction<String, Schema> ask) {
+        Registration registration = new Registration(subject, schema);
+        Integer known = idsByRegistration.get(registration);
+        if (known != null) {
+            return known;
+        }
+        int id = ask.applyAsInt(subject, schema);
         idsByRegistration.putIfAbsent(registration, id);
-        schemasById.putIfAbsent(id, registration.schema());
+        schemasById.putIfAbsent(id, schema);
+        return id;
     }
 }
