@@ -1,0 +1,79 @@
+package io.marginflow.risk;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * An account's portfolio laid out for fast margining: positions as parallel arrays sorted by
+ * underlying then instrument, and collateral balances sorted by asset. Built once when the
+ * portfolio changes and reused for every price tick until it changes again.
+ */
+public final class AccountRiskView {
+
+    final String[] instruments;
+    final String[] underlyings;
+    final double[] quantities;
+    final double[] averagePrices;
+    final String[] assets;
+    final double[] amounts;
+
+    private AccountRiskView(String[] instruments, String[] underlyings, double[] quantities, double[] averagePrices,
+                            String[] assets, double[] amounts) {
+        this.instruments = instruments;
+        this.underlyings = underlyings;
+        this.quantities = quantities;
+        this.averagePrices = averagePrices;
+        this.assets = assets;
+        this.amounts = amounts;
+    }
+
+    /**
+     * @throws IllegalStateException if a position's instrument is unknown to {@code market}
+     */
+    public static AccountRiskView of(Portfolio portfolio, Market market) {
+        record Row(String underlying, Position position) {}
+        List<Row> rows = new ArrayList<>();
+        for (Position position : portfolio.positions().values()) {
+            InstrumentSpec spec = market.instrument(position.instrument()).orElseThrow(() ->
+                    new IllegalStateException("position in unknown instrument " + position.instrument()));
+            rows.add(new Row(spec.underlying(), position));
+        }
+        rows.sort(Comparator.comparing(Row::underlying).thenComparing(row -> row.position().instrument()));
+        int n = rows.size();
+        String[] instruments = new String[n];
+        String[] underlyings = new String[n];
+        double[] quantities = new double[n];
+        double[] averagePrices = new double[n];
+        for (int i = 0; i < n; i++) {
+            Row row = rows.get(i);
+            instruments[i] = row.position().instrument();
+            underlyings[i] = row.underlying();
+            quantities[i] = row.position().quantity().doubleValue();
+            averagePrices[i] = row.position().averagePrice();
+        }
+        String[] assets = new String[portfolio.balances().size()];
+        double[] amounts = new double[assets.length];
+        int a = 0;
+        for (Map.Entry<String, BigDecimal> balance : portfolio.balances().entrySet()) {
+            assets[a] = balance.getKey();
+            amounts[a++] = balance.getValue().doubleValue();
+        }
+        return new AccountRiskView(instruments, underlyings, quantities, averagePrices, assets, amounts);
+    }
+
+    /** Everything whose price moves this account: the underlyings of its positions and its collateral assets. */
+    public SortedSet<String> exposures() {
+        SortedSet<String> exposures = new TreeSet<>(List.of(underlyings));
+        exposures.addAll(List.of(assets));
+        return exposures;
+    }
+
+    public int positionCount() {
+        return instruments.length;
+    }
+}

@@ -1,0 +1,67 @@
+package io.marginflow.risk;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The margin model's parameters for one underlying. The constructor refuses a set that cannot
+ * be used, with the reason, so that bad parameters are rejected at the door.
+ *
+ * @param priceScanRange relative price move at the edges of the core scan range (0.16 = ±16%)
+ * @param priceScanSteps evenly spaced price points across the core range, edges included
+ * @param extremeMoves moves outside the core range, counted with their weights
+ * @param maintenanceToInitialRatio maintenance margin as a fraction of initial margin
+ * @param collateralHaircuts haircut per collateral asset, in [0, 1)
+ * @param callGracePeriodMillis stream time an account has to meet a margin call
+ */
+public record MarginParameters(
+        String underlying,
+        long version,
+        long effectiveMillis,
+        double priceScanRange,
+        int priceScanSteps,
+        List<ExtremeMove> extremeMoves,
+        double maintenanceToInitialRatio,
+        SortedMap<String, Double> collateralHaircuts,
+        long callGracePeriodMillis) {
+
+    public MarginParameters {
+        Objects.requireNonNull(underlying, "underlying");
+        if (!(priceScanRange > 0.0 && priceScanRange < 1.0)) {
+            throw new IllegalArgumentException("price scan range of " + underlying + " must be in (0, 1): " + priceScanRange);
+        }
+        if (priceScanSteps < 2 || priceScanSteps > 1_001) {
+            throw new IllegalArgumentException("price scan steps of " + underlying + " must be 2 to 1001: " + priceScanSteps);
+        }
+        if (!(maintenanceToInitialRatio > 0.0 && maintenanceToInitialRatio <= 1.0)) {
+            throw new IllegalArgumentException("maintenance-to-initial ratio of " + underlying
+                    + " must be in (0, 1]: " + maintenanceToInitialRatio);
+        }
+        if (callGracePeriodMillis < 0) {
+            throw new IllegalArgumentException("call grace period of " + underlying + " must not be negative");
+        }
+        extremeMoves = List.copyOf(extremeMoves);
+        collateralHaircuts = new TreeMap<>(collateralHaircuts);
+        for (Map.Entry<String, Double> haircut : collateralHaircuts.entrySet()) {
+            if (!(haircut.getValue() >= 0.0 && haircut.getValue() < 1.0)) {
+                throw new IllegalArgumentException("haircut of " + haircut.getKey() + " must be in [0, 1): "
+                        + haircut.getValue());
+            }
+        }
+        collateralHaircuts = java.util.Collections.unmodifiableSortedMap(collateralHaircuts);
+    }
+
+    /** The same parameters for another underlying, e.g. configured defaults applied to a new underlying. */
+    public MarginParameters forUnderlying(String other) {
+        return new MarginParameters(other, version, effectiveMillis, priceScanRange, priceScanSteps, extremeMoves,
+                maintenanceToInitialRatio, collateralHaircuts, callGracePeriodMillis);
+    }
+
+    /** The scenarios these parameters define. */
+    public ScenarioGrid scenarioGrid() {
+        return ScenarioGrid.of(priceScanRange, priceScanSteps, extremeMoves);
+    }
+}

@@ -1,0 +1,66 @@
+package io.marginflow.risk;
+
+import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * An account's ledger: positions by instrument and collateral balances by asset, both in sorted
+ * order so that every sum over them is taken in the same order on every replay. Immutable.
+ */
+public record Portfolio(SortedMap<String, Position> positions, SortedMap<String, BigDecimal> balances) {
+
+    public static final Portfolio EMPTY = new Portfolio(new TreeMap<>(), new TreeMap<>());
+
+    public Portfolio {
+        positions = Collections.unmodifiableSortedMap(new TreeMap<>(positions));
+        balances = Collections.unmodifiableSortedMap(new TreeMap<>(balances));
+    }
+
+    /**
+     * The ledger after a fill: the position moves, the realised P&L is credited in the
+     * instrument's settlement asset, and the fee is debited in its own asset (a negative fee is a
+     * rebate).
+     */
+    public Portfolio withFill(InstrumentSpec instrument, BigDecimal quantity, double price,
+                              BigDecimal fee, String feeAsset, String settlementAsset) {
+        Objects.requireNonNull(settlementAsset, "settlementAsset");
+        Position before = positions.getOrDefault(instrument.id(), Position.flat(instrument.id()));
+        Position.AfterFill after = before.apply(quantity, price, instrument.multiplier());
+        TreeMap<String, Position> newPositions = new TreeMap<>(positions);
+        if (after.position().isFlat()) {
+            newPositions.remove(instrument.id());
+        } else {
+            newPositions.put(instrument.id(), after.position());
+        }
+        TreeMap<String, BigDecimal> newBalances = new TreeMap<>(balances);
+        credit(newBalances, settlementAsset, after.realizedPnl());
+        credit(newBalances, feeAsset, fee.negate());
+        return new Portfolio(newPositions, newBalances);
+    }
+
+    /** The ledger after {@code amount} of {@code asset} is credited (negative: debited). */
+    public Portfolio withMovement(String asset, BigDecimal amount) {
+        TreeMap<String, BigDecimal> newBalances = new TreeMap<>(balances);
+        credit(newBalances, asset, amount);
+        return new Portfolio(positions, newBalances);
+    }
+
+    public boolean isEmpty() {
+        return positions.isEmpty() && balances.isEmpty();
+    }
+
+    private static void credit(TreeMap<String, BigDecimal> balances, String asset, BigDecimal amount) {
+        if (amount.signum() == 0) {
+            return;
+        }
+        BigDecimal sum = balances.getOrDefault(asset, BigDecimal.ZERO).add(amount);
+        if (sum.signum() == 0) {
+            balances.remove(asset);
+        } else {
+            balances.put(asset, sum.stripTrailingZeros());
+        }
+    }
+}
