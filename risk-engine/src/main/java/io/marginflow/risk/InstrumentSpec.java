@@ -11,6 +11,7 @@ public record InstrumentSpec(
         String underlying,
         OptionalLong expiryMillis,
         BigDecimal multiplier,
+        String settlementAsset,
         boolean active) {
 
     public enum Kind { FUTURE, PERPETUAL, OPTION }
@@ -20,6 +21,7 @@ public record InstrumentSpec(
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(underlying, "underlying");
         Objects.requireNonNull(expiryMillis, "expiryMillis");
+        Objects.requireNonNull(settlementAsset, "settlementAsset");
         if (multiplier.signum() <= 0) {
             throw new IllegalArgumentException("contract multiplier of " + id + " must be positive: " + multiplier);
         }

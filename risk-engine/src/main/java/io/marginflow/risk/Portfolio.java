@@ -2,7 +2,6 @@ package io.marginflow.risk;
 
 import java.math.BigDecimal;
 import java.util.Collections;
-import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -25,8 +24,7 @@ public record Portfolio(SortedMap<String, Position> positions, SortedMap<String,
      * rebate).
      */
     public Portfolio withFill(InstrumentSpec instrument, BigDecimal quantity, double price,
-                              BigDecimal fee, String feeAsset, String settlementAsset) {
-        Objects.requireNonNull(settlementAsset, "settlementAsset");
+                              BigDecimal fee, String feeAsset) {
         Position before = positions.getOrDefault(instrument.id(), Position.flat(instrument.id()));
         Position.AfterFill after = before.apply(quantity, price, instrument.multiplier());
         TreeMap<String, Position> newPositions = new TreeMap<>(positions);
@@ -36,7 +34,7 @@ public record Portfolio(SortedMap<String, Position> positions, SortedMap<String,
             newPositions.put(instrument.id(), after.position());
         }
         TreeMap<String, BigDecimal> newBalances = new TreeMap<>(balances);
-        credit(newBalances, settlementAsset, after.realizedPnl());
+        credit(newBalances, instrument.settlementAsset(), after.realizedPnl());
         credit(newBalances, feeAsset, fee.negate());
         return new Portfolio(newPositions, newBalances);
     }

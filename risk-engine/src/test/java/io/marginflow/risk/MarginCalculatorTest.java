@@ -39,7 +39,7 @@ class MarginCalculatorTest {
     @Test
     void aLongFutureIsMarginedAtTheDownEdgeOfTheScanRange() {
         Portfolio portfolio = Portfolio.EMPTY.withMovement("USD", new BigDecimal("10000"))
-                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("2"), 5_000.0, BigDecimal.ZERO, "USD", "USD");
+                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("2"), 5_000.0, BigDecimal.ZERO, "USD");
 
         AccountMargin margin = margin(portfolio);
 
@@ -57,7 +57,7 @@ class MarginCalculatorTest {
     @Test
     void aFallingMarkLowersEquityAndTheRequirement() {
         Portfolio portfolio = Portfolio.EMPTY.withMovement("USD", new BigDecimal("10000"))
-                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("2"), 5_000.0, BigDecimal.ZERO, "USD", "USD");
+                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("2"), 5_000.0, BigDecimal.ZERO, "USD");
         market.putMark("BTC-PERPETUAL", 4_000.0);
 
         AccountMargin margin = margin(portfolio);
@@ -71,7 +71,7 @@ class MarginCalculatorTest {
     @Test
     void aShortIsMarginedAtTheUpEdge() {
         Portfolio portfolio = Portfolio.EMPTY
-                .withFill(spec("ETH-PERPETUAL"), new BigDecimal("-3"), 120.0, BigDecimal.ZERO, "USD", "USD");
+                .withFill(spec("ETH-PERPETUAL"), new BigDecimal("-3"), 120.0, BigDecimal.ZERO, "USD");
 
         AccountMargin margin = margin(portfolio);
 
@@ -84,8 +84,8 @@ class MarginCalculatorTest {
     @Test
     void aFutureHedgedWithAPerpetualOnTheSameUnderlyingIsMarginedAsTheHedge() {
         Portfolio portfolio = Portfolio.EMPTY
-                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("2"), 5_000.0, BigDecimal.ZERO, "USD", "USD")
-                .withFill(spec("BTC-27MAR20"), new BigDecimal("-1"), 5_100.0, BigDecimal.ZERO, "USD", "USD");
+                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("2"), 5_000.0, BigDecimal.ZERO, "USD")
+                .withFill(spec("BTC-27MAR20"), new BigDecimal("-1"), 5_100.0, BigDecimal.ZERO, "USD");
 
         AccountMargin margin = margin(portfolio);
 
@@ -97,8 +97,8 @@ class MarginCalculatorTest {
     void underlyingsAddUpWithoutOffsetsAndEachUsesItsOwnMaintenanceRatio() {
         market.putParameters(new MarginParameters("ETH", 2, 0, 0.20, 5, List.of(), 0.8, new TreeMap<>(), 0));
         Portfolio portfolio = Portfolio.EMPTY
-                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("1"), 5_000.0, BigDecimal.ZERO, "USD", "USD")
-                .withFill(spec("ETH-PERPETUAL"), new BigDecimal("-1"), 120.0, BigDecimal.ZERO, "USD", "USD");
+                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("1"), 5_000.0, BigDecimal.ZERO, "USD")
+                .withFill(spec("ETH-PERPETUAL"), new BigDecimal("-1"), 120.0, BigDecimal.ZERO, "USD");
 
         AccountMargin margin = margin(portfolio);
 
@@ -113,7 +113,7 @@ class MarginCalculatorTest {
         market.putParameters(new MarginParameters("BTC", 2, 0, 0.16, 9,
                 List.of(new ExtremeMove(-0.66, 0.3), new ExtremeMove(5.0, 0.3)), 0.5, new TreeMap<>(), 0));
         Portfolio portfolio = Portfolio.EMPTY
-                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("2"), 5_000.0, BigDecimal.ZERO, "USD", "USD");
+                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("2"), 5_000.0, BigDecimal.ZERO, "USD");
 
         AccountMargin margin = margin(portfolio);
 
@@ -144,7 +144,7 @@ class MarginCalculatorTest {
     void statusFollowsEquityAgainstInitialAndMaintenanceMargin() {
         // long 10 BTC @ 5000: IM = 10 × mark × 0.16, MM = half; collateral 1000 USD
         Portfolio portfolio = Portfolio.EMPTY.withMovement("USD", new BigDecimal("1000"))
-                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("10"), 5_000.0, BigDecimal.ZERO, "USD", "USD");
+                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("10"), 5_000.0, BigDecimal.ZERO, "USD");
 
         // mark 5000: equity 1000, IM 8000, MM 4000 → liquidation
         assertThat(margin(portfolio).status()).isEqualTo(MarginStatus.LIQUIDATION);
@@ -159,8 +159,8 @@ class MarginCalculatorTest {
     @Test
     void feesAndRealisedPnlMoveCashBalances() {
         Portfolio portfolio = Portfolio.EMPTY.withMovement("USD", new BigDecimal("1000"))
-                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("1"), 5_000.0, new BigDecimal("2.5"), "USD", "USD")
-                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("-1"), 5_200.0, new BigDecimal("2.6"), "USD", "USD");
+                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("1"), 5_000.0, new BigDecimal("2.5"), "USD")
+                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("-1"), 5_200.0, new BigDecimal("2.6"), "USD");
 
         // 1000 − 2.5 − 2.6 + (5200 − 5000) = 1194.9, and no position left
         assertThat(portfolio.balances()).containsOnlyKeys("USD");
@@ -178,6 +178,6 @@ class MarginCalculatorTest {
 
     static InstrumentSpec linear(String id, String underlying, String multiplier) {
         return new InstrumentSpec(id, id.endsWith("PERPETUAL") ? InstrumentSpec.Kind.PERPETUAL : InstrumentSpec.Kind.FUTURE,
-                underlying, OptionalLong.empty(), new BigDecimal(multiplier), true);
+                underlying, OptionalLong.empty(), new BigDecimal(multiplier), "USD", true);
     }
 }

@@ -3,6 +3,7 @@ package io.marginflow.serde;
 import io.marginflow.registry.SchemaRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A Kafka {@link Serde} for a generated Avro record class in the Confluent wire format, so that
@@ -26,6 +27,15 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
     /** A value serde that registers the record's schema under {@code <topic>-value} on first use. */
     public static <T extends SpecificRecord> SpecificAvroSerde<T> forValues(Class<T> type, SchemaRegistry registry) {
         return new SpecificAvroSerde<>(type, registry, false, true);
+    }
+
+    /**
+     * A value serializer for a topology sink that receives {@code type} records typed as
+     * {@link SpecificRecord}; anything else forwarded to it fails with a ClassCastException naming both types.
+     */
+    public static <T extends SpecificRecord> Serializer<SpecificRecord> forSink(Class<T> type, SchemaRegistry registry) {
+        SpecificAvroSerializer<T> serializer = new SpecificAvroSerializer<>(type, registry, false, true);
+        return (topic, record) -> serializer.serialize(topic, type.cast(record));
     }
 
     @Override

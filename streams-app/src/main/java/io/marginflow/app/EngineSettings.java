@@ -1,0 +1,29 @@
+package io.marginflow.app;
+
+import io.marginflow.risk.MarginParameters;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeMap;
+
+/** The margin engine's tunables. */
+public record EngineSettings(
+        double resultToleranceUsd,
+        double resultToleranceRelative,
+        SortedSet<String> cashAssets,
+        double defaultPriceScanRange,
+        int defaultPriceScanSteps,
+        double defaultMaintenanceToInitial,
+        long defaultCallGracePeriodMillis,
+        int accountCacheSize) {
+
+    /** Parameters for an underlying that has none of its own on risk.parameters yet. */
+    public MarginParameters defaultParameters() {
+        return new MarginParameters("*", 0, 0, defaultPriceScanRange, defaultPriceScanSteps, List.of(),
+                defaultMaintenanceToInitial, new TreeMap<>(), defaultCallGracePeriodMillis);
+    }
+
+    /** Whether a move from {@code previous} to {@code current} is worth publishing. */
+    public boolean movedBeyondTolerance(double previous, double current) {
+        return Math.abs(current - previous) > Math.max(resultToleranceUsd, resultToleranceRelative * Math.abs(previous));
+    }
+}

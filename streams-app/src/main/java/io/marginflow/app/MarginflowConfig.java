@@ -1,0 +1,178 @@
+package io.marginflow.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Marginflow's configuration, in one place: the defaults in {@code marginflow-defaults.properties},
+ * then an optional file, then {@code MARGINFLOW_*} environment variables, then explicit overrides
+ * (tests, the demo). Typed views: {@link #topics()}, {@link #engine()},
+ * {@link #streamsProperties()}, {@link #registryConfig()}.
+ */
+public final class MarginflowConfig {
+
+    public static final String ENV_PREFIX = "MARGINFLOW_";
+    private static final Set<String> OWN_PREFIXES = Set.of("topic.", "topics.", "engine.");
+
+    private final SortedMap<String, String> values;
+
+    private MarginflowConfig(SortedMap<String, String> values) {
+        this.values = Collections.unmodifiableSortedMap(values);
+    }
+
+    public static MarginflowConfig load(Optional<Path> file, Map<String, String> environment,
+                                        Map<String, String> overrides) {
+        SortedMap<String, String> values = new TreeMap<>(defaults());
+        file.ifPresent(path -> values.putAll(read(path)));
+        Set<String> known = new TreeSet<>(values.keySet());
+        environment.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX)) {
+                values.put(keyForEnvironmentVariable(name, known), value);
+            }
+        });
+        values.putAll(overrides);
+        MarginflowConfig config = new MarginflowConfig(values);
+        config.topics(); // fail fast on a bad value
+        config.engine();
+        return config;
+    }
+
+    /** The defaults with {@code overrides}, ignoring the environment: for tests and the demo. */
+    public static MarginflowConfig of(Map<String, String> overrides) {
+        return load(Optional.empty(), Map.of(), overrides);
+    }
+
+    public String get(String key) {
+        String value = values.get(key);
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(key, value, "a value is required");
+        }
+        return value.trim();
+    }
+
+    public Topics topics() {
+        return new Topics(get("topic.fills"), get("topic.collateral"), get("topic.prices"),
+                get("topic.vol-surfaces"), get("topic.instruments"), get("topic.parameters"),
+                get("topic.journal"), get("topic.margin"), get("topic.margin-calls"),
+                get("topic.liquidations"), get("topic.dead-letters"),
+                positiveInt("topics.partitions"), (short) positiveInt("topics.replication-factor"),
+                positiveLong("topics.market-retention.ms"));
+    }
+
+    public EngineSettings engine() {
+        return new EngineSettings(
+                nonNegativeDouble("engine.result-tolerance.usd"),
+                nonNegativeDouble("engine.result-tolerance.relative"),
+                new TreeSet<>(Arrays.stream(get("engine.cash-assets").split(",")).map(String::trim).toList()),
+                nonNegativeDouble("engine.default.price-scan-range"),
+                positiveInt("engine.default.price-scan-steps"),
+                nonNegativeDouble("engine.default.maintenance-to-initial"),
+                positiveLong("engine.default.call-grace-period.ms"),
+                positiveInt("engine.account-cache.size"));
+    }
+
+    /** Everything that is not Marginflow's own: the Kafka Streams (and client) configuration. */
+    public Properties streamsProperties() {
+        Properties properties = new Properties();
+        values.forEach((key, value) -> {
+            if (OWN_PREFIXES.stream().noneMatch(key::startsWith)) {
+                properties.put(key, value);
+            }
+        });
+        return properties;
+    }
+
+    /** The schema registry client's configuration (the keys of {@code SchemaRegistries}). */
+    public Map<String, Object> registryConfig() {
+        Map<String, Object> registry = new TreeMap<>();
+        values.forEach((key, value) -> {
+            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.")) {
+                registry.put(key, value);
+            }
+        });
+        return registry;
+    }
+
+    private static String keyForEnvironmentVariable(String name, Set<String> known) {
+        String suffix = name.substring(ENV_PREFIX.length());
+        for (String key : known) {
+            if (key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_').equals(suffix)) {
+                return key;
+            }
+        }
+        return suffix.toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+
+    private int positiveInt(String key) {
+        long value = positiveLong(key);
+        if (value > Integer.MAX_VALUE) {
+            throw new ConfigException(key, value, "too large");
+        }
+        return (int) value;
+    }
+
+    private long positiveLong(String key) {
+        try {
+            long value = Long.parseLong(get(key));
+            if (value <= 0) {
+                throw new ConfigException(key, value, "must be positive");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, values.get(key), "must be a whole number");
+        }
+    }
+
+    private double nonNegativeDouble(String key) {
+        try {
+            double value = Double.parseDouble(get(key));
+            if (!(value >= 0.0) || Double.isInfinite(value)) {
+                throw new ConfigException(key, value, "must be a finite number, not negative");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, values.get(key), "must be a number");
+        }
+    }
+
+    private static Map<String, String> defaults() {
+        try (InputStream in = MarginflowConfig.class.getResourceAsStream("marginflow-defaults.properties")) {
+            Properties properties = new Properties();
+            properties.load(in);
+            return asMap(properties);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read marginflow-defaults.properties", e);
+        }
+    }
+
+    private static Map<String, String> read(Path file) {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Properties properties = new Properties();
+            properties.load(reader);
+            return asMap(properties);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, String> asMap(Properties properties) {
+        Map<String, String> map = new TreeMap<>();
+        properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
+        return map;
+    }
+}

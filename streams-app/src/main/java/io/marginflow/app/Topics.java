@@ -1,0 +1,31 @@
+package io.marginflow.app;
+
+import java.util.List;
+
+/** The names of Marginflow's topics and how the topic-creation step creates them. */
+public record Topics(
+        String fills,
+        String collateral,
+        String prices,
+        String volSurfaces,
+        String instruments,
+        String parameters,
+        String journal,
+        String margin,
+        String marginCalls,
+        String liquidations,
+        String deadLetters,
+        int partitions,
+        short replicationFactor,
+        long marketRetentionMillis) {
+
+    /** The six input topics, in the order the sequencer reads them. */
+    public List<String> inputs() {
+        return List.of(fills, collateral, prices, volSurfaces, instruments, parameters);
+    }
+
+    /** The engine's four output topics. */
+    public List<String> outputs() {
+        return List.of(margin, marginCalls, liquidations, deadLetters);
+    }
+}

@@ -1,0 +1,429 @@
+package io.marginflow.engine;
+
+import io.marginflow.app.EngineSettings;
+import io.marginflow.risk.AccountMargin;
+import io.marginflow.risk.AccountRiskView;
+import io.marginflow.risk.InstrumentSpec;
+import io.marginflow.risk.MarginCalculator;
+import io.marginflow.risk.MarginParameters;
+import io.marginflow.risk.MarginStatus;
+import io.marginflow.risk.Market;
+import io.marginflow.risk.Portfolio;
+import io.marginflow.schema.Cause;
+import io.marginflow.schema.CollateralMovement;
+import io.marginflow.schema.DeadLetter;
+import io.marginflow.schema.Fill;
+import io.marginflow.schema.Instrument;
+import io.marginflow.schema.JournalEntry;
+import io.marginflow.schema.LiquidationSignal;
+import io.marginflow.schema.LiquidationTransition;
+import io.marginflow.schema.MarginCallEvent;
+import io.marginflow.schema.MarginCallTransition;
+import io.marginflow.schema.MarginResult;
+import io.marginflow.schema.PriceKind;
+import io.marginflow.schema.PriceUpdate;
+import io.marginflow.schema.RejectionStage;
+import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.VolSurface;
+import io.marginflow.translation.EngineTypes;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The margin engine of one journal partition: a deterministic state machine over the journal.
+ * Each entry updates state, then the accounts it affects are recomputed: one account for a fill
+ * or collateral movement; every local account exposed to the underlying for a price, instrument
+ * or parameter change. Results, margin calls, liquidation signals and engine-stage rejections are
+ * forwarded to their sinks, each stamped with the entry that caused it.
+ *
+ * <p>Checks that need state are made here, in journal order, so that a replay decides them the
+ * same way: unknown or expired instruments, duplicate fill and movement ids, stale parameters.
+ *
+ * <p>The in-memory {@link Market} and account cache are derived from the stores and rebuilt in
+ * {@link #init}; the stores hold the only copy of everything.
+ */
+final class MarginEngineProcessor implements Processor<String, JournalEntry, String, SpecificRecord> {
+
+    private static final char SEPARATOR = '\u0000';
+
+    private final EngineSettings settings;
+    private final MarginCalculator calculator = new MarginCalculator();
+    private ProcessorContext<String, SpecificRecord> context;
+    private Market market;
+    private KeyValueStore<String, AccountRecord> accounts;
+    private KeyValueStore<String, Instrument> instruments;
+    private KeyValueStore<String, Double> prices;
+    private KeyValueStore<String, RiskParameters> parameters;
+    private KeyValueStore<String, VolSurface> surfaces;
+    private KeyValueStore<String, byte[]> exposures;
+    private KeyValueStore<String, Long> seenIds;
+    private Map<String, CachedAccount> cache;
+
+    /** A decoded account and its risk view, derived from the store. */
+    private record CachedAccount(AccountRecord record, AccountRiskView view) {}
+
+    /** The journal entry being processed, for stamping outputs. */
+    private record Cause0(Cause cause, long timestamp) {}
+
+    MarginEngineProcessor(EngineSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        accounts = context.getStateStore(MarginEngineTopology.ACCOUNTS);
+        instruments = context.getStateStore(MarginEngineTopology.INSTRUMENTS);
+        prices = context.getStateStore(MarginEngineTopology.PRICES);
+        parameters = context.getStateStore(MarginEngineTopology.PARAMETERS);
+        surfaces = context.getStateStore(MarginEngineTopology.SURFACES);
+        exposures = context.getStateStore(MarginEngineTopology.EXPOSURES);
+        seenIds = context.getStateStore(MarginEngineTopology.SEEN_IDS);
+        int capacity = settings.accountCacheSize();
+        cache = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, CachedAccount> eldest) {
+                return size() > capacity;
+            }
+        };
+        market = new Market(settings.defaultParameters(), settings.cashAssets());
+        try (KeyValueIterator<String, Instrument> all = instruments.all()) {
+            all.forEachRemaining(entry -> market.putInstrument(EngineTypes.instrumentSpec(entry.value)));
+        }
+        try (KeyValueIterator<String, RiskParameters> all = parameters.all()) {
+            all.forEachRemaining(entry -> market.putParameters(EngineTypes.marginParameters(entry.value)));
+        }
+        try (KeyValueIterator<String, Double> all = prices.all()) {
+            all.forEachRemaining(entry -> applyPrice(entry.key, entry.value));
+        }
+    }
+
+    @Override
+    public void process(Record<String, JournalEntry> record) {
+        JournalEntry entry = record.value();
+        RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        Cause0 cause = new Cause0(Cause.newBuilder()
+                .setJournalPartition(metadata.partition())
+                .setJournalOffset(metadata.offset())
+                .setSource(entry.getSource())
+                .setEventTime(entry.getEventTime())
+                .build(), entry.getEventTime().toEpochMilli());
+        Object payload = entry.getPayload();
+        if (payload instanceof Fill fill) {
+            onFill(record.key(), fill, cause);
+        } else if (payload instanceof CollateralMovement movement) {
+            onCollateral(record.key(), movement, cause);
+        } else if (payload instanceof PriceUpdate price) {
+            onPrice(price, cause);
+        } else if (payload instanceof Instrument instrument) {
+            onInstrument(instrument, cause);
+        } else if (payload instanceof RiskParameters set) {
+            onParameters(set, cause);
+        } else if (payload instanceof VolSurface surface) {
+            // Kept for option pricing; linear instruments do not depend on it.
+            surfaces.put(surface.getUnderlying(), surface);
+        } else {
+            throw new IllegalStateException("unknown journal payload " + payload.getClass().getName());
+        }
+    }
+
+    private void onFill(String account, Fill fill, Cause0 cause) {
+        Optional<InstrumentSpec> spec = market.instrument(fill.getInstrument());
+        if (spec.isEmpty()) {
+            reject(account, cause, "UNKNOWN_INSTRUMENT", "fill " + fill.getFillId() + " is for instrument "
+                    + fill.getInstrument() + ", which " + MarginEngineTopology.INSTRUMENTS + " does not define");
+            return;
+        }
+        if (!spec.get().active()) {
+            reject(account, cause, "EXPIRED_INSTRUMENT", "fill " + fill.getFillId() + " is for instrument "
+                    + fill.getInstrument() + ", which has expired");
+            return;
+        }
+        if (alreadySeen("F:" + fill.getFillId(), account, cause, "DUPLICATE_FILL")) {
+            return;
+        }
+        if (market.mark(fill.getInstrument()).isEmpty()) {
+            // Until a mark is published, the first traded price values the instrument.
+            prices.put(priceKey(PriceKind.MARK, fill.getInstrument()), fill.getPrice());
+            market.putMarkIfAbsent(fill.getInstrument(), fill.getPrice());
+        }
+        AccountRecord before = load(account).record();
+        Portfolio portfolio = before.portfolio().withFill(spec.get(), fill.getQuantity(), fill.getPrice(),
+                fill.getFee(), fill.getFeeAsset());
+        saveLedger(account, before, portfolio);
+        recompute(account, cause);
+    }
+
+    private void onCollateral(String account, CollateralMovement movement, Cause0 cause) {
+        if (alreadySeen("M:" + movement.getMovementId(), account, cause, "DUPLICATE_MOVEMENT")) {
+            return;
+        }
+        AccountRecord before = load(account).record();
+        saveLedger(account, before, before.portfolio().withMovement(movement.getAsset(), movement.getAmount()));
+        recompute(account, cause);
+    }
+
+    private void onPrice(PriceUpdate price, Cause0 cause) {
+        String key = priceKey(price.getKind(), price.getInstrument());
+        prices.put(key, price.getPrice());
+        applyPrice(key, price.getPrice());
+        recomputeExposed(market.underlyingOf(price.getInstrument()), cause);
+    }
+
+    private void onInstrument(Instrument instrument, Cause0 cause) {
+        instruments.put(instrument.getInstrumentId(), instrument);
+        market.putInstrument(EngineTypes.instrumentSpec(instrument));
+        recomputeExposed(instrument.getUnderlying(), cause);
+    }
+
+    private void onParameters(RiskParameters set, Cause0 cause) {
+        Optional<MarginParameters> current = market.ownParameters(set.getUnderlying());
+        if (current.isPresent() && current.get().version() >= set.getVersion()) {
+            reject(set.getUnderlying(), cause, "STALE_PARAMETERS", "parameters of " + set.getUnderlying()
+                    + " version " + set.getVersion() + " are not newer than version " + current.get().version());
+            return;
+        }
+        parameters.put(set.getUnderlying(), set);
+        market.putParameters(EngineTypes.marginParameters(set));
+        // An underlying's parameters may carry the haircut of its collateral asset of the same name.
+        recomputeExposed(set.getUnderlying(), cause);
+    }
+
+    private void recomputeExposed(String underlying, Cause0 cause) {
+        List<String> exposed = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> keys = exposures.prefixScan(underlying + SEPARATOR, new StringSerializer())) {
+            keys.forEachRemaining(entry -> exposed.add(entry.key.substring(underlying.length() + 1)));
+        }
+        for (String account : exposed) {
+            recompute(account, cause);
+        }
+    }
+
+    private void recompute(String account, Cause0 cause) {
+        CachedAccount cached = load(account);
+        AccountRecord before = cached.record();
+        AccountMargin margin = calculator.margin(cached.view(), market);
+        MarginStatus status = margin.status();
+        boolean statusChanged = status != before.status();
+        boolean moved = !before.published()
+                || settings.movedBeyondTolerance(before.publishedEquity(), margin.equity())
+                || settings.movedBeyondTolerance(before.publishedInitialMargin(), margin.initialMargin())
+                || settings.movedBeyondTolerance(before.publishedMaintenanceMargin(), margin.maintenanceMargin());
+        if (!statusChanged && !moved) {
+            return;
+        }
+        Outputs out = new Outputs(account, before, cause);
+        out.result(margin);
+        if (statusChanged) {
+            transitions(out, before.status(), status, margin);
+        }
+        AccountRecord after = new AccountRecord(before.portfolio(), status, out.sequence, out.hashHead, true,
+                margin.equity(), margin.initialMargin(), margin.maintenanceMargin(), out.openCallId,
+                out.liquidationId, out.callCount, out.liquidationCount);
+        store(account, after, cached.view());
+    }
+
+    /** The margin-call and liquidation events of a status change, in the order they happen. */
+    private void transitions(Outputs out, MarginStatus from, MarginStatus to, AccountMargin margin) {
+        if (from == MarginStatus.MARGIN_CALL) {
+            out.call(to == MarginStatus.NORMAL ? MarginCallTransition.MET : MarginCallTransition.ESCALATED, margin);
+        }
+        if (from == MarginStatus.LIQUIDATION) {
+            out.liquidation(LiquidationTransition.ENDED, margin);
+        }
+        if (to == MarginStatus.MARGIN_CALL) {
+            out.call(MarginCallTransition.ISSUED, margin);
+        }
+        if (to == MarginStatus.LIQUIDATION) {
+            out.liquidation(LiquidationTransition.STARTED, margin);
+        }
+    }
+
+    /** Builds an account's outputs for one entry, extending its hash chain. */
+    private final class Outputs {
+        final String account;
+        final Cause0 cause;
+        long sequence;
+        String hashHead;
+        String openCallId;
+        String liquidationId;
+        int callCount;
+        int liquidationCount;
+
+        Outputs(String account, AccountRecord before, Cause0 cause) {
+            this.account = account;
+            this.cause = cause;
+            this.sequence = before.sequence();
+            this.hashHead = before.hashHead();
+            this.openCallId = before.openCallId();
+            this.liquidationId = before.liquidationId();
+            this.callCount = before.callCount();
+            this.liquidationCount = before.liquidationCount();
+        }
+
+        void result(AccountMargin margin) {
+            emit(MarginResult.newBuilder()
+                    .setAccount(account).setSequence(++sequence).setCause(cause.cause())
+                    .setEquity(EngineTypes.money(margin.equity()))
+                    .setInitialMargin(EngineTypes.money(margin.initialMargin()))
+                    .setMaintenanceMargin(EngineTypes.money(margin.maintenanceMargin()))
+                    .setExcess(EngineTypes.money(margin.excess()))
+                    .setStatus(EngineTypes.status(margin.status()))
+                    .setUnderlyings(EngineTypes.breakdown(margin))
+                    .setPreviousHash(hashHead).setHash("")
+                    .build(), MarginEngineTopology.MARGIN_SINK);
+        }
+
+        void call(MarginCallTransition transition, AccountMargin margin) {
+            Instant deadline = null;
+            if (transition == MarginCallTransition.ISSUED) {
+                openCallId = account + "-CALL-" + (++callCount);
+                long grace = maxGraceMillis();
+                deadline = Instant.ofEpochMilli(cause.timestamp() + grace);
+            }
+            double shortfall = transition == MarginCallTransition.MET ? 0.0 : Math.max(0.0, -margin.excess());
+            emit(MarginCallEvent.newBuilder()
+                    .setCallId(openCallId).setAccount(account).setSequence(++sequence).setCause(cause.cause())
+                    .setTransition(transition)
+                    .setShortfall(EngineTypes.money(shortfall))
+                    .setEquity(EngineTypes.money(margin.equity()))
+                    .setInitialMargin(EngineTypes.money(margin.initialMargin()))
+                    .setMaintenanceMargin(EngineTypes.money(margin.maintenanceMargin()))
+                    .setDeadline(deadline)
+                    .setPreviousHash(hashHead).setHash("")
+                    .build(), MarginEngineTopology.MARGIN_CALLS_SINK);
+            if (transition != MarginCallTransition.ISSUED) {
+                openCallId = "";
+            }
+        }
+
+        void liquidation(LiquidationTransition transition, AccountMargin margin) {
+            if (transition == LiquidationTransition.STARTED) {
+                liquidationId = account + "-LIQ-" + (++liquidationCount);
+            }
+            emit(LiquidationSignal.newBuilder()
+                    .setSignalId(liquidationId).setAccount(account).setSequence(++sequence).setCause(cause.cause())
+                    .setTransition(transition)
+                    .setEquity(EngineTypes.money(margin.equity()))
+                    .setInitialMargin(EngineTypes.money(margin.initialMargin()))
+                    .setMaintenanceMargin(EngineTypes.money(margin.maintenanceMargin()))
+                    .setPreviousHash(hashHead).setHash("")
+                    .build(), MarginEngineTopology.LIQUIDATIONS_SINK);
+            if (transition == LiquidationTransition.ENDED) {
+                liquidationId = "";
+            }
+        }
+
+        private void emit(SpecificRecord output, String sink) {
+            String hash = OutputChain.hashOf(output);
+            output.put(output.getSchema().getField("hash").pos(), hash);
+            hashHead = hash;
+            context.forward(new Record<>(account, output, cause.timestamp()), sink);
+        }
+
+        /** The grace period: the longest of the account's underlyings' (the defaults when it has none). */
+        private long maxGraceMillis() {
+            long grace = settings.defaultCallGracePeriodMillis();
+            CachedAccount cached = cache.get(account);
+            if (cached != null) {
+                for (String exposure : cached.view().exposures()) {
+                    grace = Math.max(grace, market.parameters(exposure).callGracePeriodMillis());
+                }
+            }
+            return grace;
+        }
+    }
+
+    private boolean alreadySeen(String id, String key, Cause0 cause, String errorClass) {
+        Long first = seenIds.get(id);
+        if (first != null) {
+            reject(key, cause, errorClass, id.substring(2) + " was already applied from journal offset " + first
+                    + "; a re-published duplicate does not change the account");
+            return true;
+        }
+        seenIds.put(id, cause.cause().getJournalOffset());
+        return false;
+    }
+
+    private void reject(String key, Cause0 cause, String errorClass, String reason) {
+        DeadLetter deadLetter = DeadLetter.newBuilder()
+                .setSource(cause.cause().getSource())
+                .setOriginalKey(ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)))
+                .setOriginalValue(null)
+                .setStage(RejectionStage.ENGINE)
+                .setErrorClass(errorClass)
+                .setReason(reason)
+                .setJournalPartition(cause.cause().getJournalPartition())
+                .setJournalOffset(cause.cause().getJournalOffset())
+                .build();
+        context.forward(new Record<String, SpecificRecord>(key, deadLetter, cause.timestamp()),
+                MarginEngineTopology.DEAD_LETTERS_SINK);
+    }
+
+    private CachedAccount load(String account) {
+        CachedAccount cached = cache.get(account);
+        if (cached == null) {
+            AccountRecord record = accounts.get(account);
+            record = record == null ? AccountRecord.NEW : record;
+            cached = new CachedAccount(record, AccountRiskView.of(record.portfolio(), market));
+            cache.put(account, cached);
+        }
+        return cached;
+    }
+
+    /** Stores a changed ledger and keeps the exposure index in step with it. */
+    private void saveLedger(String account, AccountRecord before, Portfolio portfolio) {
+        AccountRiskView oldView = load(account).view();
+        AccountRiskView newView = AccountRiskView.of(portfolio, market);
+        SortedSet<String> oldExposures = oldView.exposures();
+        SortedSet<String> newExposures = newView.exposures();
+        for (String gone : oldExposures) {
+            if (!newExposures.contains(gone)) {
+                exposures.delete(gone + SEPARATOR + account);
+            }
+        }
+        List<KeyValue<String, byte[]>> added = new ArrayList<>();
+        for (String exposure : newExposures) {
+            if (!oldExposures.contains(exposure)) {
+                added.add(KeyValue.pair(exposure + SEPARATOR + account, new byte[0]));
+            }
+        }
+        exposures.putAll(added);
+        store(account, before.withPortfolio(portfolio), newView);
+    }
+
+    private void store(String account, AccountRecord record, AccountRiskView view) {
+        accounts.put(account, record);
+        cache.put(account, new CachedAccount(record, view));
+    }
+
+    private void applyPrice(String key, double price) {
+        String id = key.substring(key.indexOf(':') + 1);
+        if (key.startsWith(PriceKind.INDEX.name())) {
+            market.putIndexPrice(id, price);
+        } else {
+            market.putMark(id, price);
+        }
+    }
+
+    /** Settlement prices count as marks until expiry settlement is built. */
+    private static String priceKey(PriceKind kind, String id) {
+        return (kind == PriceKind.INDEX ? PriceKind.INDEX : PriceKind.MARK).name() + ":" + id;
+    }
+}

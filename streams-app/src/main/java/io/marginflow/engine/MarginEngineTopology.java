@@ -1,0 +1,79 @@
+package io.marginflow.engine;
+
+import io.marginflow.app.EngineSettings;
+import io.marginflow.app.Topics;
+import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.DeadLetter;
+import io.marginflow.schema.Instrument;
+import io.marginflow.schema.JournalEntry;
+import io.marginflow.schema.LiquidationSignal;
+import io.marginflow.schema.MarginCallEvent;
+import io.marginflow.schema.MarginResult;
+import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.VolSurface;
+import io.marginflow.serde.PlainAvroSerde;
+import io.marginflow.serde.SpecificAvroSerde;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The margin engine, read top to bottom: the journal → one processor per journal partition with
+ * its RocksDB stores → margin results, margin calls, liquidation signals and dead letters.
+ */
+public final class MarginEngineTopology {
+
+    static final String SOURCE = "engine-journal";
+    static final String PROCESSOR = "margin-engine";
+    static final String MARGIN_SINK = "engine-margin";
+    static final String MARGIN_CALLS_SINK = "engine-margin-calls";
+    static final String LIQUIDATIONS_SINK = "engine-liquidations";
+    static final String DEAD_LETTERS_SINK = "engine-dead-letters";
+
+    /** Account ledgers, status and output-chain heads. */
+    public static final String ACCOUNTS = "accounts";
+    /** Instrument definitions, by id. */
+    public static final String INSTRUMENTS = "instruments";
+    /** Latest prices: {@code MARK:<instrument>} and {@code INDEX:<index>}. */
+    public static final String PRICES = "prices";
+    /** Risk parameters, by underlying. */
+    public static final String PARAMETERS = "parameters";
+    /** Latest implied-volatility surface, by underlying. */
+    public static final String SURFACES = "vol-surfaces";
+    /** {@code <underlying> NUL <account>} for every local account exposed to the underlying. */
+    public static final String EXPOSURES = "exposures";
+    /** {@code F:<fillId>} and {@code M:<movementId>} already applied, with the journal offset. */
+    public static final String SEEN_IDS = "seen-ids";
+
+    private MarginEngineTopology() {}
+
+    public static void addTo(Topology topology, Topics topics, SchemaRegistry registry, EngineSettings settings) {
+        topology.addSource(SOURCE, new StringDeserializer(),
+                SpecificAvroSerde.forValues(JournalEntry.class, registry).deserializer(), topics.journal());
+        topology.addProcessor(PROCESSOR, () -> new MarginEngineProcessor(settings), SOURCE);
+        store(topology, ACCOUNTS, new AccountRecordSerde());
+        store(topology, INSTRUMENTS, new PlainAvroSerde<>(Instrument.class));
+        store(topology, PRICES, Serdes.Double());
+        store(topology, PARAMETERS, new PlainAvroSerde<>(RiskParameters.class));
+        store(topology, SURFACES, new PlainAvroSerde<>(VolSurface.class));
+        store(topology, EXPOSURES, Serdes.ByteArray());
+        store(topology, SEEN_IDS, Serdes.Long());
+        topology.addSink(MARGIN_SINK, topics.margin(), new StringSerializer(),
+                SpecificAvroSerde.forSink(MarginResult.class, registry), PROCESSOR);
+        topology.addSink(MARGIN_CALLS_SINK, topics.marginCalls(), new StringSerializer(),
+                SpecificAvroSerde.forSink(MarginCallEvent.class, registry), PROCESSOR);
+        topology.addSink(LIQUIDATIONS_SINK, topics.liquidations(), new StringSerializer(),
+                SpecificAvroSerde.forSink(LiquidationSignal.class, registry), PROCESSOR);
+        topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new StringSerializer(),
+                SpecificAvroSerde.forSink(DeadLetter.class, registry), PROCESSOR);
+    }
+
+    private static <V> void store(Topology topology, String name, Serde<V> values) {
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values),
+                PROCESSOR);
+    }
+
+}

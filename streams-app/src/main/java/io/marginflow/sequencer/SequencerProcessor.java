@@ -1,0 +1,141 @@
+package io.marginflow.sequencer;
+
+import io.marginflow.app.Topics;
+import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.CollateralMovement;
+import io.marginflow.schema.DeadLetter;
+import io.marginflow.schema.Fill;
+import io.marginflow.schema.Instrument;
+import io.marginflow.schema.JournalEntry;
+import io.marginflow.schema.PriceUpdate;
+import io.marginflow.schema.RejectionStage;
+import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.SourceCoordinates;
+import io.marginflow.schema.VolSurface;
+import io.marginflow.serde.RecordCoordinates;
+import io.marginflow.serde.RecordDecodingException;
+import io.marginflow.serde.SpecificAvroDeserializer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Decodes and validates one input record and forwards it either to the journal, wrapped in a
+ * {@link JournalEntry} with its source coordinates, or to the dead letters with its original
+ * bytes and the reason. Stateless. A schema registry outage is not the record's fault: it fails
+ * the task instead, so the record is retried, never lost.
+ */
+final class SequencerProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
+
+    private final Map<String, SpecificAvroDeserializer<? extends SpecificRecord>> decoders;
+    private ProcessorContext<String, SpecificRecord> context;
+
+    SequencerProcessor(Topics topics, SchemaRegistry registry) {
+        this.decoders = Map.of(
+                topics.fills(), new SpecificAvroDeserializer<>(Fill.class, registry),
+                topics.collateral(), new SpecificAvroDeserializer<>(CollateralMovement.class, registry),
+                topics.prices(), new SpecificAvroDeserializer<>(PriceUpdate.class, registry),
+                topics.volSurfaces(), new SpecificAvroDeserializer<>(VolSurface.class, registry),
+                topics.instruments(), new SpecificAvroDeserializer<>(Instrument.class, registry),
+                topics.parameters(), new SpecificAvroDeserializer<>(RiskParameters.class, registry));
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        SourceCoordinates source = new SourceCoordinates(metadata.topic(), metadata.partition(), metadata.offset(),
+                Instant.ofEpochMilli(record.timestamp()));
+        Optional<String> key = utf8(record.key());
+        if (key.isEmpty()) {
+            reject(record, source, record.key() == null ? "MISSING_KEY" : "INVALID_KEY",
+                    record.key() == null ? "the record has no key" : "the key is not UTF-8 text");
+            return;
+        }
+        if (record.value() == null) {
+            reject(record, source, "TOMBSTONE", "a record without a value is not an input event"
+                    + " (instruments are retired with state EXPIRED, not deleted)");
+            return;
+        }
+        SpecificRecord payload;
+        try {
+            payload = decoders.get(metadata.topic()).decode(
+                    RecordCoordinates.of(metadata.topic(), metadata.partition(), metadata.offset()), record.value());
+        } catch (RecordDecodingException e) {
+            reject(record, source, e.reason().name(), e.getMessage());
+            return;
+        }
+        Optional<Rejection> rejection = InputValidator.check(key.get(), payload);
+        if (rejection.isPresent()) {
+            reject(record, source, rejection.get().errorClass(), rejection.get().reason());
+            return;
+        }
+        Instant eventTime = eventTime(payload);
+        JournalEntry entry = new JournalEntry(source, eventTime, payload);
+        context.forward(new Record<String, SpecificRecord>(key.get(), entry, eventTime.toEpochMilli()),
+                SequencerTopology.JOURNAL_SINK);
+    }
+
+    private void reject(Record<byte[], byte[]> record, SourceCoordinates source, String errorClass, String reason) {
+        DeadLetter deadLetter = DeadLetter.newBuilder()
+                .setSource(source)
+                .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+                .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                .setStage(RejectionStage.SEQUENCER)
+                .setErrorClass(errorClass)
+                .setReason(reason)
+                .build();
+        String key = utf8(record.key()).orElse(source.getTopic());
+        context.forward(new Record<String, SpecificRecord>(key, deadLetter, record.timestamp()),
+                SequencerTopology.DEAD_LETTER_SINK);
+    }
+
+    static Instant eventTime(SpecificRecord payload) {
+        if (payload instanceof Fill fill) {
+            return fill.getEventTime();
+        }
+        if (payload instanceof CollateralMovement movement) {
+            return movement.getEventTime();
+        }
+        if (payload instanceof PriceUpdate price) {
+            return price.getEventTime();
+        }
+        if (payload instanceof VolSurface surface) {
+            return surface.getEventTime();
+        }
+        if (payload instanceof Instrument instrument) {
+            return instrument.getEventTime();
+        }
+        if (payload instanceof RiskParameters parameters) {
+            return parameters.getEffectiveTime();
+        }
+        throw new IllegalArgumentException("not an input record: " + payload.getSchema().getFullName());
+    }
+
+    private static Optional<String> utf8(byte[] bytes) {
+        if (bytes == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.marginflow.sequencer;
+
+import io.marginflow.app.Topics;
+import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.DeadLetter;
+import io.marginflow.schema.JournalEntry;
+import io.marginflow.serde.SpecificAvroSerde;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The sequencer, read top to bottom: the six input topics as raw bytes → decode and validate →
+ * the journal (account events to the account's partition, market events to every partition),
+ * or the dead letters.
+ */
+public final class SequencerTopology {
+
+    static final String SOURCE = "sequencer-inputs";
+    static final String PROCESSOR = "sequencer";
+    static final String JOURNAL_SINK = "sequencer-journal";
+    static final String DEAD_LETTER_SINK = "sequencer-dead-letters";
+
+    private SequencerTopology() {}
+
+    public static void addTo(Topology topology, Topics topics, SchemaRegistry registry) {
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                topics.inputs().toArray(String[]::new));
+        topology.addProcessor(PROCESSOR, () -> new SequencerProcessor(topics, registry), SOURCE);
+        topology.addSink(JOURNAL_SINK, topics.journal(), new StringSerializer(),
+                SpecificAvroSerde.forValues(JournalEntry.class, registry).serializer(),
+                new JournalPartitioner(), PROCESSOR);
+        topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new StringSerializer(),
+                SpecificAvroSerde.forSink(DeadLetter.class, registry), PROCESSOR);
+    }
+
+}

@@ -1,0 +1,93 @@
+package io.marginflow.translation;
+
+import io.marginflow.risk.AccountMargin;
+import io.marginflow.risk.ExtremeMove;
+import io.marginflow.risk.InstrumentSpec;
+import io.marginflow.risk.MarginParameters;
+import io.marginflow.risk.Position;
+import io.marginflow.risk.UnderlyingRisk;
+import io.marginflow.schema.CollateralHaircut;
+import io.marginflow.schema.Instrument;
+import io.marginflow.schema.InstrumentState;
+import io.marginflow.schema.MarginStatus;
+import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.UnderlyingMargin;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/**
+ * The one place where the Avro contract meets the risk engine: contract records become engine
+ * values, engine results become contract fields.
+ */
+public final class EngineTypes {
+
+    /** Scale of every Avro decimal in the contract. */
+    public static final int CONTRACT_DECIMAL_SCALE = 18;
+
+    private EngineTypes() {}
+
+    public static InstrumentSpec instrumentSpec(Instrument instrument) {
+        return new InstrumentSpec(
+                instrument.getInstrumentId(),
+                InstrumentSpec.Kind.valueOf(instrument.getKind().name()),
+                instrument.getUnderlying(),
+                instrument.getExpiry() == null ? OptionalLong.empty() : OptionalLong.of(instrument.getExpiry().toEpochMilli()),
+                instrument.getContractMultiplier(),
+                instrument.getSettlementAsset(),
+                instrument.getState() == InstrumentState.ACTIVE);
+    }
+
+    /**
+     * @throws IllegalArgumentException with the reason, if the parameters cannot be used
+     */
+    public static MarginParameters marginParameters(RiskParameters parameters) {
+        TreeMap<String, Double> haircuts = new TreeMap<>();
+        for (CollateralHaircut haircut : parameters.getCollateralHaircuts()) {
+            if (haircuts.put(haircut.getAsset(), haircut.getHaircut()) != null) {
+                throw new IllegalArgumentException("haircut of " + haircut.getAsset() + " is given twice");
+            }
+        }
+        List<ExtremeMove> extremes = parameters.getExtremeMoves().stream()
+                .map(move -> new ExtremeMove(move.getPriceMove(), move.getWeight()))
+                .toList();
+        return new MarginParameters(parameters.getUnderlying(), parameters.getVersion(),
+                parameters.getEffectiveTime().toEpochMilli(), parameters.getPriceScanRange(),
+                parameters.getPriceScanSteps(), extremes, parameters.getMaintenanceToInitialRatio(), haircuts,
+                parameters.getCallGracePeriodMillis());
+    }
+
+    /** A USD amount from the engine, rounded to the engine's money precision, at the contract's scale. */
+    public static BigDecimal money(double usd) {
+        if (!Double.isFinite(usd)) {
+            throw new IllegalStateException("the engine produced a non-finite amount: " + usd);
+        }
+        return BigDecimal.valueOf(usd).setScale(Position.MONEY_SCALE, RoundingMode.HALF_EVEN)
+                .setScale(CONTRACT_DECIMAL_SCALE, RoundingMode.UNNECESSARY);
+    }
+
+    /** An exact amount (quantity, balance) at the contract's scale; refuses to round. */
+    public static BigDecimal exact(BigDecimal amount) {
+        return amount.setScale(CONTRACT_DECIMAL_SCALE, RoundingMode.UNNECESSARY);
+    }
+
+    public static MarginStatus status(io.marginflow.risk.MarginStatus status) {
+        return MarginStatus.valueOf(status.name());
+    }
+
+    public static List<UnderlyingMargin> breakdown(AccountMargin margin) {
+        return margin.underlyings().stream().map(EngineTypes::underlyingMargin).toList();
+    }
+
+    private static UnderlyingMargin underlyingMargin(UnderlyingRisk risk) {
+        return UnderlyingMargin.newBuilder()
+                .setUnderlying(risk.underlying())
+                .setRequirement(risk.requirement())
+                .setWorstPriceMove(risk.worstPriceMove())
+                .setNetDelta(risk.netDelta())
+                .setUnrealizedPnl(risk.unrealizedPnl())
+                .build();
+    }
+}
