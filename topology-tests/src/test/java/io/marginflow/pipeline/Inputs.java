@@ -1,0 +1,68 @@
+package io.marginflow.pipeline;
+
+import io.marginflow.schema.CollateralMovement;
+import io.marginflow.schema.CollateralMovementKind;
+import io.marginflow.schema.Fill;
+import io.marginflow.schema.Instrument;
+import io.marginflow.schema.InstrumentKind;
+import io.marginflow.schema.InstrumentState;
+import io.marginflow.schema.PriceKind;
+import io.marginflow.schema.PriceUpdate;
+import io.marginflow.schema.RiskParameters;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/** Input records as a clearinghouse publishes them, for the pipeline specifications. */
+public final class Inputs {
+
+    public static final Instant T0 = Instant.parse("2020-03-12T00:00:00Z");
+
+    private Inputs() {}
+
+    public static BigDecimal decimal(String value) {
+        return new BigDecimal(value).setScale(18);
+    }
+
+    public static Instrument perpetual(String id, String underlying) {
+        return Instrument.newBuilder()
+                .setInstrumentId(id).setKind(InstrumentKind.PERPETUAL).setUnderlying(underlying)
+                .setContractMultiplier(decimal("1")).setSettlementAsset("USD").setTickSize(0.5)
+                .setState(InstrumentState.ACTIVE).setEventTime(T0).build();
+    }
+
+    public static Instrument expired(Instrument instrument) {
+        return Instrument.newBuilder(instrument).setState(InstrumentState.EXPIRED).build();
+    }
+
+    public static Fill fill(String fillId, String account, String instrument, String quantity, double price) {
+        return Fill.newBuilder()
+                .setFillId(fillId).setAccount(account).setInstrument(instrument)
+                .setQuantity(decimal(quantity)).setPrice(price).setFee(decimal("0")).setFeeAsset("USD")
+                .setEventTime(T0.plusSeconds(60)).setSequence(1).build();
+    }
+
+    public static CollateralMovement deposit(String movementId, String account, String asset, String amount) {
+        return CollateralMovement.newBuilder()
+                .setMovementId(movementId).setAccount(account).setAsset(asset).setAmount(decimal(amount))
+                .setKind(CollateralMovementKind.DEPOSIT).setEventTime(T0.plusSeconds(30)).build();
+    }
+
+    public static PriceUpdate mark(String instrument, double price, int minute) {
+        return PriceUpdate.newBuilder()
+                .setInstrument(instrument).setPrice(price).setKind(PriceKind.MARK)
+                .setEventTime(T0.plusSeconds(60L * minute)).build();
+    }
+
+    /** ±range in `steps` steps, no extreme moves, maintenance at `ratio` of initial margin. */
+    public static RiskParameters parameters(String underlying, long version, double range, int steps, double ratio) {
+        return RiskParameters.newBuilder()
+                .setUnderlying(underlying).setVersion(version).setEffectiveTime(T0)
+                .setPriceScanRange(range).setPriceScanSteps(steps)
+                .setVolShockUp(0.3).setVolShockDown(0.3).setVolShockExpiryExponent(0.0)
+                .setExtremeMoves(List.of())
+                .setVarConfidence(0.99).setEsConfidence(0.975).setMarginPeriodOfRiskDays(2).setEwmaLambda(0.94)
+                .setMaintenanceToInitialRatio(ratio).setCollateralHaircuts(List.of())
+                .setCallGracePeriodMillis(3_600_000L).build();
+    }
+}

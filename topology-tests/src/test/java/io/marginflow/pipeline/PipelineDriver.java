@@ -1,0 +1,124 @@
+package io.marginflow.pipeline;
+
+import io.marginflow.app.MarginflowConfig;
+import io.marginflow.app.MarginflowTopology;
+import io.marginflow.app.Topics;
+import io.marginflow.registry.InMemorySchemaRegistry;
+import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.CollateralMovement;
+import io.marginflow.schema.DeadLetter;
+import io.marginflow.schema.Fill;
+import io.marginflow.schema.Instrument;
+import io.marginflow.schema.JournalEntry;
+import io.marginflow.schema.LiquidationSignal;
+import io.marginflow.schema.MarginCallEvent;
+import io.marginflow.schema.MarginResult;
+import io.marginflow.schema.PriceUpdate;
+import io.marginflow.schema.RiskParameters;
+import io.marginflow.serde.SpecificAvroSerde;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The whole Marginflow topology under TopologyTestDriver, with an in-memory schema registry:
+ * publish inputs as the clearinghouse does, read every output topic.
+ */
+public final class PipelineDriver implements AutoCloseable {
+
+    public final MarginflowConfig config;
+    public final Topics topics;
+    public final SchemaRegistry registry;
+    private final String scope = "pipeline-" + UUID.randomUUID();
+    private final TopologyTestDriver driver;
+    private final Map<String, TestOutputTopic<String, ? extends SpecificRecord>> outputs = new HashMap<>();
+
+    public PipelineDriver() {
+        this(Map.of());
+    }
+
+    public PipelineDriver(Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "schema.registry.url", "mock://" + scope,
+                "application.id", "marginflow-spec",
+                "bootstrap.servers", "never-contacted:9092"));
+        settings.putAll(overrides);
+        config = MarginflowConfig.of(settings);
+        topics = config.topics();
+        registry = InMemorySchemaRegistry.scope(scope);
+        Properties properties = config.streamsProperties();
+        driver = new TopologyTestDriver(MarginflowTopology.build(config, registry), properties);
+    }
+
+    public void publish(SpecificRecord record) {
+        if (record instanceof Fill fill) {
+            send(topics.fills(), fill.getAccount(), Fill.class, fill);
+        } else if (record instanceof CollateralMovement movement) {
+            send(topics.collateral(), movement.getAccount(), CollateralMovement.class, movement);
+        } else if (record instanceof PriceUpdate price) {
+            send(topics.prices(), price.getInstrument(), PriceUpdate.class, price);
+        } else if (record instanceof Instrument instrument) {
+            send(topics.instruments(), instrument.getInstrumentId(), Instrument.class, instrument);
+        } else if (record instanceof RiskParameters parameters) {
+            send(topics.parameters(), parameters.getUnderlying(), RiskParameters.class, parameters);
+        } else {
+            throw new IllegalArgumentException("cannot publish " + record.getSchema().getName());
+        }
+    }
+
+    /** Publishes raw bytes, as a misbehaving producer might. */
+    public void publishBytes(String topic, String key, byte[] value) {
+        driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()).pipeInput(key, value);
+    }
+
+    /** Publishes {@code record} under {@code key}, whatever the record says. */
+    public <T extends SpecificRecord> void send(String topic, String key, Class<T> type, T record) {
+        TestInputTopic<String, T> input = driver.createInputTopic(topic, new StringSerializer(),
+                SpecificAvroSerde.forValues(type, registry).serializer());
+        input.pipeInput(key, record);
+    }
+
+    public List<JournalEntry> journal() {
+        return read(topics.journal(), JournalEntry.class);
+    }
+
+    public List<MarginResult> margin() {
+        return read(topics.margin(), MarginResult.class);
+    }
+
+    public List<MarginCallEvent> marginCalls() {
+        return read(topics.marginCalls(), MarginCallEvent.class);
+    }
+
+    public List<LiquidationSignal> liquidations() {
+        return read(topics.liquidations(), LiquidationSignal.class);
+    }
+
+    public List<DeadLetter> deadLetters() {
+        return read(topics.deadLetters(), DeadLetter.class);
+    }
+
+    /** The records that arrived on {@code topic} since it was last read. */
+    @SuppressWarnings("unchecked")
+    private <T extends SpecificRecord> List<T> read(String topic, Class<T> type) {
+        TestOutputTopic<String, T> output = (TestOutputTopic<String, T>) outputs.computeIfAbsent(topic,
+                t -> driver.createOutputTopic(t, new StringDeserializer(),
+                        SpecificAvroSerde.forValues(type, registry).deserializer()));
+        return output.readValuesToList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        InMemorySchemaRegistry.dropScope(scope);
+    }
+}
