@@ -2,6 +2,7 @@ package io.marginflow.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.Fill;
@@ -39,12 +40,12 @@ import org.junit.jupiter.api.Test;
 class WireFormatOnRealBrokerTest {
 
     private static final String TOPIC = "clearing.fills";
-    private static RealKafka kafka;
+    private static EmbeddedKafka kafka;
     private static final SchemaRegistry REGISTRY = InMemorySchemaRegistry.scope("wire-format-on-real-broker");
 
     @BeforeAll
     static void startBroker() throws Exception {
-        kafka = RealKafka.start();
+        kafka = EmbeddedKafka.start();
         kafka.createTopic(TOPIC, 3);
     }
 

@@ -1,4 +1,4 @@
-package io.marginflow.broker;
+package io.marginflow.embedded;
 
 import java.util.List;
 import java.util.Map;
@@ -11,18 +11,19 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real Apache Kafka broker in KRaft mode, in this JVM (one combined broker and controller),
- * as DESIGN.md prescribes for anything about partitions, transactions or fan-out.
+ * A real Apache Kafka broker in KRaft mode, in this JVM (one combined broker and controller):
+ * for the demo, and for tests of anything about partitions, transactions or fan-out. Not a
+ * mock: it is Kafka's own broker, started with {@code KafkaClusterTestKit}.
  */
-public final class RealKafka implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
 
-    private RealKafka(KafkaClusterTestKit cluster) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
     }
 
-    public static RealKafka start() throws Exception {
+    public static EmbeddedKafka start() throws Exception {
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                         .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                         .setCombined(true)
@@ -43,7 +44,7 @@ public final class RealKafka implements AutoCloseable {
             cluster.close();
             throw e;
         }
-        return new RealKafka(cluster);
+        return new EmbeddedKafka(cluster);
     }
 
     public String bootstrapServers() {
