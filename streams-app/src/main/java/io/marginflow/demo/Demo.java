@@ -1,0 +1,462 @@
+package io.marginflow.demo;
+
+import io.marginflow.app.MarginflowApp;
+import io.marginflow.app.MarginflowConfig;
+import io.marginflow.app.Topics;
+import io.marginflow.app.TopicSetup;
+import io.marginflow.embedded.EmbeddedKafka;
+import io.marginflow.registry.InMemorySchemaRegistry;
+import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.CollateralMovement;
+import io.marginflow.schema.CollateralMovementKind;
+import io.marginflow.schema.DeadLetter;
+import io.marginflow.schema.ExtremeMove;
+import io.marginflow.schema.Fill;
+import io.marginflow.schema.Instrument;
+import io.marginflow.schema.InstrumentKind;
+import io.marginflow.schema.InstrumentState;
+import io.marginflow.schema.LiquidationSignal;
+import io.marginflow.schema.LiquidationTransition;
+import io.marginflow.schema.MarginCallEvent;
+import io.marginflow.schema.MarginCallTransition;
+import io.marginflow.schema.MarginResult;
+import io.marginflow.schema.MarginStatus;
+import io.marginflow.schema.PriceKind;
+import io.marginflow.schema.PriceUpdate;
+import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.CollateralHaircut;
+import io.marginflow.serde.SpecificAvroDeserializer;
+import io.marginflow.serde.SpecificAvroSerde;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.common.IsolationLevel;
+
+/**
+ * The embedded demo, README's first command: a real Kafka broker in this JVM, the topics, the
+ * Marginflow application, and Black Thursday (2020-03-11 to 2020-03-14, real Binance hourly
+ * BTC and ETH prices) replayed against a seeded population of synthetic accounts. Prints
+ * progress, then a summary a risk officer would want, and cleans up after itself.
+ *
+ * <p>Arguments: {@code [accounts]} (default 2000).
+ */
+public final class Demo {
+
+    private static final Instant EXPIRY = Instant.parse("2020-03-27T08:00:00Z");
+    private static final double FUTURES_PREMIUM = 1.003;
+    private static final long SEED = 20200312L;
+
+    private final int accountCount;
+    private final Path work;
+    private final List<Candle> btc = Candle.read("data/window_20200311_20200314_cdd_binance_spot_btcusdt_1h.csv.gz");
+    private final List<Candle> eth = Candle.read("data/window_20200311_20200314_cdd_binance_spot_ethusdt_1h.csv.gz");
+    private final DemoTally tally = new DemoTally();
+    private final Map<String, Long> published = new TreeMap<>();
+    private final long started = System.nanoTime();
+
+    private Demo(int accountCount, Path work) {
+        this.accountCount = accountCount;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int accounts = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+        Path work = Files.createTempDirectory("marginflow-demo-");
+        try {
+            new Demo(accounts, work).run();
+        } finally {
+            deleteRecursively(work);
+        }
+        System.exit(0); // the embedded broker leaves non-daemon threads behind
+    }
+
+    private void run() throws Exception {
+        say("starting an embedded Kafka broker (KRaft, in this JVM)");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            MarginflowConfig config = MarginflowConfig.of(Map.of(
+                    "bootstrap.servers", kafka.bootstrapServers(),
+                    "application.id", "marginflow-demo",
+                    "schema.registry.url", "mock://marginflow-demo",
+                    "topics.partitions", "3",
+                    "state.dir", work.resolve("state").toString(),
+                    "num.stream.threads", "2"));
+            Topics topics = config.topics();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                say("created topics " + TopicSetup.createMissing(admin, topics));
+                SchemaRegistry registry = InMemorySchemaRegistry.scope("marginflow-demo");
+                try (KafkaStreams streams = MarginflowApp.start(config, registry)) {
+                    awaitRunning(streams);
+                    say("Marginflow is running: sequencer → risk.journal (3 partitions) → margin engine");
+                    OutputReader reader = new OutputReader(kafka.bootstrapServers(), topics, registry);
+                    Thread readerThread = new Thread(reader, "demo-output-reader");
+                    readerThread.start();
+                    publishEverything(kafka.bootstrapServers(), topics, registry);
+                    awaitProcessed(admin, config, topics, reader);
+                    reader.stop();
+                    readerThread.join();
+                    printSummary();
+                }
+            }
+        }
+    }
+
+    // --- inputs --------------------------------------------------------------------------
+
+    private void publishEverything(String bootstrap, Topics topics, SchemaRegistry registry) {
+        try (Publisher out = new Publisher(bootstrap, registry)) {
+            Instant t0 = btc.get(0).start();
+            for (Instrument instrument : instruments(t0)) {
+                out.send(topics.instruments(), instrument.getInstrumentId(), instrument, "instruments");
+            }
+            out.send(topics.parameters(), "BTC", parameters("BTC", 0.16, 0.10, t0), "risk parameters");
+            out.send(topics.parameters(), "ETH", parameters("ETH", 0.20, 0.15, t0), "risk parameters");
+            publishPrices(out, topics, 0, 0, t0);
+
+            Random random = new Random(SEED);
+            Fill firstFill = null;
+            for (int a = 1; a <= accountCount; a++) {
+                Fill fill = publishAccount(out, topics, random, "ACC-" + String.format("%05d", a), t0.plusSeconds(60));
+                firstFill = firstFill == null ? fill : firstFill;
+            }
+            // What clearinghouses really send now and then: a re-published fill and a record that is not Avro.
+            out.send(topics.fills(), firstFill.getAccount(), firstFill, "re-published fills");
+            out.sendBytes(topics.fills(), "ACC-00002", "{\"fill\":\"not avro\"}".getBytes(StandardCharsets.UTF_8));
+            say(String.format("published %,d accounts with their collateral and positions; replaying %d hours of prices",
+                    accountCount, btc.size()));
+
+            for (int hour = 0; hour < btc.size(); hour++) {
+                for (int tick = 0; tick < 4; tick++) {
+                    publishPrices(out, topics, hour, tick, btc.get(hour).start().plus(15L * tick, ChronoUnit.MINUTES));
+                }
+                progress(hour + 1 < btc.size() ? "hour " + (hour + 1) + "/" + btc.size() : "all prices published");
+            }
+        }
+    }
+
+    private void publishPrices(Publisher out, Topics topics, int hour, int tick, Instant time) {
+        for (String underlying : List.of("BTC", "ETH")) {
+            double price = (underlying.equals("BTC") ? btc : eth).get(hour).ticks()[tick];
+            out.send(topics.prices(), underlying, price(underlying, price, PriceKind.INDEX, time), "prices");
+            out.send(topics.prices(), underlying + "-PERPETUAL",
+                    price(underlying + "-PERPETUAL", price, PriceKind.MARK, time), "prices");
+            out.send(topics.prices(), underlying + "-27MAR20",
+                    price(underlying + "-27MAR20", price * FUTURES_PREMIUM, PriceKind.MARK, time), "prices");
+        }
+    }
+
+    /** A synthetic account: USD (and sometimes BTC) collateral and one to three positions at 0.5x–6x leverage. */
+    private Fill publishAccount(Publisher out, Topics topics, Random random, String account, Instant time) {
+        double usd = Math.round(5_000 * Math.pow(20, random.nextDouble()));
+        out.send(topics.collateral(), account, movement(account + "-D1", account, "USD", BigDecimal.valueOf(usd), time),
+                "collateral movements");
+        double collateral = usd;
+        if (random.nextDouble() < 0.2) {
+            BigDecimal coins = BigDecimal.valueOf(0.1 + 1.9 * random.nextDouble()).setScale(3, RoundingMode.HALF_EVEN);
+            out.send(topics.collateral(), account, movement(account + "-D2", account, "BTC", coins, time),
+                    "collateral movements");
+            collateral += coins.doubleValue() * btc.get(0).open() * 0.9;
+        }
+        List<String> instruments = new ArrayList<>(List.of("BTC-PERPETUAL", "BTC-27MAR20", "ETH-PERPETUAL", "ETH-27MAR20"));
+        java.util.Collections.shuffle(instruments, random);
+        int positions = 1 + random.nextInt(3);
+        double leverage = 0.5 + 5.5 * random.nextDouble();
+        boolean hedged = random.nextDouble() < 0.15;
+        double side = random.nextDouble() < 0.6 ? 1 : -1;
+        Fill first = null;
+        for (int p = 0; p < positions; p++) {
+            String instrument = instruments.get(p);
+            double price = instrument.startsWith("BTC") ? btc.get(0).open() : eth.get(0).open();
+            price = instrument.endsWith("27MAR20") ? price * FUTURES_PREMIUM : price;
+            double notional = collateral * leverage / positions;
+            double direction = hedged && p % 2 == 1 ? -side : (hedged ? side : (random.nextDouble() < 0.6 ? 1 : -1));
+            BigDecimal quantity = BigDecimal.valueOf(direction * Math.max(0.001, notional / price)).setScale(3, RoundingMode.HALF_EVEN);
+            Fill fill = Fill.newBuilder()
+                    .setFillId(account + "-F" + (p + 1)).setAccount(account).setInstrument(instrument)
+                    .setQuantity(quantity.setScale(18)).setPrice(price)
+                    .setFee(BigDecimal.valueOf(notional * 0.0005).setScale(2, RoundingMode.HALF_EVEN).setScale(18))
+                    .setFeeAsset("USD").setEventTime(time).setSequence(p + 1).build();
+            out.send(topics.fills(), account, fill, "fills");
+            first = first == null ? fill : first;
+        }
+        return first;
+    }
+
+    private static List<Instrument> instruments(Instant time) {
+        List<Instrument> instruments = new ArrayList<>();
+        for (String underlying : List.of("BTC", "ETH")) {
+            instruments.add(instrument(underlying + "-PERPETUAL", InstrumentKind.PERPETUAL, underlying, null, time));
+            instruments.add(instrument(underlying + "-27MAR20", InstrumentKind.FUTURE, underlying, EXPIRY, time));
+        }
+        return instruments;
+    }
+
+    private static Instrument instrument(String id, InstrumentKind kind, String underlying, Instant expiry, Instant time) {
+        return Instrument.newBuilder().setInstrumentId(id).setKind(kind).setUnderlying(underlying).setExpiry(expiry)
+                .setContractMultiplier(BigDecimal.ONE.setScale(18)).setSettlementAsset("USD").setTickSize(0.5)
+                .setState(InstrumentState.ACTIVE).setEventTime(time).build();
+    }
+
+    private static RiskParameters parameters(String underlying, double scanRange, double haircut, Instant time) {
+        return RiskParameters.newBuilder().setUnderlying(underlying).setVersion(1).setEffectiveTime(time)
+                .setPriceScanRange(scanRange).setPriceScanSteps(9).setVolShockUp(0.3).setVolShockDown(0.3)
+                .setVolShockExpiryExponent(0.0)
+                .setExtremeMoves(List.of(new ExtremeMove(-0.5, 0.25), new ExtremeMove(1.0, 0.25)))
+                .setVarConfidence(0.99).setEsConfidence(0.975).setMarginPeriodOfRiskDays(2).setEwmaLambda(0.94)
+                .setMaintenanceToInitialRatio(0.5)
+                .setCollateralHaircuts(List.of(new CollateralHaircut(underlying, haircut)))
+                .setCallGracePeriodMillis(Duration.ofHours(1).toMillis()).build();
+    }
+
+    private static PriceUpdate price(String id, double price, PriceKind kind, Instant time) {
+        return PriceUpdate.newBuilder().setInstrument(id).setPrice(price).setKind(kind).setEventTime(time).build();
+    }
+
+    private static CollateralMovement movement(String id, String account, String asset, BigDecimal amount, Instant time) {
+        return CollateralMovement.newBuilder().setMovementId(id).setAccount(account).setAsset(asset)
+                .setAmount(amount.setScale(18)).setKind(CollateralMovementKind.DEPOSIT).setEventTime(time).build();
+    }
+
+    /** A producer of contract records in the wire format, counting what it sends by kind. */
+    private final class Publisher implements AutoCloseable {
+        private final KafkaProducer<String, byte[]> producer;
+        private final SchemaRegistry registry;
+        private final Map<Class<?>, org.apache.kafka.common.serialization.Serializer<SpecificRecord>> serializers = new HashMap<>();
+
+        Publisher(String bootstrap, SchemaRegistry registry) {
+            this.registry = registry;
+            this.producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.LINGER_MS_CONFIG, "5"), new StringSerializer(), new ByteArraySerializer());
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        void send(String topic, String key, SpecificRecord record, String kind) {
+            var serializer = serializers.computeIfAbsent(record.getClass(),
+                    type -> SpecificAvroSerde.forSink((Class) type, registry));
+            producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, record)));
+            synchronized (published) {
+                published.merge(kind, 1L, Long::sum);
+            }
+        }
+
+        void sendBytes(String topic, String key, byte[] value) {
+            producer.send(new ProducerRecord<>(topic, key, value));
+            synchronized (published) {
+                published.merge("malformed records", 1L, Long::sum);
+            }
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+        }
+    }
+
+    // --- outputs -------------------------------------------------------------------------
+
+    /** Reads every output topic with read_committed, as a liquidation service would. */
+    private final class OutputReader implements Runnable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Topics topics;
+        private final SpecificAvroDeserializer<MarginResult> results;
+        private final SpecificAvroDeserializer<MarginCallEvent> calls;
+        private final SpecificAvroDeserializer<LiquidationSignal> liquidations;
+        private final SpecificAvroDeserializer<DeadLetter> deadLetters;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private volatile boolean caughtUp;
+
+        OutputReader(String bootstrap, Topics topics, SchemaRegistry registry) {
+            this.topics = topics;
+            this.consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.GROUP_ID_CONFIG, "marginflow-demo-reader",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase()),
+                    new StringDeserializer(), new ByteArrayDeserializer());
+            this.results = new SpecificAvroDeserializer<>(MarginResult.class, registry);
+            this.calls = new SpecificAvroDeserializer<>(MarginCallEvent.class, registry);
+            this.liquidations = new SpecificAvroDeserializer<>(LiquidationSignal.class, registry);
+            this.deadLetters = new SpecificAvroDeserializer<>(DeadLetter.class, registry);
+        }
+
+        @Override
+        public void run() {
+            try (consumer) {
+                consumer.subscribe(topics.outputs());
+                while (running.get()) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        String topic = record.topic();
+                        if (topic.equals(topics.margin())) {
+                            tally.result(results.deserialize(topic, record.value()));
+                        } else if (topic.equals(topics.marginCalls())) {
+                            tally.call(calls.deserialize(topic, record.value()));
+                        } else if (topic.equals(topics.liquidations())) {
+                            tally.liquidation(liquidations.deserialize(topic, record.value()));
+                        } else {
+                            tally.deadLetter(deadLetters.deserialize(topic, record.value()));
+                        }
+                    }
+                    Set<TopicPartition> assigned = consumer.assignment();
+                    Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
+                    caughtUp = assigned.size() == 4 * 3
+                            && ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+                }
+            }
+        }
+
+        void stop() {
+            running.set(false);
+        }
+    }
+
+    /** Waits until the application has consumed every input and journal record and the reader has every output. */
+    private void awaitProcessed(Admin admin, MarginflowConfig config, Topics topics, OutputReader reader) throws Exception {
+        String group = config.get("application.id");
+        int settled = 0;
+        while (settled < 3) {
+            Thread.sleep(1_000);
+            long inputLag = lag(admin, group, topics.inputs(), 0);
+            long journalLag = lag(admin, group, List.of(topics.journal()), 1); // the last offset may be a commit marker
+            progress(String.format("engine catching up: %,d input and %,d journal records to go", inputLag, journalLag));
+            settled = inputLag == 0 && journalLag == 0 && reader.caughtUp ? settled + 1 : 0;
+        }
+    }
+
+    /** Records not yet consumed by {@code group} on {@code topics}, ignoring up to {@code slack} per partition. */
+    private static long lag(Admin admin, String group, List<String> topics, long slack) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (var description : admin.describeTopics(topics).allTopicNames().get().values()) {
+            description.partitions().forEach(p -> request.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
+        }
+        long lag = 0;
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : admin.listOffsets(request).all().get().entrySet()) {
+            OffsetAndMetadata position = committed.get(end.getKey());
+            long behind = end.getValue().offset() - (position == null ? 0 : position.offset());
+            lag += behind > slack ? behind : 0;
+        }
+        return lag;
+    }
+
+    // --- reporting -----------------------------------------------------------------------
+
+    private final AtomicLong lastProgress = new AtomicLong();
+
+    private void progress(String stage) {
+        long now = System.nanoTime();
+        if (now - lastProgress.get() < Duration.ofSeconds(3).toNanos()) {
+            return;
+        }
+        lastProgress.set(now);
+        say(String.format("%s | results %,d | calls issued %,d | liquidations started %,d",
+                stage, tally.results.get(), tally.calls(MarginCallTransition.ISSUED),
+                tally.liquidations(LiquidationTransition.STARTED)));
+    }
+
+    private void printSummary() {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long inputs = published.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder out = new StringBuilder("\n");
+        out.append(String.format("Marginflow demo: %,d accounts through Black Thursday, %s to %s (Binance hourly, CryptoDataDownload)%n",
+                accountCount, btc.get(0).start(), btc.get(btc.size() - 1).start().plus(1, ChronoUnit.HOURS)));
+        out.append(String.format("  BTC %,.0f → %,.0f (low %,.0f)    ETH %,.2f → %,.2f (low %,.2f)%n%n",
+                btc.get(0).open(), btc.get(btc.size() - 1).close(), btc.stream().mapToDouble(Candle::low).min().orElseThrow(),
+                eth.get(0).open(), eth.get(eth.size() - 1).close(), eth.stream().mapToDouble(Candle::low).min().orElseThrow()));
+        out.append(String.format("Input events      %,d (wall time %.1f s, broker start and topic creation included;"
+                + " throughput is measured by the benchmarks, see BENCHMARKS.md)%n", inputs, seconds));
+        published.forEach((kind, count) -> out.append(String.format("    %-22s %,10d%n", kind, count)));
+        out.append(String.format("Margin results    %,d%n", tally.results.get()));
+        out.append(String.format("Margin calls      issued %,d · met %,d · escalated %,d%n", tally.calls(MarginCallTransition.ISSUED),
+                tally.calls(MarginCallTransition.MET), tally.calls(MarginCallTransition.ESCALATED)));
+        out.append(String.format("Liquidations      started %,d · ended %,d%n", tally.liquidations(LiquidationTransition.STARTED),
+                tally.liquidations(LiquidationTransition.ENDED)));
+        out.append("Dead letters      ").append(tally.deadLetters.isEmpty() ? "none" : tally.deadLetters.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(" · "))).append("\n\n");
+
+        out.append("Over time (6-hour buckets of event time)   BTC close   calls issued   liquidations started\n");
+        for (int hour = 5; hour < btc.size(); hour += 6) {
+            Instant bucket = btc.get(hour).start().truncatedTo(ChronoUnit.HOURS).minus(5, ChronoUnit.HOURS);
+            long[] counts = tally.timeline.getOrDefault(bucket, new long[2]);
+            out.append(String.format("  %s    %,9.0f   %12d   %20d  %s%n", bucket, btc.get(hour).close(), counts[0], counts[1],
+                    "#".repeat((int) Math.min(60, counts[1] / Math.max(1, accountCount / 400)))));
+        }
+
+        Map<MarginStatus, Long> statuses = tally.latest.values().stream()
+                .collect(Collectors.groupingBy(MarginResult::getStatus, TreeMap::new, Collectors.counting()));
+        out.append("\nStatus at the end  ").append(statuses.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(" · "))).append("\n");
+        out.append("Worst accounts at the end (lowest excess over initial margin; nobody closes positions here:\n"
+                + "liquidation signals are for a downstream liquidation service, so losses keep running)\n");
+        out.append("  account      status          equity (USD)        IM (USD)        MM (USD)      excess (USD)\n");
+        tally.latest.values().stream()
+                .sorted(Comparator.comparing(MarginResult::getExcess).thenComparing(MarginResult::getAccount))
+                .limit(10)
+                .forEach(r -> out.append(String.format("  %-11s  %-12s %15s %15s %15s %17s%n", r.getAccount(), r.getStatus(),
+                        usd(r.getEquity()), usd(r.getInitialMargin()), usd(r.getMaintenanceMargin()), usd(r.getExcess()))));
+        System.out.print(out);
+    }
+
+    private static String usd(BigDecimal amount) {
+        return String.format("%,.2f", amount);
+    }
+
+    private void say(String message) {
+        System.out.printf("[%6.1fs] %s%n", (System.nanoTime() - started) / 1e9, message);
+    }
+
+    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("the application did not start: " + streams.state());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}
