@@ -1,0 +1,272 @@
+package io.marginflow.broker;
+
+import static io.marginflow.pipeline.Inputs.deposit;
+import static io.marginflow.pipeline.Inputs.fill;
+import static io.marginflow.pipeline.Inputs.mark;
+import static io.marginflow.pipeline.Inputs.perpetual;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.marginflow.app.MarginflowApp;
+import io.marginflow.app.MarginflowConfig;
+import io.marginflow.app.Topics;
+import io.marginflow.app.TopicSetup;
+import io.marginflow.embedded.EmbeddedKafka;
+import io.marginflow.registry.InMemorySchemaRegistry;
+import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.DeadLetter;
+import io.marginflow.schema.LiquidationSignal;
+import io.marginflow.schema.MarginCallEvent;
+import io.marginflow.schema.MarginCallTransition;
+import io.marginflow.schema.MarginResult;
+import io.marginflow.schema.MarginStatus;
+import io.marginflow.sequencer.JournalPartitioner;
+import io.marginflow.serde.SpecificAvroDeserializer;
+import io.marginflow.serde.SpecificAvroSerde;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole pipeline on a real Kafka broker with every topic at 3 partitions, exactly-once on:
+ * accounts spread over the partitions, one price tick repricing accounts on every partition,
+ * margin calls arriving exactly once through a read_committed consumer, a bad record
+ * dead-lettered while the good ones around it are processed, and state surviving a restart.
+ * The cases build on each other in order, as a day at a clearinghouse does.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineOnRealBrokerTest {
+
+    private static final int ACCOUNTS = 30;
+    private static final String SCOPE = "pipeline-on-real-broker";
+
+    private EmbeddedKafka kafka;
+    private Path stateDirectory;
+    private MarginflowConfig config;
+    private Topics topics;
+    private SchemaRegistry registry;
+    private KafkaStreams streams;
+    private KafkaProducer<String, byte[]> producer;
+    private KafkaConsumer<String, byte[]> outputs;
+    private final List<SpecificRecord> seen = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        kafka = EmbeddedKafka.start();
+        stateDirectory = Files.createTempDirectory("marginflow-state-");
+        config = MarginflowConfig.of(Map.of(
+                "bootstrap.servers", kafka.bootstrapServers(),
+                "application.id", "marginflow-real-broker-test",
+                "schema.registry.url", "mock://" + SCOPE,
+                "topics.partitions", "3",
+                "state.dir", stateDirectory.toString()));
+        topics = config.topics();
+        registry = InMemorySchemaRegistry.scope(SCOPE);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicSetup.createMissing(admin, topics);
+        }
+        streams = startApplication();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+        outputs = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "liquidation-service",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        outputs.subscribe(topics.outputs());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        outputs.close();
+        producer.close();
+        streams.close(Duration.ofSeconds(30));
+        kafka.close();
+        InMemorySchemaRegistry.dropScope(SCOPE);
+        try (var paths = Files.walk(stateDirectory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void accountsSpreadOverEveryPartitionAndABadRecordAmongThemIsDeadLettered() {
+        assertThat(accounts().stream().map(a -> JournalPartitioner.accountPartition(a, 3)).collect(Collectors.toSet()))
+                .as("the accounts land on every journal partition").containsExactlyInAnyOrder(0, 1, 2);
+        send(topics.instruments(), "BTC-PERPETUAL", perpetual("BTC-PERPETUAL", "BTC"));
+        for (String account : accounts()) {
+            // 1000 USD, long 1 BTC @ 5000: IM 800, MM 400, normal
+            send(topics.collateral(), account, deposit(account + "-M", account, "USD", "1000"));
+            send(topics.fills(), account, fill(account + "-F", account, "BTC-PERPETUAL", "1", 5_000.0));
+            if (account.equals("ACC-15")) {
+                producer.send(new ProducerRecord<>(topics.fills(), "ACC-15", "not avro".getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        producer.flush();
+
+        // Deposits and fills travel on different topics, so the sequencer may journal an account's fill
+        // before its deposit (a transient liquidation); what counts is where every account ends up.
+        awaitOutputs(records -> latestResults(records).values().stream().filter(PipelineOnRealBrokerTest::fundedAndMargined)
+                .count() == ACCOUNTS && !deadLetters(records).isEmpty());
+
+        assertThat(deadLetters(seen)).singleElement().satisfies(letter -> {
+            assertThat(letter.getErrorClass()).isEqualTo("NOT_WIRE_FORMAT");
+            assertThat(letter.getSource().getTopic()).isEqualTo(topics.fills());
+        });
+        assertThat(latestResults(seen)).containsOnlyKeys(accounts())
+                .allSatisfy((account, result) -> assertThat(fundedAndMargined(result)).isTrue());
+    }
+
+    /** 1000 USD and long 1 BTC at 5000: equity 1000, IM 800, normal. */
+    private static boolean fundedAndMargined(MarginResult result) {
+        return result.getEquity().compareTo(new BigDecimal("1000")) == 0
+                && result.getInitialMargin().compareTo(new BigDecimal("800")) == 0
+                && result.getStatus() == MarginStatus.NORMAL;
+    }
+
+    private static Map<String, MarginResult> latestResults(List<SpecificRecord> records) {
+        Map<String, MarginResult> latest = new TreeMap<>();
+        results(records, r -> true).forEach(result -> latest.merge(result.getAccount(), result,
+                (a, b) -> a.getSequence() > b.getSequence() ? a : b));
+        return latest;
+    }
+
+    @Test
+    @Order(2)
+    void onePriceTickRepricesAccountsOnEveryPartitionAndEachCallArrivesExactlyOnce() {
+        seen.clear();
+        // 4750: equity 750 < IM 760 and ≥ MM 380 → a margin call for every account
+        send(topics.prices(), "BTC-PERPETUAL", mark("BTC-PERPETUAL", 4_750.0, 10));
+        producer.flush();
+
+        awaitOutputs(records -> calls(records).size() >= ACCOUNTS);
+        settle();
+
+        List<MarginCallEvent> calls = calls(seen);
+        assertThat(calls).hasSize(ACCOUNTS).allSatisfy(call ->
+                assertThat(call.getTransition()).isEqualTo(MarginCallTransition.ISSUED));
+        assertThat(calls).extracting(MarginCallEvent::getAccount).containsExactlyInAnyOrderElementsOf(accounts());
+        assertThat(calls.stream().map(call -> call.getCause().getJournalPartition()).collect(Collectors.toSet()))
+                .as("the tick was journalled to, and acted on in, every partition").containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(calls).allSatisfy(call -> assertThat(call.getCause().getSource().getTopic()).isEqualTo(topics.prices()));
+    }
+
+    @Test
+    @Order(3)
+    void aRestartedApplicationRemembersEveryAccountAndRepeatsNothing() throws Exception {
+        seen.clear();
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+        streams = startApplication();
+
+        // 5000: equity 1000 ≥ IM 800 → every call met, exactly once, after the restart
+        send(topics.prices(), "BTC-PERPETUAL", mark("BTC-PERPETUAL", 5_000.0, 20));
+        producer.flush();
+
+        awaitOutputs(records -> calls(records).size() >= ACCOUNTS);
+        settle();
+
+        assertThat(calls(seen)).hasSize(ACCOUNTS).allSatisfy(call ->
+                assertThat(call.getTransition()).isEqualTo(MarginCallTransition.MET));
+        assertThat(calls(seen)).extracting(MarginCallEvent::getCallId)
+                .containsExactlyInAnyOrderElementsOf(accounts().stream().map(a -> a + "-CALL-1").toList());
+    }
+
+    private KafkaStreams startApplication() throws InterruptedException {
+        KafkaStreams started = MarginflowApp.start(config, registry);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (started.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(started.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        return started;
+    }
+
+    private static List<String> accounts() {
+        return IntStream.range(0, ACCOUNTS).mapToObj(i -> String.format("ACC-%02d", i)).toList();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void send(String topic, String key, SpecificRecord record) {
+        byte[] value = SpecificAvroSerde.forValues((Class) record.getClass(), registry).serializer().serialize(topic, record);
+        // As a clearinghouse should, stamp each record with its event time.
+        Instant eventTime = (Instant) record.get(record.getSchema().getField("eventTime").pos());
+        producer.send(new ProducerRecord<>(topic, null, eventTime.toEpochMilli(), key, value));
+    }
+
+    /** Polls the outputs into {@link #seen} until {@code done} holds, for at most a minute. */
+    private void awaitOutputs(Predicate<List<SpecificRecord>> done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!done.test(seen) && System.nanoTime() < deadline) {
+            poll();
+        }
+        assertThat(done.test(seen)).as("expected outputs within a minute; saw %s", seen.size()).isTrue();
+    }
+
+    /** Keeps reading for a while longer, so that a duplicate would be seen. */
+    private void settle() {
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < until) {
+            poll();
+        }
+    }
+
+    private void poll() {
+        for (ConsumerRecord<String, byte[]> record : outputs.poll(Duration.ofMillis(200))) {
+            seen.add(decode(record));
+        }
+    }
+
+    private SpecificRecord decode(ConsumerRecord<String, byte[]> record) {
+        Class<? extends SpecificRecord> type = record.topic().equals(topics.margin()) ? MarginResult.class
+                : record.topic().equals(topics.marginCalls()) ? MarginCallEvent.class
+                : record.topic().equals(topics.deadLetters()) ? DeadLetter.class
+                : LiquidationSignal.class;
+        return new SpecificAvroDeserializer<>(type, registry).deserialize(record.topic(), record.value());
+    }
+
+    private static List<MarginResult> results(List<SpecificRecord> records, Predicate<MarginResult> which) {
+        return records.stream().filter(MarginResult.class::isInstance).map(MarginResult.class::cast).filter(which).toList();
+    }
+
+    private static List<MarginCallEvent> calls(List<SpecificRecord> records) {
+        return records.stream().filter(MarginCallEvent.class::isInstance).map(MarginCallEvent.class::cast).toList();
+    }
+
+    private static List<DeadLetter> deadLetters(List<SpecificRecord> records) {
+        return records.stream().filter(DeadLetter.class::isInstance).map(DeadLetter.class::cast).toList();
+    }
+}
