@@ -4,6 +4,7 @@ import io.marginflow.app.MarginflowApp;
 import io.marginflow.app.MarginflowConfig;
 import io.marginflow.app.Topics;
 import io.marginflow.app.TopicSetup;
+import io.marginflow.embedded.ConsumerGroupLag;
 import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
@@ -50,12 +51,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -351,28 +349,11 @@ public final class Demo {
         int settled = 0;
         while (settled < 3) {
             Thread.sleep(1_000);
-            long inputLag = lag(admin, group, topics.inputs(), 0);
-            long journalLag = lag(admin, group, List.of(topics.journal()), 1); // the last offset may be a commit marker
+            long inputLag = ConsumerGroupLag.of(admin, group, topics.inputs(), 0);
+            long journalLag = ConsumerGroupLag.of(admin, group, List.of(topics.journal()), 1);
             progress(String.format("engine catching up: %,d input and %,d journal records to go", inputLag, journalLag));
             settled = inputLag == 0 && journalLag == 0 && reader.caughtUp ? settled + 1 : 0;
         }
-    }
-
-    /** Records not yet consumed by {@code group} on {@code topics}, ignoring up to {@code slack} per partition. */
-    private static long lag(Admin admin, String group, List<String> topics, long slack) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get();
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (var description : admin.describeTopics(topics).allTopicNames().get().values()) {
-            description.partitions().forEach(p -> request.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
-        }
-        long lag = 0;
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : admin.listOffsets(request).all().get().entrySet()) {
-            OffsetAndMetadata position = committed.get(end.getKey());
-            long behind = end.getValue().offset() - (position == null ? 0 : position.offset());
-            lag += behind > slack ? behind : 0;
-        }
-        return lag;
     }
 
     // --- reporting -----------------------------------------------------------------------

@@ -1,0 +1,187 @@
+package io.marginflow.bench;
+
+import io.marginflow.app.MarginflowApp;
+import io.marginflow.app.MarginflowConfig;
+import io.marginflow.app.Topics;
+import io.marginflow.app.TopicSetup;
+import io.marginflow.embedded.ConsumerGroupLag;
+import io.marginflow.embedded.EmbeddedKafka;
+import io.marginflow.pipeline.Inputs;
+import io.marginflow.registry.InMemorySchemaRegistry;
+import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.CollateralMovement;
+import io.marginflow.schema.Fill;
+import io.marginflow.schema.Instrument;
+import io.marginflow.schema.PriceUpdate;
+import io.marginflow.serde.SpecificAvroSerde;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * End-to-end throughput on an embedded broker: the input topics are filled first, then each
+ * application is started on them and timed from RUNNING until it has consumed everything.
+ * Marginflow (sequencer, journal, engine, outputs) runs beside a one-stage pass-through Kafka
+ * Streams app that counts records per key in RocksDB, with exactly-once, on the same broker and
+ * data, in the same run. Not a test; run with {@code scripts/bench pipeline [accounts] [ticks]}.
+ *
+ * <p>The mix: each account deposits once and trades {@code FILLS_PER_ACCOUNT} times across BTC
+ * and ETH perpetuals; {@code ticks} marks alternate between the two, each repricing every account
+ * holding that underlying, and move in a random walk of ±{@code step} (relative) per tick.
+ * Arguments: {@code [accounts] [ticks] [step]}, default 20000 100 0.001.
+ */
+public final class PipelineThroughput {
+
+    private static final int FILLS_PER_ACCOUNT = 4;
+
+    public static void main(String[] args) throws Exception {
+        int accounts = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int ticks = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        double step = args.length > 2 ? Double.parseDouble(args[2]) : 0.001;
+        Path state = Files.createTempDirectory("marginflow-bench-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            MarginflowConfig config = MarginflowConfig.of(Map.of(
+                    "bootstrap.servers", kafka.bootstrapServers(),
+                    "application.id", "marginflow-bench",
+                    "schema.registry.url", "mock://marginflow-bench",
+                    "topics.partitions", "3",
+                    "num.stream.threads", "2",
+                    "state.dir", state.resolve("marginflow").toString()));
+            Topics topics = config.topics();
+            SchemaRegistry registry = InMemorySchemaRegistry.scope("marginflow-bench");
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                TopicSetup.createMissing(admin, topics);
+                long inputs = produce(kafka.bootstrapServers(), topics, registry, accounts, ticks, step);
+                System.out.printf("%,d input events: %,d accounts × (1 deposit + %d fills), %,d marks"
+                        + " (random walk, steps of ±%.2f%%), 2 instruments%n",
+                        inputs, accounts, FILLS_PER_ACCOUNT, ticks, step * 100);
+
+                double passThrough = timeToConsume(admin, passThrough(kafka.bootstrapServers(), topics, state),
+                        "passthrough-bench", topics.inputs(), List.of());
+                System.out.printf("pass-through (count per key in RocksDB, exactly-once): %.1f s, %,.0f events/s%n",
+                        passThrough, inputs / passThrough);
+
+                double marginflow = timeToConsume(admin, MarginflowApp.start(config, registry),
+                        "marginflow-bench", topics.inputs(), List.of(topics.journal()));
+                System.out.printf("Marginflow (sequencer → journal → engine → outputs, exactly-once): %.1f s, %,.0f events/s%n",
+                        marginflow, inputs / marginflow);
+                System.out.printf("ratio Marginflow / pass-through: %.2f%n", passThrough / marginflow);
+            }
+        } finally {
+            try (var paths = Files.walk(state)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+        System.exit(0);
+    }
+
+    /** Fills the input topics; returns the number of input events. */
+    private static long produce(String bootstrap, Topics topics, SchemaRegistry registry, int accounts, int ticks,
+                                double step) {
+        var instruments = SpecificAvroSerde.forValues(Instrument.class, registry).serializer();
+        var movements = SpecificAvroSerde.forValues(CollateralMovement.class, registry).serializer();
+        var fills = SpecificAvroSerde.forValues(Fill.class, registry).serializer();
+        var prices = SpecificAvroSerde.forValues(PriceUpdate.class, registry).serializer();
+        long count = 0;
+        Random random = new Random(7);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, "20",
+                ProducerConfig.BATCH_SIZE_CONFIG, "262144"), new StringSerializer(), new ByteArraySerializer())) {
+            for (String underlying : List.of("BTC", "ETH")) {
+                Instrument perpetual = Inputs.perpetual(underlying + "-PERPETUAL", underlying);
+                producer.send(record(topics.instruments(), perpetual.getInstrumentId(),
+                        Inputs.T0.toEpochMilli(), instruments.serialize(topics.instruments(), perpetual)));
+                count++;
+            }
+            int tick = 0;
+            double[] level = {5_000.0, 150.0};
+            int eventsPerTick = Math.max(1, accounts * (1 + FILLS_PER_ACCOUNT) / Math.max(1, ticks));
+            long event = 0;
+            for (int a = 0; a < accounts; a++) {
+                String account = String.format("ACC-%06d", a);
+                CollateralMovement deposit = Inputs.deposit(account + "-M", account, "USD", "100000");
+                producer.send(record(topics.collateral(), account, time(event++), movements.serialize(topics.collateral(), deposit)));
+                count++;
+                for (int f = 0; f < FILLS_PER_ACCOUNT; f++) {
+                    String instrument = random.nextBoolean() ? "BTC-PERPETUAL" : "ETH-PERPETUAL";
+                    double price = instrument.startsWith("BTC") ? 5_000.0 : 150.0;
+                    Fill fill = Inputs.fill(account + "-F" + f, account, instrument,
+                            (random.nextBoolean() ? "" : "-") + (1 + random.nextInt(5)), price);
+                    producer.send(record(topics.fills(), account, time(event++), fills.serialize(topics.fills(), fill)));
+                    count++;
+                    if (event % eventsPerTick == 0 && tick < ticks) {
+                        String underlying = tick % 2 == 0 ? "BTC" : "ETH";
+                        level[tick % 2] *= 1 + (random.nextBoolean() ? step : -step);
+                        PriceUpdate mark = Inputs.mark(underlying + "-PERPETUAL", level[tick % 2], 0);
+                        producer.send(record(topics.prices(), mark.getInstrument(), time(event),
+                                prices.serialize(topics.prices(), mark)));
+                        count++;
+                        tick++;
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    private static long time(long event) {
+        return Inputs.T0.toEpochMilli() + event;
+    }
+
+    private static ProducerRecord<String, byte[]> record(String topic, String key, long timestamp, byte[] value) {
+        return new ProducerRecord<>(topic, null, timestamp, key, value);
+    }
+
+    /** The DESIGN.md yardstick: one stage, counting records per key in RocksDB, exactly-once. */
+    private static KafkaStreams passThrough(String bootstrap, Topics topics, Path state) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(topics.inputs(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .groupByKey()
+                .count(Materialized.as("counts"))
+                .toStream()
+                .to("passthrough.counts", Produced.with(Serdes.String(), Serdes.Long()));
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "passthrough-bench");
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, state.resolve("passthrough").toString());
+        KafkaStreams streams = new KafkaStreams(builder.build(), properties);
+        streams.start();
+        return streams;
+    }
+
+    /** Seconds from RUNNING until {@code group} has consumed every record of the topics. */
+    private static double timeToConsume(Admin admin, KafkaStreams streams, String group, List<String> inputs,
+                                        List<String> transactionalTopics) throws Exception {
+        try (streams) {
+            while (streams.state() != KafkaStreams.State.RUNNING) {
+                Thread.sleep(20);
+            }
+            long start = System.nanoTime();
+            while (ConsumerGroupLag.of(admin, group, inputs, 0) > 0
+                    || (!transactionalTopics.isEmpty() && ConsumerGroupLag.of(admin, group, transactionalTopics, 1) > 0)) {
+                Thread.sleep(100);
+            }
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+}
