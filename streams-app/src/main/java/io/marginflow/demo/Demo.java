@@ -49,6 +49,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -123,7 +124,13 @@ public final class Demo {
                     OutputReader reader = new OutputReader(kafka.bootstrapServers(), topics, registry);
                     Thread readerThread = new Thread(reader, "demo-output-reader");
                     readerThread.start();
-                    publishEverything(kafka.bootstrapServers(), topics, registry);
+                    publishEverything(kafka.bootstrapServers(), topics, registry, () -> {
+                        try {
+                            awaitProcessed(admin, config, topics, reader);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
                     awaitProcessed(admin, config, topics, reader);
                     reader.stop();
                     readerThread.join();
@@ -135,7 +142,7 @@ public final class Demo {
 
     // --- inputs --------------------------------------------------------------------------
 
-    private void publishEverything(String bootstrap, Topics topics, SchemaRegistry registry) {
+    private void publishEverything(String bootstrap, Topics topics, SchemaRegistry registry, Runnable awaitProcessed) {
         try (Publisher out = new Publisher(bootstrap, registry)) {
             Instant t0 = btc.get(0).start();
             for (Instrument instrument : instruments(t0)) {
@@ -144,11 +151,15 @@ public final class Demo {
             out.send(topics.parameters(), "BTC", parameters("BTC", 0.16, 0.10, t0), "risk parameters");
             out.send(topics.parameters(), "ETH", parameters("ETH", 0.20, 0.15, t0), "risk parameters");
             publishPrices(out, topics, 0, 0, t0);
+            // As at a real venue, instruments are listed before anyone trades them.
+            out.flush();
+            awaitProcessed.run();
+            say("instruments, parameters and opening prices are in every engine partition");
 
             Random random = new Random(SEED);
             Fill firstFill = null;
             for (int a = 1; a <= accountCount; a++) {
-                Fill fill = publishAccount(out, topics, random, "ACC-" + String.format("%05d", a), t0.plusSeconds(60));
+                Fill fill = publishAccount(out, topics, random, "ACC-" + String.format("%05d", a), t0.plusSeconds(30));
                 firstFill = firstFill == null ? fill : firstFill;
             }
             // What clearinghouses really send now and then: a re-published fill and a record that is not Avro.
@@ -207,7 +218,7 @@ public final class Demo {
                     .setFillId(account + "-F" + (p + 1)).setAccount(account).setInstrument(instrument)
                     .setQuantity(quantity.setScale(18)).setPrice(price)
                     .setFee(BigDecimal.valueOf(notional * 0.0005).setScale(2, RoundingMode.HALF_EVEN).setScale(18))
-                    .setFeeAsset("USD").setEventTime(time).setSequence(p + 1).build();
+                    .setFeeAsset("USD").setEventTime(time.plusSeconds(30)).setSequence(p + 1).build();
             out.send(topics.fills(), account, fill, "fills");
             first = first == null ? fill : first;
         }
@@ -267,10 +278,17 @@ public final class Demo {
         void send(String topic, String key, SpecificRecord record, String kind) {
             var serializer = serializers.computeIfAbsent(record.getClass(),
                     type -> SpecificAvroSerde.forSink((Class) type, registry));
-            producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, record)));
+            // Stamped with event time, so that the sequencer merges its inputs in event-time order.
+            Schema.Field time = record.getSchema().getField("eventTime");
+            Instant eventTime = (Instant) record.get((time != null ? time : record.getSchema().getField("effectiveTime")).pos());
+            producer.send(new ProducerRecord<>(topic, null, eventTime.toEpochMilli(), key, serializer.serialize(topic, record)));
             synchronized (published) {
                 published.merge(kind, 1L, Long::sum);
             }
+        }
+
+        void flush() {
+            producer.flush();
         }
 
         void sendBytes(String topic, String key, byte[] value) {
