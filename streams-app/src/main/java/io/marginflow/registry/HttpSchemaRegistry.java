@@ -79,6 +79,9 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
                 "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
         this.requestTimeout = settings.requestTimeout();
         HttpClient.Builder builder = HttpClient.newBuilder()
+                // The registry API is small request/response JSON; HTTP/2 over TLS buys nothing and
+                // its negotiation was seen to drop connections against a real server.
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
         settings.sslContext().ifPresent(builder::sslContext);
@@ -158,7 +161,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
 
         HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = send(request.build());
         } catch (HttpTimeoutException e) {
             throw new SchemaRegistryUnavailableException(operation + ": no answer from " + uri
                     + " within " + describe(e), e);
@@ -202,6 +205,20 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             throw new SchemaRegistryUnavailableException(message);
         }
         throw new SchemaRegistryException(message);
+    }
+
+    /** Sends once, and once more if the connection dropped (not after a timeout or a TLS failure). */
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpTimeoutException | SSLException e) {
+            throw e;
+        } catch (IOException e) {
+            if (isTlsFailure(e)) {
+                throw e;
+            }
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
     }
 
     private String describe(IOException e) {

@@ -50,7 +50,10 @@ public final class PipelineDriver implements AutoCloseable {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "schema.registry.url", "mock://" + scope,
                 "application.id", "marginflow-spec",
-                "bootstrap.servers", "never-contacted:9092"));
+                "bootstrap.servers", "never-contacted:9092",
+                // The driver has no fetch lag to wait for; with idling on, its mock clock would hold
+                // a sequencer task with an empty input partition forever.
+                "max.task.idle.ms", "0"));
         settings.putAll(overrides);
         config = MarginflowConfig.of(settings);
         topics = config.topics();
