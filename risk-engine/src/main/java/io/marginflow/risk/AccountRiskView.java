@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -66,10 +67,17 @@ public final class AccountRiskView {
         return new AccountRiskView(instruments, underlyings, quantities, averagePrices, assets, amounts);
     }
 
-    /** Everything whose price moves this account: the underlyings of its positions and its collateral assets. */
-    public SortedSet<String> exposures() {
+    /**
+     * Everything whose price moves this account: the underlyings of its positions and its
+     * collateral assets other than {@code cashAssets} (worth one USD a unit, never repriced).
+     */
+    public SortedSet<String> exposures(Set<String> cashAssets) {
         SortedSet<String> exposures = new TreeSet<>(List.of(underlyings));
-        exposures.addAll(List.of(assets));
+        for (String asset : assets) {
+            if (!cashAssets.contains(asset)) {
+                exposures.add(asset);
+            }
+        }
         return exposures;
     }
 

@@ -168,6 +168,16 @@ class MarginCalculatorTest {
         assertThat(portfolio.positions()).isEmpty();
     }
 
+    @Test
+    void anAccountIsExposedToItsUnderlyingsAndNonCashCollateralOnly() {
+        Portfolio portfolio = Portfolio.EMPTY.withMovement("USD", new BigDecimal("1000"))
+                .withMovement("ETH", new BigDecimal("2"))
+                .withFill(spec("BTC-PERPETUAL"), new BigDecimal("1"), 5_000.0, BigDecimal.ZERO, "USD");
+
+        assertThat(AccountRiskView.of(portfolio, market).exposures(Set.of("USD", "USDC")))
+                .containsExactly("BTC", "ETH");
+    }
+
     private AccountMargin margin(Portfolio portfolio) {
         return calculator.margin(AccountRiskView.of(portfolio, market), market);
     }

@@ -342,7 +342,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
             long grace = settings.defaultCallGracePeriodMillis();
             CachedAccount cached = cache.get(account);
             if (cached != null) {
-                for (String exposure : cached.view().exposures()) {
+                for (String exposure : cached.view().exposures(settings.cashAssets())) {
                     grace = Math.max(grace, market.parameters(exposure).callGracePeriodMillis());
                 }
             }
@@ -391,8 +391,8 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     private void saveLedger(String account, AccountRecord before, Portfolio portfolio) {
         AccountRiskView oldView = load(account).view();
         AccountRiskView newView = AccountRiskView.of(portfolio, market);
-        SortedSet<String> oldExposures = oldView.exposures();
-        SortedSet<String> newExposures = newView.exposures();
+        SortedSet<String> oldExposures = oldView.exposures(settings.cashAssets());
+        SortedSet<String> newExposures = newView.exposures(settings.cashAssets());
         for (String gone : oldExposures) {
             if (!newExposures.contains(gone)) {
                 exposures.delete(gone + SEPARATOR + account);

@@ -45,7 +45,8 @@ import org.apache.kafka.streams.kstream.Produced;
  * <p>The mix: each account deposits once and trades {@code FILLS_PER_ACCOUNT} times across BTC
  * and ETH perpetuals; {@code ticks} marks alternate between the two, each repricing every account
  * holding that underlying, and move in a random walk of ±{@code step} (relative) per tick.
- * Arguments: {@code [accounts] [ticks] [step]}, default 20000 100 0.001.
+ * Arguments: {@code [accounts] [ticks] [step] [stream threads] [commit interval ms]}, default
+ * 20000 100 0.001 2 100 (the exactly-once default), the same for both applications.
  */
 public final class PipelineThroughput {
 
@@ -55,6 +56,8 @@ public final class PipelineThroughput {
         int accounts = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int ticks = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         double step = args.length > 2 ? Double.parseDouble(args[2]) : 0.001;
+        String threads = args.length > 3 ? args[3] : "2";
+        String commitInterval = args.length > 4 ? args[4] : "100";
         Path state = Files.createTempDirectory("marginflow-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             MarginflowConfig config = MarginflowConfig.of(Map.of(
@@ -62,7 +65,8 @@ public final class PipelineThroughput {
                     "application.id", "marginflow-bench",
                     "schema.registry.url", "mock://marginflow-bench",
                     "topics.partitions", "3",
-                    "num.stream.threads", "2",
+                    "num.stream.threads", threads,
+                    "commit.interval.ms", commitInterval,
                     "state.dir", state.resolve("marginflow").toString()));
             Topics topics = config.topics();
             SchemaRegistry registry = InMemorySchemaRegistry.scope("marginflow-bench");
@@ -73,7 +77,8 @@ public final class PipelineThroughput {
                         + " (random walk, steps of ±%.2f%%), 2 instruments%n",
                         inputs, accounts, FILLS_PER_ACCOUNT, ticks, step * 100);
 
-                double passThrough = timeToConsume(admin, passThrough(kafka.bootstrapServers(), topics, state),
+                System.out.println("stream threads per application: " + threads + ", commit interval: " + commitInterval + " ms");
+                double passThrough = timeToConsume(admin, passThrough(kafka.bootstrapServers(), topics, state, threads, commitInterval),
                         "passthrough-bench", topics.inputs(), List.of());
                 System.out.printf("pass-through (count per key in RocksDB, exactly-once): %.1f s, %,.0f events/s%n",
                         passThrough, inputs / passThrough);
@@ -151,7 +156,8 @@ public final class PipelineThroughput {
     }
 
     /** The DESIGN.md yardstick: one stage, counting records per key in RocksDB, exactly-once. */
-    private static KafkaStreams passThrough(String bootstrap, Topics topics, Path state) {
+    private static KafkaStreams passThrough(String bootstrap, Topics topics, Path state, String threads,
+                                            String commitInterval) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(topics.inputs(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .groupByKey()
@@ -162,7 +168,8 @@ public final class PipelineThroughput {
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "passthrough-bench");
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+        properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.parseInt(threads));
+        properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.parseInt(commitInterval));
         properties.put(StreamsConfig.STATE_DIR_CONFIG, state.resolve("passthrough").toString());
         KafkaStreams streams = new KafkaStreams(builder.build(), properties);
         streams.start();
