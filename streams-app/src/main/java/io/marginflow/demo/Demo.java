@@ -8,6 +8,7 @@ import io.marginflow.embedded.ConsumerGroupLag;
 import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.CollateralHaircut;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.CollateralMovementKind;
 import io.marginflow.schema.DeadLetter;
@@ -25,7 +26,7 @@ import io.marginflow.schema.MarginStatus;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
-import io.marginflow.schema.CollateralHaircut;
+import io.marginflow.sequencer.InputRecords;
 import io.marginflow.serde.SpecificAvroDeserializer;
 import io.marginflow.serde.SpecificAvroSerde;
 import java.io.IOException;
@@ -49,7 +50,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -279,9 +279,8 @@ public final class Demo {
             var serializer = serializers.computeIfAbsent(record.getClass(),
                     type -> SpecificAvroSerde.forSink((Class) type, registry));
             // Stamped with event time, so that the sequencer merges its inputs in event-time order.
-            Schema.Field time = record.getSchema().getField("eventTime");
-            Instant eventTime = (Instant) record.get((time != null ? time : record.getSchema().getField("effectiveTime")).pos());
-            producer.send(new ProducerRecord<>(topic, null, eventTime.toEpochMilli(), key, serializer.serialize(topic, record)));
+            producer.send(new ProducerRecord<>(topic, null, InputRecords.eventTime(record).toEpochMilli(), key,
+                    serializer.serialize(topic, record)));
             synchronized (published) {
                 published.merge(kind, 1L, Long::sum);
             }

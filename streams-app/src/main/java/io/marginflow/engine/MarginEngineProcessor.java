@@ -78,8 +78,8 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     /** A decoded account and its risk view, derived from the store. */
     private record CachedAccount(AccountRecord record, AccountRiskView view) {}
 
-    /** The journal entry being processed, for stamping outputs. */
-    private record Cause0(Cause cause, long timestamp) {}
+    /** The journal entry being processed: the cause every output names, and its event time. */
+    private record Trigger(Cause cause, long timestamp) {}
 
     MarginEngineProcessor(EngineSettings settings) {
         this.settings = settings;
@@ -118,7 +118,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     public void process(Record<String, JournalEntry> record) {
         JournalEntry entry = record.value();
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
-        Cause0 cause = new Cause0(Cause.newBuilder()
+        Trigger cause = new Trigger(Cause.newBuilder()
                 .setJournalPartition(metadata.partition())
                 .setJournalOffset(metadata.offset())
                 .setSource(entry.getSource())
@@ -143,7 +143,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         }
     }
 
-    private void onFill(String account, Fill fill, Cause0 cause) {
+    private void onFill(String account, Fill fill, Trigger cause) {
         Optional<InstrumentSpec> spec = market.instrument(fill.getInstrument());
         if (spec.isEmpty()) {
             reject(account, cause, "UNKNOWN_INSTRUMENT", "fill " + fill.getFillId() + " is for instrument "
@@ -170,7 +170,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         recompute(account, cause);
     }
 
-    private void onCollateral(String account, CollateralMovement movement, Cause0 cause) {
+    private void onCollateral(String account, CollateralMovement movement, Trigger cause) {
         if (alreadySeen("M:" + movement.getMovementId(), account, cause, "DUPLICATE_MOVEMENT")) {
             return;
         }
@@ -179,20 +179,20 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         recompute(account, cause);
     }
 
-    private void onPrice(PriceUpdate price, Cause0 cause) {
+    private void onPrice(PriceUpdate price, Trigger cause) {
         String key = priceKey(price.getKind(), price.getInstrument());
         prices.put(key, price.getPrice());
         applyPrice(key, price.getPrice());
         recomputeExposed(market.underlyingOf(price.getInstrument()), cause);
     }
 
-    private void onInstrument(Instrument instrument, Cause0 cause) {
+    private void onInstrument(Instrument instrument, Trigger cause) {
         instruments.put(instrument.getInstrumentId(), instrument);
         market.putInstrument(EngineTypes.instrumentSpec(instrument));
         recomputeExposed(instrument.getUnderlying(), cause);
     }
 
-    private void onParameters(RiskParameters set, Cause0 cause) {
+    private void onParameters(RiskParameters set, Trigger cause) {
         Optional<MarginParameters> current = market.ownParameters(set.getUnderlying());
         if (current.isPresent() && current.get().version() >= set.getVersion()) {
             reject(set.getUnderlying(), cause, "STALE_PARAMETERS", "parameters of " + set.getUnderlying()
@@ -205,7 +205,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         recomputeExposed(set.getUnderlying(), cause);
     }
 
-    private void recomputeExposed(String underlying, Cause0 cause) {
+    private void recomputeExposed(String underlying, Trigger cause) {
         List<String> exposed = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> keys = exposures.prefixScan(underlying + SEPARATOR, new StringSerializer())) {
             keys.forEachRemaining(entry -> exposed.add(entry.key.substring(underlying.length() + 1)));
@@ -215,7 +215,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         }
     }
 
-    private void recompute(String account, Cause0 cause) {
+    private void recompute(String account, Trigger cause) {
         CachedAccount cached = load(account);
         AccountRecord before = cached.record();
         AccountMargin margin = calculator.margin(cached.view(), market);
@@ -258,7 +258,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     /** Builds an account's outputs for one entry, extending its hash chain. */
     private final class Outputs {
         final String account;
-        final Cause0 cause;
+        final Trigger cause;
         long sequence;
         String hashHead;
         String openCallId;
@@ -266,7 +266,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         int callCount;
         int liquidationCount;
 
-        Outputs(String account, AccountRecord before, Cause0 cause) {
+        Outputs(String account, AccountRecord before, Trigger cause) {
             this.account = account;
             this.cause = cause;
             this.sequence = before.sequence();
@@ -350,7 +350,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         }
     }
 
-    private boolean alreadySeen(String id, String key, Cause0 cause, String errorClass) {
+    private boolean alreadySeen(String id, String key, Trigger cause, String errorClass) {
         Long first = seenIds.get(id);
         if (first != null) {
             reject(key, cause, errorClass, id.substring(2) + " was already applied from journal offset " + first
@@ -361,7 +361,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         return false;
     }
 
-    private void reject(String key, Cause0 cause, String errorClass, String reason) {
+    private void reject(String key, Trigger cause, String errorClass, String reason) {
         DeadLetter deadLetter = DeadLetter.newBuilder()
                 .setSource(cause.cause().getSource())
                 .setOriginalKey(ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)))

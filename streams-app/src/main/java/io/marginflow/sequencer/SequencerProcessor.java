@@ -83,7 +83,7 @@ final class SequencerProcessor implements Processor<byte[], byte[], String, Spec
             reject(record, source, rejection.get().errorClass(), rejection.get().reason());
             return;
         }
-        Instant eventTime = eventTime(payload);
+        Instant eventTime = InputRecords.eventTime(payload);
         JournalEntry entry = new JournalEntry(source, eventTime, payload);
         context.forward(new Record<String, SpecificRecord>(key.get(), entry, eventTime.toEpochMilli()),
                 SequencerTopology.JOURNAL_SINK);
@@ -101,28 +101,6 @@ final class SequencerProcessor implements Processor<byte[], byte[], String, Spec
         String key = utf8(record.key()).orElse(source.getTopic());
         context.forward(new Record<String, SpecificRecord>(key, deadLetter, record.timestamp()),
                 SequencerTopology.DEAD_LETTER_SINK);
-    }
-
-    static Instant eventTime(SpecificRecord payload) {
-        if (payload instanceof Fill fill) {
-            return fill.getEventTime();
-        }
-        if (payload instanceof CollateralMovement movement) {
-            return movement.getEventTime();
-        }
-        if (payload instanceof PriceUpdate price) {
-            return price.getEventTime();
-        }
-        if (payload instanceof VolSurface surface) {
-            return surface.getEventTime();
-        }
-        if (payload instanceof Instrument instrument) {
-            return instrument.getEventTime();
-        }
-        if (payload instanceof RiskParameters parameters) {
-            return parameters.getEffectiveTime();
-        }
-        throw new IllegalArgumentException("not an input record: " + payload.getSchema().getFullName());
     }
 
     private static Optional<String> utf8(byte[] bytes) {

@@ -19,6 +19,7 @@ import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.MarginStatus;
+import io.marginflow.sequencer.InputRecords;
 import io.marginflow.sequencer.JournalPartitioner;
 import io.marginflow.serde.SpecificAvroDeserializer;
 import io.marginflow.serde.SpecificAvroSerde;
@@ -27,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -223,8 +223,7 @@ class PipelineOnRealBrokerTest {
     private void send(String topic, String key, SpecificRecord record) {
         byte[] value = SpecificAvroSerde.forValues((Class) record.getClass(), registry).serializer().serialize(topic, record);
         // As a clearinghouse should, stamp each record with its event time.
-        Instant eventTime = (Instant) record.get(record.getSchema().getField("eventTime").pos());
-        producer.send(new ProducerRecord<>(topic, null, eventTime.toEpochMilli(), key, value));
+        producer.send(new ProducerRecord<>(topic, null, InputRecords.eventTime(record).toEpochMilli(), key, value));
     }
 
     /** Polls the outputs into {@link #seen} until {@code done} holds, for at most a minute. */
