@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates every Marginflow topic that does not exist yet. Fills, collateral, the journal and all
@@ -45,34 +48,66 @@ public final class TopicSetup {
 
     /**
      * Creates the missing topics and checks that the journal and the fills topic have the same
-     * number of partitions.
+     * number of partitions. Safe to run from several instances at once: a topic that another
+     * instance has just created (and that broker metadata may not show yet) counts as existing.
      *
-     * @return the names of the topics created
+     * @return the names of the topics this call created
      */
     public static List<String> createMissing(Admin admin, Topics topics) throws ExecutionException, InterruptedException {
-        Set<String> existing = admin.listTopics().names().get();
-        int fillsPartitions = existing.contains(topics.fills())
-                ? describe(admin, topics.fills()).partitions().size()
-                : topics.partitions();
-        List<NewTopic> missing = new ArrayList<>();
-        plan(topics).forEach((name, config) -> {
-            if (!existing.contains(name)) {
-                int partitions = name.equals(topics.journal()) ? fillsPartitions : topics.partitions();
-                missing.add(new NewTopic(name, partitions, topics.replicationFactor()).configs(config));
-            }
-        });
-        if (!missing.isEmpty()) {
-            admin.createTopics(missing).all().get();
+        Set<String> listed = admin.listTopics().names().get();
+        Map<String, Map<String, String>> plan = plan(topics);
+        List<String> created = new ArrayList<>();
+        boolean fillsCreated = !listed.contains(topics.fills())
+                && create(admin, new NewTopic(topics.fills(), topics.partitions(), topics.replicationFactor())
+                        .configs(plan.get(topics.fills())));
+        if (fillsCreated) {
+            created.add(topics.fills());
         }
-        int journalPartitions = describe(admin, topics.journal()).partitions().size();
+        int fillsPartitions = fillsCreated ? topics.partitions() : partitionsOf(admin, topics.fills());
+        for (Map.Entry<String, Map<String, String>> topic : plan.entrySet()) {
+            String name = topic.getKey();
+            if (name.equals(topics.fills()) || listed.contains(name)) {
+                continue;
+            }
+            int partitions = name.equals(topics.journal()) ? fillsPartitions : topics.partitions();
+            if (create(admin, new NewTopic(name, partitions, topics.replicationFactor()).configs(topic.getValue()))) {
+                created.add(name);
+            }
+        }
+        int journalPartitions = partitionsOf(admin, topics.journal());
         if (journalPartitions != fillsPartitions) {
             throw new IllegalStateException(topics.journal() + " has " + journalPartitions + " partitions but "
                     + topics.fills() + " has " + fillsPartitions + "; they must match");
         }
-        return missing.stream().map(NewTopic::name).toList();
+        return created;
     }
 
-    private static TopicDescription describe(Admin admin, String topic) throws ExecutionException, InterruptedException {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    /** Creates {@code topic}; false if it exists already. */
+    private static boolean create(Admin admin, NewTopic topic) throws ExecutionException, InterruptedException {
+        try {
+            admin.createTopics(List.of(topic)).all().get();
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The partition count of an existing topic, waiting up to 30 s for broker metadata to show it. */
+    private static int partitionsOf(Admin admin, String topic) throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                return description.partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 }

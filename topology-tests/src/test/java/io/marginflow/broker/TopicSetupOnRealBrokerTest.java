@@ -1,0 +1,101 @@
+package io.marginflow.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.marginflow.app.MarginflowConfig;
+import io.marginflow.app.TopicSetup;
+import io.marginflow.app.Topics;
+import io.marginflow.embedded.EmbeddedKafka;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The topic-creation step against a real broker: what it creates, and what it refuses. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TopicSetupOnRealBrokerTest {
+
+    private EmbeddedKafka kafka;
+    private Admin admin;
+
+    @BeforeAll
+    void start() throws Exception {
+        kafka = EmbeddedKafka.start();
+        admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        admin.close();
+        kafka.close();
+    }
+
+    @Test
+    void everyTopicIsCreatedWithItsRetentionAndASecondRunCreatesNothing() throws Exception {
+        Topics topics = topics("a", 4);
+
+        assertThat(TopicSetup.createMissing(admin, topics)).hasSize(11);
+        assertThat(TopicSetup.createMissing(admin, topics)).isEmpty();
+
+        assertThat(config(topics.journal()).get("retention.ms").value()).isEqualTo("-1");
+        assertThat(config(topics.fills()).get("retention.ms").value()).isEqualTo("-1");
+        assertThat(config(topics.margin()).get("retention.ms").value()).isEqualTo("-1");
+        assertThat(config(topics.instruments()).get("cleanup.policy").value()).isEqualTo("compact");
+        assertThat(config(topics.parameters()).get("cleanup.policy").value()).isEqualTo("compact");
+        assertThat(config(topics.prices()).get("retention.ms").value()).isEqualTo("604800000");
+        assertThat(partitions(topics.journal())).isEqualTo(4);
+    }
+
+    @Test
+    void theJournalFollowsAnExistingFillsTopicsPartitions() throws Exception {
+        Topics topics = topics("b", 4);
+        admin.createTopics(List.of(new NewTopic(topics.fills(), 7, (short) 1))).all().get();
+
+        TopicSetup.createMissing(admin, topics);
+
+        assertThat(partitions(topics.journal())).isEqualTo(7);
+        assertThat(partitions(topics.margin())).isEqualTo(4);
+    }
+
+    @Test
+    void aJournalThatDoesNotMatchTheFillsTopicIsRefused() throws Exception {
+        Topics topics = topics("c", 4);
+        admin.createTopics(List.of(new NewTopic(topics.journal(), 2, (short) 1))).all().get();
+
+        assertThatThrownBy(() -> TopicSetup.createMissing(admin, topics))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("c.risk.journal has 2 partitions but c.clearing.fills has 4");
+    }
+
+    private static Topics topics(String prefix, int partitions) {
+        return MarginflowConfig.of(Map.ofEntries(
+                Map.entry("topics.partitions", Integer.toString(partitions)),
+                Map.entry("topic.fills", prefix + ".clearing.fills"),
+                Map.entry("topic.collateral", prefix + ".clearing.collateral"),
+                Map.entry("topic.prices", prefix + ".market.prices"),
+                Map.entry("topic.vol-surfaces", prefix + ".market.vol-surfaces"),
+                Map.entry("topic.instruments", prefix + ".refdata.instruments"),
+                Map.entry("topic.parameters", prefix + ".risk.parameters"),
+                Map.entry("topic.journal", prefix + ".risk.journal"),
+                Map.entry("topic.margin", prefix + ".risk.margin"),
+                Map.entry("topic.margin-calls", prefix + ".risk.margin-calls"),
+                Map.entry("topic.liquidations", prefix + ".risk.liquidations"),
+                Map.entry("topic.dead-letters", prefix + ".risk.dead-letters"))).topics();
+    }
+
+    private Config config(String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return admin.describeConfigs(List.of(resource)).all().get().get(resource);
+    }
+
+    private int partitions(String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+    }
+}
