@@ -90,6 +90,12 @@ public final class PipelineDriver implements AutoCloseable {
         input.pipeInput(key, record);
     }
 
+    /** Appends {@code entry} to the journal directly, as a replay of a journal partition does. */
+    public void replay(JournalEntry entry, String key) {
+        driver.createInputTopic(topics.journal(), new StringSerializer(),
+                SpecificAvroSerde.forValues(JournalEntry.class, registry).serializer()).pipeInput(key, entry);
+    }
+
     public List<JournalEntry> journal() {
         return read(topics.journal(), JournalEntry.class);
     }
