@@ -14,11 +14,15 @@ import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.serde.SpecificAvroSerde;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.clients.admin.Admin;
@@ -180,6 +184,47 @@ public final class PipelineThroughput {
         return streams;
     }
 
+    /** CPU nanoseconds used so far by each group of threads (stream threads, broker, clients …). */
+    private static Map<String, Long> cpuByThreadGroup() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> groups = new TreeMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long cpu = threads.getThreadCpuTime(info.getThreadId());
+            if (cpu > 0) {
+                groups.merge(group(info.getThreadName()), cpu, Long::sum);
+            }
+        }
+        return groups;
+    }
+
+    private static String group(String thread) {
+        if (thread.contains("StreamThread") && thread.contains("producer")) {
+            return "stream producers' network threads";
+        }
+        if (thread.contains("StreamThread")) {
+            return "stream threads";
+        }
+        if (thread.contains("request-handler")) {
+            return "broker request handlers";
+        }
+        if (thread.contains("network-thread") || thread.contains("SocketServer") || thread.contains("Acceptor")) {
+            return "broker and client network threads";
+        }
+        return "other (controller, log, GC excluded)";
+    }
+
+    private static void printCpu(Map<String, Long> before, Map<String, Long> after, double seconds) {
+        after.forEach((group, nanos) -> {
+            double used = (nanos - before.getOrDefault(group, 0L)) / 1e9;
+            if (used > 0.05) {
+                System.out.printf("    %-40s %5.1f s CPU (%3.0f%% of one core)%n", group, used, 100 * used / seconds);
+            }
+        });
+    }
+
     /** Seconds from RUNNING until {@code group} has consumed every record of the topics. */
     private static double timeToConsume(Admin admin, KafkaStreams streams, String group, List<String> inputs,
                                         List<String> transactionalTopics) throws Exception {
@@ -188,6 +233,7 @@ public final class PipelineThroughput {
                 Thread.sleep(20);
             }
             long start = System.nanoTime();
+            Map<String, Long> cpuBefore = cpuByThreadGroup();
             while (ConsumerGroupLag.of(admin, group, inputs, 0) > 0) {
                 Thread.sleep(100);
             }
@@ -200,6 +246,8 @@ public final class PipelineThroughput {
                 System.out.printf("  %s: inputs consumed after %.1f s, %s after %.1f s%n", group, inputsConsumed,
                         transactionalTopics, seconds);
             }
+            System.out.println("  " + group + ", CPU by thread group:");
+            printCpu(cpuBefore, cpuByThreadGroup(), seconds);
             return seconds;
         }
     }
