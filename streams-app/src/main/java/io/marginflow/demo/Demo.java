@@ -349,7 +349,7 @@ public final class Demo {
                     }
                     Set<TopicPartition> assigned = consumer.assignment();
                     Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
-                    caughtUp = assigned.size() == 4 * 3
+                    caughtUp = assigned.size() == topics.outputs().size() * topics.partitions()
                             && ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
                 }
             }
