@@ -13,6 +13,12 @@ import org.apache.kafka.streams.Topology;
  * The sequencer, read top to bottom: the six input topics as raw bytes → decode and validate →
  * the journal (account events to the account's partition, market events to every partition),
  * or the dead letters.
+ *
+ * <p>All six topics feed one source on purpose: each task then merges its partitions of every
+ * input in event-time order ({@code max.task.idle.ms}), so a fill is journalled among the prices
+ * of its time, also when a backlog is replayed. Splitting market topics into their own
+ * sub-topologies ran faster but journalled days of prices ahead of the fills they postdate
+ * (BENCHMARKS.md).
  */
 public final class SequencerTopology {
 
