@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -28,6 +29,11 @@ import org.apache.avro.SchemaParseException;
  * It does not cache: put a {@link CachingSchemaRegistry} in front of it.
  */
 public final class HttpSchemaRegistry implements SchemaRegistry {
+
+    /** Attempts to open a connection before the registry counts as unreachable. */
+    static final int CONNECT_ATTEMPTS = 4;
+    private static final long CONNECT_RETRY_PAUSE_MS = 50;
+
 
     /** How to reach the registry. */
     public record Settings(
@@ -207,17 +213,31 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
         throw new SchemaRegistryException(message);
     }
 
-    /** Sends once, and once more if the connection dropped (not after a timeout or a TLS failure). */
+    /**
+     * Sends, and sends again if the connection dropped: once after a dropped connection, up to
+     * {@link #CONNECT_ATTEMPTS} times with a short pause while the connection cannot be opened
+     * (the request never left, so any method may be repeated). Never after a timeout or a TLS
+     * failure.
+     */
     private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpTimeoutException | SSLException e) {
-            throw e;
-        } catch (IOException e) {
-            if (isTlsFailure(e)) {
+        int attempt = 1;
+        boolean retriedDrop = false;
+        while (true) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (HttpTimeoutException | SSLException e) {
                 throw e;
+            } catch (ConnectException e) {
+                if (attempt++ >= CONNECT_ATTEMPTS) {
+                    throw e;
+                }
+                Thread.sleep(CONNECT_RETRY_PAUSE_MS * attempt);
+            } catch (IOException e) {
+                if (isTlsFailure(e) || retriedDrop) {
+                    throw e;
+                }
+                retriedDrop = true;
             }
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         }
     }
 

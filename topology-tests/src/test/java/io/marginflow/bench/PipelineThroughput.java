@@ -48,10 +48,14 @@ import org.apache.kafka.streams.kstream.Produced;
  *
  * <p>The mix: each account deposits once and trades {@code FILLS_PER_ACCOUNT} times across BTC
  * and ETH perpetuals; {@code ticks} marks alternate between the two, each repricing every account
- * holding that underlying, and move in a random walk of ±{@code step} (relative) per tick.
- * Arguments: {@code [accounts] [ticks] [step] [stream threads] [commit interval ms] [max.task.idle.ms]},
- * default 20000 100 0.001 2 100 1000: threads and commit interval (the exactly-once default) the
- * same for both applications, the idle time (Marginflow's default) for Marginflow.
+ * holding that underlying, and move in a random walk of ±{@code step} (relative) per tick. By
+ * default the accounts' events are interleaved (a round of deposits, then rounds of one fill per
+ * account), as many accounts trade at once; {@code blocked} puts each account's five events back to
+ * back, which lets the pass-through's record cache fold them into one count.
+ * Arguments: {@code [accounts] [ticks] [step] [stream threads] [commit interval ms] [max.task.idle.ms]
+ * [interleaved|blocked]}, default 20000 100 0.001 2 100 1000 interleaved: threads and commit interval
+ * (the exactly-once default) the same for both applications, the idle time (Marginflow's default)
+ * for Marginflow. System properties {@code -Dmarginflow.KEY=VALUE} override Marginflow's configuration.
  */
 public final class PipelineThroughput {
 
@@ -64,9 +68,10 @@ public final class PipelineThroughput {
         String threads = args.length > 3 ? args[3] : "2";
         String commitInterval = args.length > 4 ? args[4] : "100";
         String maxTaskIdle = args.length > 5 ? args[5] : "1000";
+        boolean interleaved = !(args.length > 6 && args[6].equals("blocked"));
         Path state = Files.createTempDirectory("marginflow-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            MarginflowConfig config = MarginflowConfig.of(Map.of(
+            Map<String, String> overrides = new TreeMap<>(Map.of(
                     "bootstrap.servers", kafka.bootstrapServers(),
                     "application.id", "marginflow-bench",
                     "schema.registry.url", "mock://marginflow-bench",
@@ -75,14 +80,19 @@ public final class PipelineThroughput {
                     "commit.interval.ms", commitInterval,
                     "max.task.idle.ms", maxTaskIdle,
                     "state.dir", state.resolve("marginflow").toString()));
+            System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("marginflow."))
+                    .forEach(name -> overrides.put(name.substring("marginflow.".length()), System.getProperty(name)));
+            MarginflowConfig config = MarginflowConfig.of(overrides);
             Topics topics = config.topics();
             SchemaRegistry registry = InMemorySchemaRegistry.scope("marginflow-bench");
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 TopicSetup.createMissing(admin, topics);
-                long inputs = produce(kafka.bootstrapServers(), topics, registry, accounts, ticks, step);
-                System.out.printf("%,d input events: %,d accounts × (1 deposit + %d fills), %,d marks"
+                long inputs = produce(kafka.bootstrapServers(), topics, registry, accounts, ticks, step, interleaved);
+                System.out.printf("%,d input events: %,d accounts × (1 deposit + %d fills), %s, %,d marks"
                         + " (random walk, steps of ±%.2f%%), 2 instruments%n",
-                        inputs, accounts, FILLS_PER_ACCOUNT, ticks, step * 100);
+                        inputs, accounts, FILLS_PER_ACCOUNT,
+                        interleaved ? "interleaved across accounts" : "each account's events back to back",
+                        ticks, step * 100);
 
                 System.out.println("stream threads per application: " + threads + ", commit interval: " + commitInterval
                         + " ms, Marginflow's max.task.idle.ms: " + maxTaskIdle);
@@ -107,7 +117,7 @@ public final class PipelineThroughput {
 
     /** Fills the input topics; returns the number of input events. */
     private static long produce(String bootstrap, Topics topics, SchemaRegistry registry, int accounts, int ticks,
-                                double step) {
+                                double step, boolean interleaved) {
         var instruments = SpecificAvroSerde.forValues(Instrument.class, registry).serializer();
         var movements = SpecificAvroSerde.forValues(CollateralMovement.class, registry).serializer();
         var fills = SpecificAvroSerde.forValues(Fill.class, registry).serializer();
@@ -128,27 +138,39 @@ public final class PipelineThroughput {
             double[] level = {5_000.0, 150.0};
             int eventsPerTick = Math.max(1, accounts * (1 + FILLS_PER_ACCOUNT) / Math.max(1, ticks));
             long event = 0;
+            Random[] perAccount = new Random[accounts];
             for (int a = 0; a < accounts; a++) {
+                perAccount[a] = new Random(7L * 1_000_003 + a);
+            }
+            // blocked: each account deposits and makes all its fills back to back; interleaved: a round
+            // of deposits, then rounds of one fill per account, as many accounts trade concurrently.
+            int rounds = 1 + FILLS_PER_ACCOUNT;
+            for (long n = 0; n < (long) accounts * rounds; n++) {
+                int a = (int) (interleaved ? n % accounts : n / rounds);
+                int round = (int) (interleaved ? n / accounts : n % rounds);
                 String account = String.format("ACC-%06d", a);
-                CollateralMovement deposit = Inputs.deposit(account + "-M", account, "USD", "100000");
-                producer.send(record(topics.collateral(), account, time(event++), movements.serialize(topics.collateral(), deposit)));
-                count++;
-                for (int f = 0; f < FILLS_PER_ACCOUNT; f++) {
-                    String instrument = random.nextBoolean() ? "BTC-PERPETUAL" : "ETH-PERPETUAL";
-                    double price = instrument.startsWith("BTC") ? 5_000.0 : 150.0;
-                    Fill fill = Inputs.fill(account + "-F" + f, account, instrument,
-                            (random.nextBoolean() ? "" : "-") + (1 + random.nextInt(5)), price);
-                    producer.send(record(topics.fills(), account, time(event++), fills.serialize(topics.fills(), fill)));
+                if (round == 0) {
+                    CollateralMovement deposit = Inputs.deposit(account + "-M", account, "USD", "100000");
+                    producer.send(record(topics.collateral(), account, time(event++),
+                            movements.serialize(topics.collateral(), deposit)));
                     count++;
-                    if (event % eventsPerTick == 0 && tick < ticks) {
-                        String underlying = tick % 2 == 0 ? "BTC" : "ETH";
-                        level[tick % 2] *= 1 + (random.nextBoolean() ? step : -step);
-                        PriceUpdate mark = Inputs.mark(underlying + "-PERPETUAL", level[tick % 2], 0);
-                        producer.send(record(topics.prices(), mark.getInstrument(), time(event),
-                                prices.serialize(topics.prices(), mark)));
-                        count++;
-                        tick++;
-                    }
+                    continue;
+                }
+                Random choices = perAccount[a];
+                String instrument = choices.nextBoolean() ? "BTC-PERPETUAL" : "ETH-PERPETUAL";
+                double price = instrument.startsWith("BTC") ? 5_000.0 : 150.0;
+                Fill fill = Inputs.fill(account + "-F" + round, account, instrument,
+                        (choices.nextBoolean() ? "" : "-") + (1 + choices.nextInt(5)), price);
+                producer.send(record(topics.fills(), account, time(event++), fills.serialize(topics.fills(), fill)));
+                count++;
+                if (event % eventsPerTick == 0 && tick < ticks) {
+                    String underlying = tick % 2 == 0 ? "BTC" : "ETH";
+                    level[tick % 2] *= 1 + (random.nextBoolean() ? step : -step);
+                    PriceUpdate mark = Inputs.mark(underlying + "-PERPETUAL", level[tick % 2], 0);
+                    producer.send(record(topics.prices(), mark.getInstrument(), time(event),
+                            prices.serialize(topics.prices(), mark)));
+                    count++;
+                    tick++;
                 }
             }
         }
@@ -225,6 +247,19 @@ public final class PipelineThroughput {
         });
     }
 
+    /** How the stream threads spent their time: polling, processing, committing (Kafka Streams' own metrics). */
+    private static void printThreadRatios(KafkaStreams streams) {
+        Map<String, Double> ratios = new TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && (name.name().endsWith("-ratio")
+                    || name.name().equals("blocked-time-ns-total") || name.name().endsWith("-records-avg"))) {
+                ratios.put(name.tags().get("thread-id").replaceAll(".*StreamThread", "thread") + " " + name.name(),
+                        ((Number) metric.metricValue()).doubleValue());
+            }
+        });
+        ratios.forEach((name, value) -> System.out.printf("    %-40s %.3f%n", name, value));
+    }
+
     /** Seconds from RUNNING until {@code group} has consumed every record of the topics. */
     private static double timeToConsume(Admin admin, KafkaStreams streams, String group, List<String> inputs,
                                         List<String> transactionalTopics) throws Exception {
@@ -246,6 +281,7 @@ public final class PipelineThroughput {
                 System.out.printf("  %s: inputs consumed after %.1f s, %s after %.1f s%n", group, inputsConsumed,
                         transactionalTopics, seconds);
             }
+            printThreadRatios(streams);
             System.out.println("  " + group + ", CPU by thread group:");
             printCpu(cpuBefore, cpuByThreadGroup(), seconds);
             return seconds;
