@@ -31,9 +31,8 @@ import org.apache.avro.SchemaParseException;
 public final class HttpSchemaRegistry implements SchemaRegistry {
 
     /** Attempts to open a connection before the registry counts as unreachable. */
-    static final int CONNECT_ATTEMPTS = 4;
+    private static final int CONNECT_ATTEMPTS = 4;
     private static final long CONNECT_RETRY_PAUSE_MS = 50;
-
 
     /** How to reach the registry. */
     public record Settings(

@@ -47,6 +47,7 @@ public final class VolSurface {
     private final long[] expiries;
     private final double[] years;
     private final double[] forwards;
+    private final double[][] strikes;
     private final double[][] logMoneyness;
     private final double[][] vols;
 
@@ -57,6 +58,7 @@ public final class VolSurface {
         expiries = new long[n];
         years = new double[n];
         forwards = new double[n];
+        strikes = new double[n][];
         logMoneyness = new double[n][];
         vols = new double[n][];
         for (int i = 0; i < n; i++) {
@@ -64,6 +66,7 @@ public final class VolSurface {
             expiries[i] = smile.expiryMillis();
             years[i] = yearsBetween(asOfMillis, smile.expiryMillis());
             forwards[i] = smile.forward();
+            strikes[i] = smile.strikes().clone();
             logMoneyness[i] = new double[smile.strikes().length];
             for (int j = 0; j < smile.strikes().length; j++) {
                 logMoneyness[i][j] = Math.log(smile.strikes()[j] / smile.forward());
@@ -195,11 +198,10 @@ public final class VolSurface {
         for (int i = 0; i < expiries.length; i++) {
             double forward = forwards[i];
             double tolerance = ARBITRAGE_TOLERANCE * forward;
-            int n = logMoneyness[i].length;
-            double[] strikes = new double[n];
+            double[] strikes = this.strikes[i];
+            int n = strikes.length;
             double[] calls = new double[n];
             for (int j = 0; j < n; j++) {
-                strikes[j] = forward * Math.exp(logMoneyness[i][j]);
                 calls[j] = Black76.price(OptionType.CALL, forward, strikes[j], years[i], vols[i][j], 0.0);
             }
             for (int j = 0; j + 1 < n; j++) {
