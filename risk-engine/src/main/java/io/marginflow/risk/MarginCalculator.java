@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * Scenario (risk-array) margin. For each underlying an account is exposed to, the account's
- * positions on it are revalued together under every scenario of the underlying's grid, and the
- * worst weighted loss is the requirement, so offsetting positions on one underlying (a future
- * against a perpetual) margin as the hedge they are. Initial margin is the sum over
+ * positions on it are revalued together under every scenario of the underlying's grid (price
+ * moves × vol shocks, and weighted extremes), and the worst weighted loss is the requirement, so
+ * offsetting positions on one underlying (a future against a perpetual, a covered call, a
+ * spread) margin as the hedge they are. Short options carry at least the short-option minimum. Initial margin is the sum over
  * underlyings; maintenance margin applies each underlying's ratio to its requirement.
  *
  * <p>The work per account is a sum of precomputed per-instrument scenario vectors
@@ -40,6 +41,10 @@ public final class MarginCalculator {
             }
             Arrays.fill(scenarioPnl, 0, scenarios, 0.0);
             double delta = 0.0;
+            double gamma = 0.0;
+            double vega = 0.0;
+            double theta = 0.0;
+            double shortOptionMinimum = 0.0;
             double unrealized = 0.0;
             for (; i < n && view.underlyings[i].equals(underlying); i++) {
                 InstrumentRisk risk = market.risk(view.instruments[i]);
@@ -48,21 +53,30 @@ public final class MarginCalculator {
                     scenarioPnl[k] += quantity * risk.pnlPerContract(k);
                 }
                 delta += quantity * risk.deltaPerContract();
+                gamma += quantity * risk.gammaPerContract();
+                vega += quantity * risk.vegaPerContract();
+                theta += quantity * risk.thetaPerContract();
+                if (quantity < 0) {
+                    shortOptionMinimum -= quantity * risk.shortOptionMinimumPerContract();
+                }
                 unrealized += quantity * risk.multiplier() * (risk.mark() - view.averagePrices[i]);
             }
-            double requirement = 0.0;
-            double worstMove = 0.0;
+            double scenarioRequirement = 0.0;
+            int worst = -1;
             for (int k = 0; k < scenarios; k++) {
                 double weightedLoss = -scenarioPnl[k] * grid.weight(k);
-                if (weightedLoss > requirement) {
-                    requirement = weightedLoss;
-                    worstMove = grid.move(k);
+                if (weightedLoss > scenarioRequirement) {
+                    scenarioRequirement = weightedLoss;
+                    worst = k;
                 }
             }
+            double requirement = Math.max(scenarioRequirement, shortOptionMinimum);
             initial += requirement;
             maintenance += requirement * market.parameters(underlying).maintenanceToInitialRatio();
             unrealizedTotal += unrealized;
-            breakdown.add(new UnderlyingRisk(underlying, requirement, worstMove, delta, unrealized));
+            breakdown.add(new UnderlyingRisk(underlying, requirement,
+                    worst < 0 ? 0.0 : grid.move(worst), worst < 0 ? 0.0 : grid.nominalVolShock(worst),
+                    worst < 0 ? 0.0 : -scenarioPnl[worst], shortOptionMinimum, delta, gamma, vega, theta, unrealized));
         }
         double equity = collateral + unrealizedTotal;
         return new AccountMargin(collateral, equity, initial, maintenance,

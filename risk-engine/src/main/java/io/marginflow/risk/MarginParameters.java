@@ -12,7 +12,10 @@ import java.util.TreeMap;
  *
  * @param priceScanRange relative price move at the edges of the core scan range (0.16 = ±16%)
  * @param priceScanSteps evenly spaced price points across the core range, edges included
- * @param extremeMoves moves outside the core range, counted with their weights
+ * @param extremeMoves moves outside the core range, counted with their weights (vol unchanged)
+ * @param volatility how implied vol is shocked with each core price point (options only)
+ * @param shortOptionMinimum least requirement per short option contract, as a fraction of the
+ *        underlying value it is written on (multiplier × forward), however far out of the money
  * @param maintenanceToInitialRatio maintenance margin as a fraction of initial margin
  * @param collateralHaircuts haircut per collateral asset, in [0, 1)
  * @param callGracePeriodMillis stream time an account has to meet a margin call
@@ -24,6 +27,8 @@ public record MarginParameters(
         double priceScanRange,
         int priceScanSteps,
         List<ExtremeMove> extremeMoves,
+        VolatilityScan volatility,
+        double shortOptionMinimum,
         double maintenanceToInitialRatio,
         SortedMap<String, Double> collateralHaircuts,
         long callGracePeriodMillis) {
@@ -35,6 +40,11 @@ public record MarginParameters(
         }
         if (priceScanSteps < 2 || priceScanSteps > 1_001) {
             throw new IllegalArgumentException("price scan steps of " + underlying + " must be 2 to 1001: " + priceScanSteps);
+        }
+        Objects.requireNonNull(volatility, "volatility");
+        if (!(shortOptionMinimum >= 0.0 && shortOptionMinimum < 1.0)) {
+            throw new IllegalArgumentException("short option minimum of " + underlying + " must be in [0, 1): "
+                    + shortOptionMinimum);
         }
         if (!(maintenanceToInitialRatio > 0.0 && maintenanceToInitialRatio <= 1.0)) {
             throw new IllegalArgumentException("maintenance-to-initial ratio of " + underlying
@@ -57,11 +67,11 @@ public record MarginParameters(
     /** The same parameters for another underlying, e.g. configured defaults applied to a new underlying. */
     public MarginParameters forUnderlying(String other) {
         return new MarginParameters(other, version, effectiveMillis, priceScanRange, priceScanSteps, extremeMoves,
-                maintenanceToInitialRatio, collateralHaircuts, callGracePeriodMillis);
+                volatility, shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts, callGracePeriodMillis);
     }
 
     /** The scenarios these parameters define. */
     public ScenarioGrid scenarioGrid() {
-        return ScenarioGrid.of(priceScanRange, priceScanSteps, extremeMoves);
+        return ScenarioGrid.of(priceScanRange, priceScanSteps, extremeMoves, volatility);
     }
 }

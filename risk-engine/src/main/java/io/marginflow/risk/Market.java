@@ -1,16 +1,32 @@
 package io.marginflow.risk;
 
+import io.marginflow.risk.options.Black76;
+import io.marginflow.risk.options.VolSurface;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * The market as one engine task knows it: instruments, latest marks and index prices, and margin
- * parameters per underlying. It caches each instrument's {@link InstrumentRisk} and each
- * underlying's {@link ScenarioGrid}, so that a price tick reprices an instrument once however
- * many accounts hold it. Not thread-safe: one per task.
+ * The market as one engine task knows it: instruments, latest marks and index prices, volatility
+ * surfaces, valuation times and margin parameters per underlying. It caches each instrument's
+ * {@link InstrumentRisk} and each underlying's {@link ScenarioGrid}, so that a price tick
+ * reprices an instrument once however many accounts hold it. Not thread-safe: one per task.
+ *
+ * <p>Options are valued at their underlying's valuation time (the event time of its latest index
+ * price or surface, never the wall clock), on the forward for their expiry and with the implied
+ * vol from the surface:
+ * <ul>
+ *   <li>forward: the surface's forward for the expiry, moved with the index since the surface
+ *       arrived (× index now / index then); the index itself without a surface;</li>
+ *   <li>vol: the surface's vol at the same moneyness (sticky moneyness: strike × index then /
+ *       index now); without a surface, the vol implied by the option's own mark price.</li>
+ * </ul>
  */
 public final class Market {
 
@@ -21,6 +37,13 @@ public final class Market {
     private final Map<String, MarginParameters> defaultsByUnderlying = new HashMap<>();
     private final Map<String, ScenarioGrid> grids = new HashMap<>();
     private final Map<String, InstrumentRisk> risks = new HashMap<>();
+    private final Map<String, VolSurface> surfaces = new HashMap<>();
+    private final Map<String, Double> surfaceAnchors = new HashMap<>();
+    private final Map<String, Long> valuationTimes = new HashMap<>();
+    /** Vol of an option whose mark is at or below its intrinsic value. */
+    static final double VOL_AT_INTRINSIC = 1e-6;
+    private static final double MAX_IMPLIED_VOL = 10.0;
+
     private final MarginParameters defaults;
     private final Set<String> cashAssets;
 
@@ -60,10 +83,90 @@ public final class Market {
         return Optional.ofNullable(marks.get(instrument));
     }
 
-    /** Sets the spot index price of an underlying or collateral asset, e.g. BTC. */
+    /** Sets the spot index price of an underlying or collateral asset, e.g. BTC; its options' forwards move with it. */
     public void putIndexPrice(String index, double price) {
         requirePrice(index, price);
         indexPrices.put(index, price);
+        forgetOptionRisks(index);
+    }
+
+    public OptionalDouble indexPrice(String index) {
+        Double price = indexPrices.get(index);
+        return price == null ? OptionalDouble.empty() : OptionalDouble.of(price);
+    }
+
+    /**
+     * Sets the surface of its underlying, replacing the previous one.
+     *
+     * @param anchorIndex the underlying's index price when the surface arrived, if it had one:
+     *        forwards move with the index from there
+     */
+    public void putSurface(VolSurface surface, OptionalDouble anchorIndex) {
+        surfaces.put(surface.underlying(), surface);
+        if (anchorIndex.isPresent()) {
+            requirePrice("surface anchor of " + surface.underlying(), anchorIndex.getAsDouble());
+            surfaceAnchors.put(surface.underlying(), anchorIndex.getAsDouble());
+        } else {
+            surfaceAnchors.remove(surface.underlying());
+        }
+        forgetOptionRisks(surface.underlying());
+    }
+
+    public Optional<VolSurface> surface(String underlying) {
+        return Optional.ofNullable(surfaces.get(underlying));
+    }
+
+    /**
+     * Moves the valuation time of {@code underlying}'s options to {@code millis}; never backwards,
+     * so an entry stamped a little earlier than the last does not add time value back.
+     *
+     * @return whether the valuation time changed
+     */
+    public boolean advanceValuationTime(String underlying, long millis) {
+        Long current = valuationTimes.get(underlying);
+        if (current != null && current >= millis) {
+            return false;
+        }
+        valuationTimes.put(underlying, millis);
+        forgetOptionRisks(underlying);
+        return true;
+    }
+
+    public OptionalLong valuationTime(String underlying) {
+        Long time = valuationTimes.get(underlying);
+        return time == null ? OptionalLong.empty() : OptionalLong.of(time);
+    }
+
+    /** The active instruments on {@code underlying} that expire at or before {@code millis}, in id order. */
+    public List<InstrumentSpec> expiredBy(String underlying, long millis) {
+        List<InstrumentSpec> expired = new ArrayList<>();
+        for (InstrumentSpec spec : instruments.values()) {
+            if (spec.active() && spec.underlying().equals(underlying) && spec.expiredAt(millis)) {
+                expired.add(spec);
+            }
+        }
+        expired.sort(java.util.Comparator.comparing(InstrumentSpec::id));
+        return expired;
+    }
+
+    /**
+     * Why an option on {@code spec} cannot be valued yet (no index price or surface for its
+     * forward, or no valuation time), or empty if it can. Futures and swaps can always be valued
+     * once they have a mark.
+     */
+    public Optional<String> whyUnpriceable(InstrumentSpec spec) {
+        if (spec.isLinear()) {
+            return Optional.empty();
+        }
+        String underlying = spec.underlying();
+        if (!indexPrices.containsKey(underlying) && !surfaces.containsKey(underlying)) {
+            return Optional.of("option " + spec.id() + " cannot be valued: " + underlying
+                    + " has neither an index price nor a volatility surface yet");
+        }
+        if (!valuationTimes.containsKey(underlying)) {
+            return Optional.of("option " + spec.id() + " cannot be valued: " + underlying + " has no valuation time yet");
+        }
+        return Optional.empty();
     }
 
     public void putParameters(MarginParameters set) {
@@ -96,14 +199,55 @@ public final class Market {
         if (risk == null) {
             InstrumentSpec spec = instruments.get(instrument);
             Double mark = marks.get(instrument);
-            if (spec == null || mark == null) {
+            if (spec == null || (mark == null && (spec.isLinear() || !surfaces.containsKey(spec.underlying())))) {
                 throw new IllegalStateException("no " + (spec == null ? "definition" : "mark price")
                         + " for instrument " + instrument);
             }
-            risk = new InstrumentRisk(spec, mark, grid(spec.underlying()));
+            risk = spec.isLinear() ? InstrumentRisk.linear(spec, mark, grid(spec.underlying()))
+                    : InstrumentRisk.option(spec, optionInputs(spec, mark), grid(spec.underlying()),
+                            parameters(spec.underlying()).shortOptionMinimum());
             risks.put(instrument, risk);
         }
         return risk;
+    }
+
+    /** The forward, vol and time to expiry an option is valued with now (see the class comment). */
+    private InstrumentRisk.OptionInputs optionInputs(InstrumentSpec spec, Double mark) {
+        whyUnpriceable(spec).ifPresent(reason -> {
+            throw new IllegalStateException(reason);
+        });
+        String underlying = spec.underlying();
+        long expiry = spec.expiryMillis().orElseThrow();
+        double years = VolSurface.yearsBetween(valuationTimes.get(underlying), expiry);
+        double strike = spec.option().orElseThrow().strike();
+        VolSurface surface = surfaces.get(underlying);
+        Double index = indexPrices.get(underlying);
+        if (surface != null) {
+            Double anchor = surfaceAnchors.get(underlying);
+            double moved = anchor != null && index != null ? index / anchor : 1.0;
+            return new InstrumentRisk.OptionInputs(surface.forward(expiry) * moved, surface.vol(strike / moved, expiry), years);
+        }
+        return new InstrumentRisk.OptionInputs(index, impliedVol(spec, index, years, mark), years);
+    }
+
+    /**
+     * The vol at which the option's mark is its Black-76 value. A mark at or below intrinsic
+     * value (or at the price bound) implies no vol; it is then valued at
+     * {@link #VOL_AT_INTRINSIC} (intrinsic value to the cent) or at the bisection's top,
+     * 10.0, respectively.
+     */
+    private static double impliedVol(InstrumentSpec spec, double forward, double years, double mark) {
+        InstrumentSpec.OptionTerms terms = spec.option().orElseThrow();
+        OptionalDouble implied = Black76.impliedVol(terms.type(), forward, terms.strike(), years, mark, 0.0);
+        if (implied.isPresent()) {
+            return implied.getAsDouble();
+        }
+        double intrinsic = spec.finalValue(forward);
+        return mark <= intrinsic ? VOL_AT_INTRINSIC : MAX_IMPLIED_VOL;
+    }
+
+    private void forgetOptionRisks(String underlying) {
+        risks.values().removeIf(risk -> !risk.spec().isLinear() && risk.spec().underlying().equals(underlying));
     }
 
     /**

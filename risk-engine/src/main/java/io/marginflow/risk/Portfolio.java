@@ -39,6 +39,23 @@ public record Portfolio(SortedMap<String, Position> positions, SortedMap<String,
         return new Portfolio(newPositions, newBalances);
     }
 
+    /**
+     * The ledger after the position in {@code instrument} is settled at expiry: it leaves the
+     * portfolio and {@code finalPrice} − average price (per unit, times quantity and multiplier)
+     * is realised in the settlement asset. No position: the same ledger.
+     */
+    public Portfolio withSettlement(InstrumentSpec instrument, double finalPrice) {
+        Position position = positions.get(instrument.id());
+        if (position == null) {
+            return this;
+        }
+        TreeMap<String, Position> newPositions = new TreeMap<>(positions);
+        newPositions.remove(instrument.id());
+        TreeMap<String, BigDecimal> newBalances = new TreeMap<>(balances);
+        credit(newBalances, instrument.settlementAsset(), position.settle(finalPrice, instrument.multiplier()));
+        return new Portfolio(newPositions, newBalances);
+    }
+
     /** The ledger after {@code amount} of {@code asset} is credited (negative: debited). */
     public Portfolio withMovement(String asset, BigDecimal amount) {
         TreeMap<String, BigDecimal> newBalances = new TreeMap<>(balances);

@@ -53,15 +53,29 @@ public record Position(String instrument, BigDecimal quantity, double averagePri
             return new AfterFill(new Position(instrument, after, average), BigDecimal.ZERO);
         }
         BigDecimal closed = fillQuantity.abs().min(quantity.abs());
-        // A long position gains when the exit price is above the entry; a short one when below.
-        BigDecimal perUnit = BigDecimal.valueOf(price).subtract(BigDecimal.valueOf(averagePrice));
-        BigDecimal realized = closed.multiply(perUnit).multiply(multiplier)
-                .multiply(BigDecimal.valueOf(quantity.signum()))
-                .setScale(MONEY_SCALE, RoundingMode.HALF_EVEN);
+        BigDecimal realized = realizedOn(closed.multiply(BigDecimal.valueOf(quantity.signum())), price, multiplier);
         if (after.signum() == 0) {
             return new AfterFill(flat(instrument), realized);
         }
         double average = after.signum() == quantity.signum() ? averagePrice : price;
         return new AfterFill(new Position(instrument, after, average), realized);
+    }
+
+    /**
+     * The profit or loss of closing the whole position at its final settlement value
+     * {@code finalPrice} (an expired option's intrinsic value may be 0).
+     */
+    public BigDecimal settle(double finalPrice, BigDecimal multiplier) {
+        if (!Double.isFinite(finalPrice) || finalPrice < 0) {
+            throw new IllegalArgumentException("a final settlement price is finite and not negative: " + finalPrice);
+        }
+        return realizedOn(quantity, finalPrice, multiplier);
+    }
+
+    /** The P&L of closing {@code signedClosed} contracts (positive: long ones) at {@code exitPrice}. */
+    private BigDecimal realizedOn(BigDecimal signedClosed, double exitPrice, BigDecimal multiplier) {
+        // A long position gains when the exit price is above the entry; a short one when below.
+        BigDecimal perUnit = BigDecimal.valueOf(exitPrice).subtract(BigDecimal.valueOf(averagePrice));
+        return signedClosed.multiply(perUnit).multiply(multiplier).setScale(MONEY_SCALE, RoundingMode.HALF_EVEN);
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class MarginCalculatorTest {
 
     /** ±16% in 9 steps, maintenance half of initial, no extreme moves. */
-    static final MarginParameters PLAIN = new MarginParameters("*", 1, 0, 0.16, 9, List.of(), 0.5, new TreeMap<>(), 0);
+    static final MarginParameters PLAIN = new MarginParameters("*", 1, 0, 0.16, 9, List.of(), VolatilityScan.NONE, 0.0, 0.5, new TreeMap<>(), 0);
 
     private Market market;
     private final MarginCalculator calculator = new MarginCalculator();
@@ -95,7 +95,7 @@ class MarginCalculatorTest {
 
     @Test
     void underlyingsAddUpWithoutOffsetsAndEachUsesItsOwnMaintenanceRatio() {
-        market.putParameters(new MarginParameters("ETH", 2, 0, 0.20, 5, List.of(), 0.8, new TreeMap<>(), 0));
+        market.putParameters(new MarginParameters("ETH", 2, 0, 0.20, 5, List.of(), VolatilityScan.NONE, 0.0, 0.8, new TreeMap<>(), 0));
         Portfolio portfolio = Portfolio.EMPTY
                 .withFill(spec("BTC-PERPETUAL"), new BigDecimal("1"), 5_000.0, BigDecimal.ZERO, "USD")
                 .withFill(spec("ETH-PERPETUAL"), new BigDecimal("-1"), 120.0, BigDecimal.ZERO, "USD");
@@ -111,7 +111,7 @@ class MarginCalculatorTest {
     @Test
     void aWeightedExtremeMoveSetsTheRequirementWhenItsWeightedLossIsLarger() {
         market.putParameters(new MarginParameters("BTC", 2, 0, 0.16, 9,
-                List.of(new ExtremeMove(-0.66, 0.3), new ExtremeMove(5.0, 0.3)), 0.5, new TreeMap<>(), 0));
+                List.of(new ExtremeMove(-0.66, 0.3), new ExtremeMove(5.0, 0.3)), VolatilityScan.NONE, 0.0, 0.5, new TreeMap<>(), 0));
         Portfolio portfolio = Portfolio.EMPTY
                 .withFill(spec("BTC-PERPETUAL"), new BigDecimal("2"), 5_000.0, BigDecimal.ZERO, "USD");
 
@@ -124,7 +124,7 @@ class MarginCalculatorTest {
 
     @Test
     void collateralIsValuedAtIndexPricesLessHaircutsAndCashAtPar() {
-        market.putParameters(new MarginParameters("BTC", 2, 0, 0.16, 9, List.of(), 0.5,
+        market.putParameters(new MarginParameters("BTC", 2, 0, 0.16, 9, List.of(), VolatilityScan.NONE, 0.0, 0.5,
                 new TreeMap<>(Map.of("BTC", 0.1)), 0));
         market.putIndexPrice("BTC", 5_000.0);
         Portfolio portfolio = Portfolio.EMPTY

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * read everything written with any released version, so topics can be replayed from the
  * beginning of time.
  *
- * <p>To release a schema change, run {@code mvn -pl schemas test -Dmarginflow.schema.release=true}:
+ * <p>To release a schema change, run {@code mvn -pl schemas clean test -Dmarginflow.schema.release=true}:
  * the current schema of every changed record is written to {@code schemas/history/<Name>/v<N+1>.avsc},
  * and the compatibility checks below still run against every earlier release.
  */
@@ -56,7 +56,7 @@ class SchemaEvolutionTest {
         fail("""
                 %s changed since its newest release %s.
                 Release it (after checking the change is intended) with
-                    mvn -pl schemas test -Dmarginflow.schema.release=true
+                    mvn -pl schemas clean test -Dmarginflow.schema.release=true
                 which writes %s.""",
                 current.getFullName(), history.newest().file(), history.nextReleaseFile());
     }

@@ -1,6 +1,7 @@
 package io.marginflow.app;
 
 import io.marginflow.risk.MarginParameters;
+import io.marginflow.risk.VolatilityScan;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -12,6 +13,8 @@ public record EngineSettings(
         SortedSet<String> cashAssets,
         double defaultPriceScanRange,
         int defaultPriceScanSteps,
+        VolatilityScan defaultVolatility,
+        double defaultShortOptionMinimum,
         double defaultMaintenanceToInitial,
         long defaultCallGracePeriodMillis,
         int accountCacheSize) {
@@ -19,7 +22,7 @@ public record EngineSettings(
     /** Parameters for an underlying that has none of its own on risk.parameters yet. */
     public MarginParameters defaultParameters() {
         return new MarginParameters("*", 0, 0, defaultPriceScanRange, defaultPriceScanSteps, List.of(),
-                defaultMaintenanceToInitial, new TreeMap<>(), defaultCallGracePeriodMillis);
+                defaultVolatility, defaultShortOptionMinimum, defaultMaintenanceToInitial, new TreeMap<>(), defaultCallGracePeriodMillis);
     }
 
     /** Whether a move from {@code previous} to {@code current} is worth publishing. */

@@ -1,5 +1,6 @@
 package io.marginflow.app;
 
+import io.marginflow.risk.VolatilityScan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -81,6 +82,11 @@ public final class MarginflowConfig {
                 new TreeSet<>(Arrays.stream(get("engine.cash-assets").split(",")).map(String::trim).toList()),
                 nonNegativeDouble("engine.default.price-scan-range"),
                 positiveInt("engine.default.price-scan-steps"),
+                new VolatilityScan(nonNegativeDouble("engine.default.vol-shock-up"),
+                        nonNegativeDouble("engine.default.vol-shock-down"),
+                        nonNegativeDouble("engine.default.vol-shock-expiry-exponent"),
+                        bool("engine.default.vol-unchanged-scenarios")),
+                nonNegativeDouble("engine.default.short-option-minimum"),
                 nonNegativeDouble("engine.default.maintenance-to-initial"),
                 positiveLong("engine.default.call-grace-period.ms"),
                 positiveInt("engine.account-cache.size"));
@@ -136,6 +142,14 @@ public final class MarginflowConfig {
         } catch (NumberFormatException e) {
             throw new ConfigException(key, values.get(key), "must be a whole number");
         }
+    }
+
+    private boolean bool(String key) {
+        String value = get(key).trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new ConfigException(key, value, "must be true or false");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private double nonNegativeDouble(String key) {

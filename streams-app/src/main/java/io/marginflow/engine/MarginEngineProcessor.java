@@ -14,6 +14,7 @@ import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
+import io.marginflow.schema.InstrumentState;
 import io.marginflow.schema.JournalEntry;
 import io.marginflow.schema.LiquidationSignal;
 import io.marginflow.schema.LiquidationTransition;
@@ -34,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.SortedSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -53,7 +55,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * forwarded to their sinks, each stamped with the entry that caused it.
  *
  * <p>Checks that need state are made here, in journal order, so that a replay decides them the
- * same way: unknown or expired instruments, duplicate fill and movement ids, stale parameters.
+ * same way: unknown or expired instruments, options that cannot be valued yet, duplicate fill and
+ * movement ids, stale parameters.
+ *
+ * <p>The prices store holds, besides marks and index prices, two derived figures per underlying
+ * that option valuation needs and that must survive a restart: its valuation time
+ * ({@code CLOCK:BTC}, the event time of its latest index price or surface, in epoch millis) and
+ * its index price when its surface arrived ({@code ANCHOR:BTC}).
  *
  * <p>The in-memory {@link Market} and account cache are derived from the stores and rebuilt in
  * {@link #init}; the stores hold the only copy of everything.
@@ -61,6 +69,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class MarginEngineProcessor implements Processor<String, JournalEntry, String, SpecificRecord> {
 
     private static final char SEPARATOR = '\u0000';
+    private static final String CLOCK = "CLOCK:";
+    private static final String ANCHOR = "ANCHOR:";
 
     private final EngineSettings settings;
     private final MarginCalculator calculator = new MarginCalculator();
@@ -109,8 +119,22 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         try (KeyValueIterator<String, RiskParameters> all = parameters.all()) {
             all.forEachRemaining(entry -> market.putParameters(EngineTypes.marginParameters(entry.value)));
         }
+        Map<String, Double> anchors = new java.util.HashMap<>();
         try (KeyValueIterator<String, Double> all = prices.all()) {
-            all.forEachRemaining(entry -> applyPrice(entry.key, entry.value));
+            all.forEachRemaining(entry -> {
+                if (entry.key.startsWith(ANCHOR)) {
+                    anchors.put(entry.key.substring(ANCHOR.length()), entry.value);
+                } else {
+                    applyPrice(entry.key, entry.value);
+                }
+            });
+        }
+        try (KeyValueIterator<String, VolSurface> all = surfaces.all()) {
+            all.forEachRemaining(entry -> {
+                Double anchor = anchors.get(entry.key);
+                market.putSurface(EngineTypes.volSurface(entry.value),
+                        anchor == null ? OptionalDouble.empty() : OptionalDouble.of(anchor));
+            });
         }
     }
 
@@ -136,8 +160,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         } else if (payload instanceof RiskParameters set) {
             onParameters(set, cause);
         } else if (payload instanceof VolSurface surface) {
-            // Kept for option pricing; linear instruments do not depend on it.
-            surfaces.put(surface.getUnderlying(), surface);
+            onSurface(surface, cause);
         } else {
             throw new IllegalStateException("unknown journal payload " + payload.getClass().getName());
         }
@@ -153,6 +176,12 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         if (!spec.get().active()) {
             reject(account, cause, "EXPIRED_INSTRUMENT", "fill " + fill.getFillId() + " is for instrument "
                     + fill.getInstrument() + ", which has expired");
+            return;
+        }
+        Optional<String> unpriceable = market.whyUnpriceable(spec.get());
+        if (unpriceable.isPresent()) {
+            reject(account, cause, "UNPRICED_UNDERLYING", "fill " + fill.getFillId() + ": " + unpriceable.get()
+                    + "; publish the underlying's index price (or surface) before its options trade");
             return;
         }
         if (alreadySeen("F:" + fill.getFillId(), account, cause, "DUPLICATE_FILL")) {
@@ -180,10 +209,98 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     }
 
     private void onPrice(PriceUpdate price, Trigger cause) {
+        if (price.getKind() == PriceKind.SETTLEMENT && settleExpired(price, cause)) {
+            return;
+        }
         String key = priceKey(price.getKind(), price.getInstrument());
         prices.put(key, price.getPrice());
         applyPrice(key, price.getPrice());
+        if (price.getKind() == PriceKind.INDEX) {
+            advanceValuationTime(price.getInstrument(), cause);
+        }
         recomputeExposed(market.underlyingOf(price.getInstrument()), cause);
+    }
+
+    /**
+     * A surface replaces the previous one of its underlying; forwards move with the index from
+     * the index price it arrives at. The sequencer has refused malformed and arbitrageable ones.
+     */
+    private void onSurface(VolSurface record, Trigger cause) {
+        String underlying = record.getUnderlying();
+        io.marginflow.risk.options.VolSurface surface;
+        try {
+            surface = EngineTypes.volSurface(record);
+        } catch (IllegalArgumentException e) {
+            reject(underlying, cause, "INVALID_SURFACE", e.getMessage());
+            return;
+        }
+        surfaces.put(underlying, record);
+        OptionalDouble anchor = market.indexPrice(underlying);
+        if (anchor.isPresent()) {
+            prices.put(ANCHOR + underlying, anchor.getAsDouble());
+        } else {
+            prices.delete(ANCHOR + underlying);
+        }
+        market.putSurface(surface, anchor);
+        advanceValuationTime(underlying, cause);
+        recomputeExposed(underlying, cause);
+    }
+
+    private void advanceValuationTime(String underlying, Trigger cause) {
+        if (market.advanceValuationTime(underlying, cause.timestamp())) {
+            prices.put(CLOCK + underlying, (double) cause.timestamp());
+        }
+    }
+
+    /**
+     * Final settlement: a SETTLEMENT price at or after expiry is the underlying's delivery price.
+     * Keyed by an instrument it settles that instrument; keyed by an underlying, every active
+     * instrument of it that has expired. Each position closes at the instrument's final value
+     * (futures at the price, options at intrinsic value), the P&L is realised, the position leaves
+     * the portfolio and the instrument becomes EXPIRED.
+     *
+     * @return false if there is nothing to settle, and the price is a mark
+     */
+    private boolean settleExpired(PriceUpdate price, Trigger cause) {
+        String id = price.getInstrument();
+        Optional<InstrumentSpec> instrument = market.instrument(id);
+        List<InstrumentSpec> expiring;
+        String underlying;
+        if (instrument.isPresent()) {
+            if (!instrument.get().expiredAt(cause.timestamp())) {
+                return false;
+            }
+            if (!instrument.get().active()) {
+                reject(id, cause, "ALREADY_SETTLED", id + " was settled before; a second settlement price is ignored");
+                return true;
+            }
+            expiring = List.of(instrument.get());
+            underlying = instrument.get().underlying();
+        } else {
+            expiring = market.expiredBy(id, cause.timestamp());
+            if (expiring.isEmpty()) {
+                return false;
+            }
+            underlying = id;
+        }
+        for (InstrumentSpec spec : expiring) {
+            Instrument definition = Instrument.newBuilder(instruments.get(spec.id()))
+                    .setState(InstrumentState.EXPIRED).build();
+            instruments.put(spec.id(), definition);
+            market.putInstrument(spec.expired());
+        }
+        for (String account : exposedAccounts(underlying)) {
+            AccountRecord before = load(account).record();
+            Portfolio portfolio = before.portfolio();
+            for (InstrumentSpec spec : expiring) {
+                portfolio = portfolio.withSettlement(spec, spec.finalValue(price.getPrice()));
+            }
+            if (portfolio != before.portfolio()) {
+                saveLedger(account, before, portfolio);
+                recompute(account, cause);
+            }
+        }
+        return true;
     }
 
     private void onInstrument(Instrument instrument, Trigger cause) {
@@ -206,13 +323,18 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     }
 
     private void recomputeExposed(String underlying, Trigger cause) {
+        for (String account : exposedAccounts(underlying)) {
+            recompute(account, cause);
+        }
+    }
+
+    /** The local accounts exposed to {@code underlying}, in account order. */
+    private List<String> exposedAccounts(String underlying) {
         List<String> exposed = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> keys = exposures.prefixScan(underlying + SEPARATOR, new StringSerializer())) {
             keys.forEachRemaining(entry -> exposed.add(entry.key.substring(underlying.length() + 1)));
         }
-        for (String account : exposed) {
-            recompute(account, cause);
-        }
+        return exposed;
     }
 
     private void recompute(String account, Trigger cause) {
@@ -415,14 +537,16 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
 
     private void applyPrice(String key, double price) {
         String id = key.substring(key.indexOf(':') + 1);
-        if (key.startsWith(PriceKind.INDEX.name())) {
+        if (key.startsWith(CLOCK)) {
+            market.advanceValuationTime(id, (long) price);
+        } else if (key.startsWith(PriceKind.INDEX.name())) {
             market.putIndexPrice(id, price);
         } else {
             market.putMark(id, price);
         }
     }
 
-    /** Settlement prices count as marks until expiry settlement is built. */
+    /** A settlement price before expiry counts as a mark. */
     private static String priceKey(PriceKind kind, String id) {
         return (kind == PriceKind.INDEX ? PriceKind.INDEX : PriceKind.MARK).name() + ":" + id;
     }

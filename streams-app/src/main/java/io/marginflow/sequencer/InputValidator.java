@@ -6,8 +6,6 @@ import io.marginflow.schema.Instrument;
 import io.marginflow.schema.InstrumentKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
-import io.marginflow.schema.SmilePoint;
-import io.marginflow.schema.VolSmile;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.translation.EngineTypes;
 import java.math.BigDecimal;
@@ -70,39 +68,23 @@ public final class InputValidator {
                         : Optional.empty());
     }
 
+    /**
+     * The surface is built as the engine will use it, at its own event time: malformed smiles,
+     * a surface whose every smile has expired, and arbitrage are refused with the reason.
+     */
     private static Optional<Rejection> surface(String key, VolSurface surface) {
-        Optional<Rejection> header = first(keyMatches(key, surface.getUnderlying(), "underlying"),
-                surface.getSmiles().isEmpty()
-                        ? reject("INVALID_SURFACE", "surface of " + surface.getUnderlying() + " has no smiles")
-                        : Optional.empty());
+        Optional<Rejection> header = keyMatches(key, surface.getUnderlying(), "underlying");
         if (header.isPresent()) {
             return header;
         }
-        VolSmile previous = null;
-        for (VolSmile smile : surface.getSmiles()) {
-            if (previous != null && !smile.getExpiry().isAfter(previous.getExpiry())) {
-                return reject("INVALID_SURFACE", "smiles of " + surface.getUnderlying()
-                        + " are not in strictly increasing expiry order at " + smile.getExpiry());
-            }
-            Optional<Rejection> forward = positivePrice("forward for " + smile.getExpiry(), smile.getForward());
-            if (forward.isPresent() || smile.getPoints().isEmpty()) {
-                return forward.or(() -> reject("INVALID_SURFACE", "smile for " + smile.getExpiry() + " has no points"));
-            }
-            double strike = 0.0;
-            for (SmilePoint point : smile.getPoints()) {
-                if (!(point.getStrike() > strike) || !Double.isFinite(point.getStrike())) {
-                    return reject("INVALID_SURFACE", "strikes of the smile for " + smile.getExpiry()
-                            + " are not finite and strictly increasing at " + point.getStrike());
-                }
-                if (!(point.getImpliedVol() > 0.0) || !Double.isFinite(point.getImpliedVol())) {
-                    return reject("INVALID_SURFACE", "implied vol " + point.getImpliedVol() + " at strike "
-                            + point.getStrike() + " for " + smile.getExpiry() + " is not finite and positive");
-                }
-                strike = point.getStrike();
-            }
-            previous = smile;
+        try {
+            EngineTypes.volSurface(surface);
+            return Optional.empty();
+        } catch (io.marginflow.risk.options.VolSurface.ArbitrageException e) {
+            return reject("SURFACE_ARBITRAGE", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return reject("INVALID_SURFACE", e.getMessage());
         }
-        return Optional.empty();
     }
 
     private static Optional<Rejection> instrument(String key, Instrument instrument) {

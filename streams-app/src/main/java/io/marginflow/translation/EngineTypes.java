@@ -6,15 +6,21 @@ import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Position;
 import io.marginflow.risk.UnderlyingRisk;
+import io.marginflow.risk.VolatilityScan;
+import io.marginflow.risk.options.OptionType;
 import io.marginflow.schema.CollateralHaircut;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.InstrumentState;
 import io.marginflow.schema.MarginStatus;
 import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.SmilePoint;
 import io.marginflow.schema.UnderlyingMargin;
+import io.marginflow.schema.VolSmile;
+import io.marginflow.schema.VolSurface;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
@@ -29,7 +35,14 @@ public final class EngineTypes {
 
     private EngineTypes() {}
 
+    /**
+     * @throws IllegalArgumentException with the reason, if the definition is inconsistent (an option without a strike)
+     */
     public static InstrumentSpec instrumentSpec(Instrument instrument) {
+        Optional<InstrumentSpec.OptionTerms> option = instrument.getOptionType() == null || instrument.getStrike() == null
+                ? Optional.empty()
+                : Optional.of(new InstrumentSpec.OptionTerms(OptionType.valueOf(instrument.getOptionType().name()),
+                        instrument.getStrike()));
         return new InstrumentSpec(
                 instrument.getInstrumentId(),
                 InstrumentSpec.Kind.valueOf(instrument.getKind().name()),
@@ -37,7 +50,8 @@ public final class EngineTypes {
                 instrument.getExpiry() == null ? OptionalLong.empty() : OptionalLong.of(instrument.getExpiry().toEpochMilli()),
                 instrument.getContractMultiplier(),
                 instrument.getSettlementAsset(),
-                instrument.getState() == InstrumentState.ACTIVE);
+                instrument.getState() == InstrumentState.ACTIVE,
+                option);
     }
 
     /**
@@ -55,7 +69,10 @@ public final class EngineTypes {
                 .toList();
         return new MarginParameters(parameters.getUnderlying(), parameters.getVersion(),
                 parameters.getEffectiveTime().toEpochMilli(), parameters.getPriceScanRange(),
-                parameters.getPriceScanSteps(), extremes, parameters.getMaintenanceToInitialRatio(), haircuts,
+                parameters.getPriceScanSteps(), extremes,
+                new VolatilityScan(parameters.getVolShockUp(), parameters.getVolShockDown(),
+                        parameters.getVolShockExpiryExponent(), parameters.getVolUnchangedScenarios()),
+                parameters.getShortOptionMinimum(), parameters.getMaintenanceToInitialRatio(), haircuts,
                 parameters.getCallGracePeriodMillis());
     }
 
@@ -86,8 +103,41 @@ public final class EngineTypes {
                 .setUnderlying(risk.underlying())
                 .setRequirement(risk.requirement())
                 .setWorstPriceMove(risk.worstPriceMove())
+                .setWorstVolShock(risk.worstVolShock())
+                .setWorstScenarioLoss(risk.worstScenarioLoss())
+                .setShortOptionMinimum(risk.shortOptionMinimum())
                 .setNetDelta(risk.netDelta())
+                .setGamma(risk.gamma())
+                .setVega(risk.vega())
+                .setTheta(risk.theta())
                 .setUnrealizedPnl(risk.unrealizedPnl())
                 .build();
+    }
+
+    /**
+     * The engine's surface, as of the record's event time.
+     *
+     * @throws IllegalArgumentException with the reason, if the surface is malformed, has expired or offers arbitrage
+     */
+    public static io.marginflow.risk.options.VolSurface volSurface(VolSurface surface) {
+        List<io.marginflow.risk.options.VolSurface.Smile> smiles = surface.getSmiles().stream().map(EngineTypes::smile).toList();
+        if (smiles.isEmpty()) {
+            throw new IllegalArgumentException("surface of " + surface.getUnderlying() + " has no smiles");
+        }
+        return io.marginflow.risk.options.VolSurface.of(surface.getUnderlying(), surface.getEventTime().toEpochMilli(), smiles);
+    }
+
+    private static io.marginflow.risk.options.VolSurface.Smile smile(VolSmile smile) {
+        List<SmilePoint> points = smile.getPoints();
+        if (points.isEmpty()) {
+            throw new IllegalArgumentException("smile for " + smile.getExpiry() + " has no points");
+        }
+        double[] strikes = new double[points.size()];
+        double[] vols = new double[points.size()];
+        for (int j = 0; j < strikes.length; j++) {
+            strikes[j] = points.get(j).getStrike();
+            vols[j] = points.get(j).getImpliedVol();
+        }
+        return new io.marginflow.risk.options.VolSurface.Smile(smile.getExpiry().toEpochMilli(), smile.getForward(), strikes, vols);
     }
 }

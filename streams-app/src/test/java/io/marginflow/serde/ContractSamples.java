@@ -117,7 +117,7 @@ public final class ContractSamples {
                 .setAccount("ACC-0042").setSequence(7L).setCause(cause)
                 .setEquity(amount("21000.5")).setInitialMargin(amount("2400")).setMaintenanceMargin(amount("1440"))
                 .setExcess(amount("18600.5")).setStatus(MarginStatus.NORMAL)
-                .setUnderlyings(List.of(new UnderlyingMargin("BTC", 2_400.0, 0.16, -2.5, -1_000.0)))
+                .setUnderlyings(List.of(new UnderlyingMargin("BTC", 2_400.0, 0.16, -2.5, 0.3, 2_400.0, 0.0, -0.0004, -310.0, -95.0, -1_000.0)))
                 .setPreviousHash("").setHash("ab".repeat(32)).build();
         MarginCallEvent call = MarginCallEvent.newBuilder()
                 .setCallId("CALL-ACC-0042-1").setAccount("ACC-0042").setSequence(8L).setCause(cause)

@@ -220,8 +220,15 @@ public final class VolSurface {
         }
     }
 
-    private IllegalArgumentException arbitrage(String kind, int smile, double k0, double k1, double c0, double c1) {
-        return new IllegalArgumentException("the smile of " + underlying + " for expiry " + expiries[smile]
+    /** A surface refused because it offers arbitrage (as opposed to being malformed). */
+    public static final class ArbitrageException extends IllegalArgumentException {
+        ArbitrageException(String reason) {
+            super(reason);
+        }
+    }
+
+    private ArbitrageException arbitrage(String kind, int smile, double k0, double k1, double c0, double c1) {
+        return new ArbitrageException("the smile of " + underlying + " for expiry " + expiries[smile]
                 + " offers " + kind + " arbitrage between strikes " + round(k0) + " and " + round(k1)
                 + " (call prices " + round(c0) + " and " + round(c1) + " are not decreasing and convex in strike)");
     }
@@ -240,7 +247,7 @@ public final class VolSurface {
                     double earlier = Black76.price(OptionType.CALL, 1.0, Math.exp(x), 1.0, Math.sqrt(before), 0.0);
                     double later = Black76.price(OptionType.CALL, 1.0, Math.exp(x), 1.0, Math.sqrt(after), 0.0);
                     if (later < earlier - ARBITRAGE_TOLERANCE) {
-                        throw new IllegalArgumentException("the surface of " + underlying + " offers calendar arbitrage at"
+                        throw new ArbitrageException("the surface of " + underlying + " offers calendar arbitrage at"
                                 + " log-moneyness " + round(x) + ": total variance falls from " + round(before)
                                 + " (expiry " + expiries[i] + ") to " + round(after) + " (expiry " + expiries[i + 1] + ")");
                     }

@@ -8,6 +8,7 @@ import io.marginflow.risk.MarginCalculator;
 import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.Portfolio;
+import io.marginflow.risk.VolatilityScan;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,7 +64,7 @@ public class RecomputeBenchmark {
     @Setup
     public void setUp() {
         MarginParameters parameters = new MarginParameters("*", 1, 0, 0.16, 9,
-                List.of(new ExtremeMove(-0.5, 0.25), new ExtremeMove(1.0, 0.25)), 0.5, new TreeMap<>(), 3_600_000);
+                List.of(new ExtremeMove(-0.5, 0.25), new ExtremeMove(1.0, 0.25)), VolatilityScan.NONE, 0.0, 0.5, new TreeMap<>(), 3_600_000);
         market = new Market(parameters, Set.of("USD"));
         instruments = new ArrayList<>();
         for (String underlying : List.of("BTC", "ETH", "SOL", "XRP")) {
