@@ -6,11 +6,16 @@ import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.InstrumentKind;
 import io.marginflow.schema.InstrumentState;
+import io.marginflow.schema.OptionType;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.SmilePoint;
+import io.marginflow.schema.VolSmile;
+import io.marginflow.schema.VolSurface;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Input records as a clearinghouse publishes them, for the pipeline specifications. */
@@ -64,5 +69,45 @@ public final class Inputs {
                 .setVarConfidence(0.99).setEsConfidence(0.975).setMarginPeriodOfRiskDays(2).setEwmaLambda(0.94)
                 .setMaintenanceToInitialRatio(ratio).setCollateralHaircuts(List.of())
                 .setCallGracePeriodMillis(3_600_000L).build();
+    }
+
+    /** A European option on {@code underlying}, multiplier 1, settled in USD. */
+    public static Instrument option(String id, String underlying, OptionType type, double strike, Instant expiry) {
+        return Instrument.newBuilder()
+                .setInstrumentId(id).setKind(InstrumentKind.OPTION).setUnderlying(underlying)
+                .setExpiry(expiry).setStrike(strike).setOptionType(type)
+                .setContractMultiplier(decimal("1")).setSettlementAsset("USD").setTickSize(0.5)
+                .setState(InstrumentState.ACTIVE).setEventTime(T0).build();
+    }
+
+    public static PriceUpdate index(String underlying, double price, int minute) {
+        return PriceUpdate.newBuilder(mark(underlying, price, minute)).setKind(PriceKind.INDEX).build();
+    }
+
+    public static PriceUpdate settlement(String id, double price, Instant at) {
+        return PriceUpdate.newBuilder().setInstrument(id).setPrice(price).setKind(PriceKind.SETTLEMENT)
+                .setEventTime(at).build();
+    }
+
+    /** A surface of one expiry with the same forward at every strike's vol. */
+    public static VolSurface surface(String underlying, int minute, Instant expiry, double forward,
+                                     double[] strikes, double[] vols) {
+        List<SmilePoint> points = new ArrayList<>();
+        for (int j = 0; j < strikes.length; j++) {
+            points.add(new SmilePoint(strikes[j], vols[j]));
+        }
+        return VolSurface.newBuilder().setUnderlying(underlying).setEventTime(T0.plusSeconds(60L * minute))
+                .setSmiles(List.of(VolSmile.newBuilder().setExpiry(expiry).setForward(forward).setPoints(points).build()))
+                .build();
+    }
+
+    /**
+     * Option parameters: ±range in `steps` steps, vol up `volUp` and down `volDown` (no expiry
+     * scaling), no extreme moves, maintenance at half of initial margin.
+     */
+    public static RiskParameters optionParameters(String underlying, double range, int steps, double volUp, double volDown,
+                                                  double shortOptionMinimum) {
+        return RiskParameters.newBuilder(parameters(underlying, 1, range, steps, 0.5))
+                .setVolShockUp(volUp).setVolShockDown(volDown).setShortOptionMinimum(shortOptionMinimum).build();
     }
 }

@@ -15,6 +15,7 @@ import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.VolSurface;
 import io.marginflow.serde.SpecificAvroSerde;
 import java.util.HashMap;
 import java.util.List;
@@ -73,6 +74,8 @@ public final class PipelineDriver implements AutoCloseable {
             send(topics.instruments(), instrument.getInstrumentId(), Instrument.class, instrument);
         } else if (record instanceof RiskParameters parameters) {
             send(topics.parameters(), parameters.getUnderlying(), RiskParameters.class, parameters);
+        } else if (record instanceof VolSurface surface) {
+            send(topics.volSurfaces(), surface.getUnderlying(), VolSurface.class, surface);
         } else {
             throw new IllegalArgumentException("cannot publish " + record.getSchema().getName());
         }

@@ -2,9 +2,13 @@ package io.marginflow.pipeline;
 
 import static io.marginflow.pipeline.Inputs.deposit;
 import static io.marginflow.pipeline.Inputs.fill;
+import static io.marginflow.pipeline.Inputs.index;
+import static io.marginflow.pipeline.Inputs.option;
 import static io.marginflow.pipeline.Inputs.mark;
 import static io.marginflow.pipeline.Inputs.parameters;
 import static io.marginflow.pipeline.Inputs.perpetual;
+import static io.marginflow.pipeline.Inputs.settlement;
+import static io.marginflow.pipeline.Inputs.surface;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marginflow.schema.CollateralMovement;
@@ -14,9 +18,12 @@ import io.marginflow.schema.JournalEntry;
 import io.marginflow.schema.LiquidationSignal;
 import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginResult;
+import io.marginflow.schema.OptionType;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.VolSurface;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -41,6 +48,14 @@ class ReplaySpec {
             original.addAll(live.liquidations());
             original.addAll(live.deadLetters().stream().filter(l -> l.getJournalOffset() != null).toList());
         }
+        assertThat(journal).as("both surfaces were journalled")
+                .filteredOn(entry -> entry.getPayload() instanceof VolSurface).hasSize(2);
+        assertThat(original).as("a surface and the expiry settlement moved accounts")
+                .filteredOn(MarginResult.class::isInstance).map(MarginResult.class::cast)
+                .extracting(result -> result.getCause().getSource().getTopic())
+                .contains("market.vol-surfaces");
+        assertThat(original).filteredOn(MarginResult.class::isInstance).map(MarginResult.class::cast)
+                .anySatisfy(result -> assertThat(result.getCause().getEventTime()).isEqualTo(Inputs.T0.plus(Duration.ofMinutes(61))));
         assertThat(original).as("the day produced outputs of every kind")
                 .hasAtLeastOneElementOfType(MarginResult.class)
                 .hasAtLeastOneElementOfType(MarginCallEvent.class)
@@ -60,17 +75,31 @@ class ReplaySpec {
         assertThat(replayed).containsExactlyElementsOf(original);
     }
 
-    /** Forty accounts trading two perpetuals through a falling and recovering market, with a duplicate. */
+    /**
+     * Forty accounts trading two perpetuals and BTC options through a falling and recovering
+     * market, with a duplicate, two surfaces and an option expiry settled at the end.
+     */
     private static void dayAtTheClearinghouse(PipelineDriver pipeline) {
         Random random = new Random(11);
+        Instant shortExpiry = Inputs.T0.plus(Duration.ofMinutes(61));
+        Instant monthExpiry = Inputs.T0.plus(Duration.ofDays(30));
+        double[] strikes = {4_000, 5_000, 6_000};
         pipeline.publish(perpetual("BTC-PERPETUAL", "BTC"));
         pipeline.publish(perpetual("ETH-PERPETUAL", "ETH"));
+        pipeline.publish(option("BTC-1H-5000-P", "BTC", OptionType.PUT, 5_000, shortExpiry));
+        pipeline.publish(option("BTC-30D-5500-C", "BTC", OptionType.CALL, 5_500, monthExpiry));
         pipeline.publish(parameters("ETH", 1, 0.20, 9, 0.6));
+        pipeline.publish(index("BTC", 5_000.0, 0));
+        pipeline.publish(surface("BTC", 0, monthExpiry, 5_000.0, strikes, new double[] {0.9, 0.7, 0.8}));
         for (int a = 0; a < 40; a++) {
             String account = "ACC-" + a;
             pipeline.publish(deposit(account + "-M", account, "USD", Integer.toString(500 + random.nextInt(2_000))));
             pipeline.publish(fill(account + "-F1", account, "BTC-PERPETUAL", random.nextBoolean() ? "1" : "-1", 5_000.0));
             pipeline.publish(fill(account + "-F2", account, "ETH-PERPETUAL", Integer.toString(1 + random.nextInt(9)), 150.0));
+            if (a % 4 == 0) {
+                pipeline.publish(fill(account + "-F3", account, "BTC-30D-5500-C", "-1", 250.0));
+                pipeline.publish(fill(account + "-F4", account, "BTC-1H-5000-P", "1", 30.0));
+            }
         }
         pipeline.publish(fill("ACC-3-F1", "ACC-3", "BTC-PERPETUAL", "1", 5_000.0));
         double btc = 5_000.0;
@@ -78,9 +107,14 @@ class ReplaySpec {
         for (int minute = 1; minute <= 60; minute++) {
             btc *= minute < 30 ? 0.99 : 1.01;
             eth *= minute < 30 ? 0.985 : 1.012;
+            pipeline.publish(index("BTC", btc, minute));
             pipeline.publish(mark("BTC-PERPETUAL", btc, minute));
             pipeline.publish(mark("ETH-PERPETUAL", eth, minute));
+            if (minute == 25) {
+                pipeline.publish(surface("BTC", minute, monthExpiry, btc, strikes, new double[] {1.4, 1.1, 1.2}));
+            }
         }
+        pipeline.publish(settlement("BTC", btc, shortExpiry));
     }
 
     /** The key the sequencer journalled the entry under: the record's account, instrument or underlying. */
