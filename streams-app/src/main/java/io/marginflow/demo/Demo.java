@@ -23,10 +23,14 @@ import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.MarginStatus;
+import io.marginflow.schema.OptionType;
+import io.marginflow.schema.UnderlyingMargin;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
+import io.marginflow.risk.options.Black76;
 import io.marginflow.sequencer.InputRecords;
+import io.marginflow.translation.EngineTypes;
 import io.marginflow.serde.SpecificAvroDeserializer;
 import io.marginflow.serde.SpecificAvroSerde;
 import java.io.IOException;
@@ -69,14 +73,25 @@ import org.apache.kafka.common.IsolationLevel;
 /**
  * The embedded demo, README's first command: a real Kafka broker in this JVM, the topics, the
  * Marginflow application, and Black Thursday (2020-03-11 to 2020-03-14, real Binance hourly
- * BTC and ETH prices) replayed against a seeded population of synthetic accounts. Prints
- * progress, then a summary a risk officer would want, and cleans up after itself.
+ * BTC and ETH prices) replayed against a seeded population of synthetic accounts trading
+ * perpetuals, futures and BTC options. Options are priced from a volatility surface with the
+ * smile of a real Deribit chain ({@link DemoSurface}), republished every hour; the options of
+ * the first expiry settle in the middle of the crash. Prints progress, then a summary a risk
+ * officer would want, and cleans up after itself.
  *
  * <p>Arguments: {@code [accounts]} (default 2000).
  */
 public final class Demo {
 
     private static final Instant EXPIRY = Instant.parse("2020-03-27T08:00:00Z");
+    /** The option expiries, each standing for a Deribit expiry about as far from its snapshot. */
+    private static final Map<Long, Instant> OPTION_EXPIRIES = new TreeMap<>(Map.of(
+            1_589_529_600_000L, Instant.parse("2020-03-12T08:00:00Z"),   // 15MAY20, 1.1 days after the snapshot
+            1_590_739_200_000L, EXPIRY,                                  // 29MAY20, 15 days
+            1_593_158_400_000L, Instant.parse("2020-04-24T08:00:00Z"))); // 26JUN20, 43 days
+    private static final Instant FIRST_OPTION_EXPIRY = Instant.parse("2020-03-12T08:00:00Z");
+    private static final double OPTION_ACCOUNT_SHARE = 0.25;
+    private static final double STRIKE_STEP = 500.0;
     private static final double FUTURES_PREMIUM = 1.003;
     private static final long SEED = 20200312L;
 
@@ -84,7 +99,14 @@ public final class Demo {
     private final Path work;
     private final List<Candle> btc = Candle.read("data/window_20200311_20200314_cdd_binance_spot_btcusdt_1h.csv.gz");
     private final List<Candle> eth = Candle.read("data/window_20200311_20200314_cdd_binance_spot_ethusdt_1h.csv.gz");
+    private final DemoSurface surface = DemoSurface.load("data/deribit_btc_option_chain_20200514.csv.gz",
+            btc.get(0).start(), OPTION_EXPIRIES);
     private final DemoTally tally = new DemoTally();
+    /** The strategy of each option account, and one account per strategy whose story is told. */
+    private final Map<String, Strategy> strategies = new TreeMap<>();
+    private final Map<String, String> storyOf = new TreeMap<>();
+    private double peakVolLevel = 1.0;
+    private double settlementPrice;
     private final Map<String, Long> published = new TreeMap<>();
     private final long started = System.nanoTime();
 
@@ -148,6 +170,10 @@ public final class Demo {
             for (Instrument instrument : instruments(t0)) {
                 out.send(topics.instruments(), instrument.getInstrumentId(), instrument, "instruments");
             }
+            List<Instrument> options = options(t0, btc.get(0).open());
+            for (Instrument option : options) {
+                out.send(topics.instruments(), option.getInstrumentId(), option, "option instruments");
+            }
             out.send(topics.parameters(), "BTC", parameters("BTC", 0.16, 0.10, t0), "risk parameters");
             out.send(topics.parameters(), "ETH", parameters("ETH", 0.20, 0.15, t0), "risk parameters");
             publishPrices(out, topics, 0, 0, t0);
@@ -159,14 +185,17 @@ public final class Demo {
             Random random = new Random(SEED);
             Fill firstFill = null;
             for (int a = 1; a <= accountCount; a++) {
-                Fill fill = publishAccount(out, topics, random, "ACC-" + String.format("%05d", a), t0.plusSeconds(30));
+                String account = "ACC-" + String.format("%05d", a);
+                Fill fill = random.nextDouble() < OPTION_ACCOUNT_SHARE
+                        ? publishOptionAccount(out, topics, random, account, options, t0)
+                        : publishAccount(out, topics, random, account, t0.plusSeconds(30));
                 firstFill = firstFill == null ? fill : firstFill;
             }
             // What clearinghouses really send now and then: a re-published fill and a record that is not Avro.
             out.send(topics.fills(), firstFill.getAccount(), firstFill, "re-published fills");
             out.sendBytes(topics.fills(), "ACC-00002", "{\"fill\":\"not avro\"}".getBytes(StandardCharsets.UTF_8));
-            say(String.format("published %,d accounts with their collateral and positions; replaying %d hours of prices",
-                    accountCount, btc.size()));
+            say(String.format("published %,d accounts (%,d with options) with their collateral and positions;"
+                    + " replaying %d hours of prices", accountCount, strategies.size(), btc.size()));
 
             for (int hour = 0; hour < btc.size(); hour++) {
                 for (int tick = 0; tick < 4; tick++) {
@@ -181,6 +210,16 @@ public final class Demo {
         for (String underlying : List.of("BTC", "ETH")) {
             double price = (underlying.equals("BTC") ? btc : eth).get(hour).ticks()[tick];
             out.send(topics.prices(), underlying, price(underlying, price, PriceKind.INDEX, time), "prices");
+            if (underlying.equals("BTC") && time.equals(FIRST_OPTION_EXPIRY)) {
+                // Delivery: the index at expiry settles the expiring options (Deribit uses a 30-minute average).
+                settlementPrice = price;
+                out.send(topics.prices(), "BTC", price("BTC", price, PriceKind.SETTLEMENT, time), "settlement prices");
+            }
+            if (underlying.equals("BTC") && tick == 0) {
+                double level = surface.level(realisedVol(hour));
+                peakVolLevel = Math.max(peakVolLevel, level);
+                out.send(topics.volSurfaces(), "BTC", surface.at(time, price, level), "volatility surfaces");
+            }
             out.send(topics.prices(), underlying + "-PERPETUAL",
                     price(underlying + "-PERPETUAL", price, PriceKind.MARK, time), "prices");
             out.send(topics.prices(), underlying + "-27MAR20",
@@ -225,6 +264,129 @@ public final class Demo {
         return first;
     }
 
+    /** What an option account trades; each is sized to the account's collateral. */
+    enum Strategy {
+        SHORT_STRANGLE("short strangle"), COVERED_CALL("covered call"), PROTECTIVE_PUT("protective put"),
+        LONG_STRADDLE("long straddle"), SHORT_PUT("short put"), CALL_SPREAD("bull call spread");
+
+        final String label;
+
+        Strategy(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * An option account: USD collateral and one strategy on one expiry, each option filled at
+     * its value on the opening surface.
+     */
+    private Fill publishOptionAccount(Publisher out, Topics topics, Random random, String account,
+                                      List<Instrument> options, Instant t0) {
+        Instant time = t0.plusSeconds(30);
+        double usd = Math.round(5_000 * Math.pow(20, random.nextDouble()));
+        out.send(topics.collateral(), account, movement(account + "-D1", account, "USD", BigDecimal.valueOf(usd), time),
+                "collateral movements");
+        Strategy strategy = Strategy.values()[random.nextInt(Strategy.values().length)];
+        strategies.put(account, strategy);
+        Instant expiry = List.copyOf(OPTION_EXPIRIES.values()).get(random.nextInt(OPTION_EXPIRIES.size()));
+        if (storyOf.putIfAbsent(strategy + " " + expiry, account) == null) {
+            tally.watch(account);
+        }
+        double spot = btc.get(0).open();
+        int contracts = (int) Math.max(1, Math.round(usd * (0.5 + 2.5 * random.nextDouble()) / spot));
+        List<Fill> fills = new ArrayList<>();
+        switch (strategy) {
+            case SHORT_STRANGLE -> {
+                fills.add(optionFill(account, options, expiry, OptionType.CALL, spot * 1.15, -contracts, t0));
+                fills.add(optionFill(account, options, expiry, OptionType.PUT, spot * 0.85, -contracts, t0));
+            }
+            case COVERED_CALL -> {
+                fills.add(perpetualFill(account, contracts, spot, t0));
+                fills.add(optionFill(account, options, expiry, OptionType.CALL, spot * 1.10, -contracts, t0));
+            }
+            case PROTECTIVE_PUT -> {
+                fills.add(perpetualFill(account, contracts, spot, t0));
+                fills.add(optionFill(account, options, expiry, OptionType.PUT, spot * 0.90, contracts, t0));
+            }
+            case LONG_STRADDLE -> {
+                fills.add(optionFill(account, options, expiry, OptionType.CALL, spot, contracts, t0));
+                fills.add(optionFill(account, options, expiry, OptionType.PUT, spot, contracts, t0));
+            }
+            case SHORT_PUT -> fills.add(optionFill(account, options, expiry, OptionType.PUT, spot * 0.90, -contracts, t0));
+            case CALL_SPREAD -> {
+                fills.add(optionFill(account, options, expiry, OptionType.CALL, spot, contracts, t0));
+                fills.add(optionFill(account, options, expiry, OptionType.CALL, spot * 1.15, -contracts, t0));
+            }
+        }
+        for (int f = 0; f < fills.size(); f++) {
+            Fill fill = Fill.newBuilder(fills.get(f)).setFillId(account + "-F" + (f + 1)).setSequence(f + 1).build();
+            out.send(topics.fills(), account, fill, fill.getInstrument().endsWith("PERPETUAL") ? "fills" : "option fills");
+            fills.set(f, fill);
+        }
+        return fills.get(0);
+    }
+
+    private Fill perpetualFill(String account, int contracts, double price, Instant t0) {
+        return fill(account, "BTC-PERPETUAL", contracts, price, t0);
+    }
+
+    /** A fill of the listed option nearest {@code strike}, at its value on the opening surface. */
+    private Fill optionFill(String account, List<Instrument> options, Instant expiry, OptionType type, double strike,
+                            int contracts, Instant t0) {
+        Instrument option = options.stream()
+                .filter(o -> o.getExpiry().equals(expiry) && o.getOptionType() == type)
+                .min(Comparator.comparingDouble(o -> Math.abs(o.getStrike() - strike))).orElseThrow();
+        var opening = EngineTypes.volSurface(surface.at(t0, btc.get(0).open(), 1.0));
+        double years = io.marginflow.risk.options.VolSurface.yearsBetween(t0.toEpochMilli(), expiry.toEpochMilli());
+        double value = Black76.price(io.marginflow.risk.options.OptionType.valueOf(type.name()),
+                opening.forward(expiry.toEpochMilli()), option.getStrike(), years,
+                opening.vol(option.getStrike(), expiry.toEpochMilli()), 0.0);
+        // A price is positive; a far out-of-the-money option trades at one tick at least.
+        return fill(account, option.getInstrumentId(), contracts, Math.max(option.getTickSize(), value), t0);
+    }
+
+    private static Fill fill(String account, String instrument, int contracts, double price, Instant t0) {
+        return Fill.newBuilder()
+                .setFillId(account).setAccount(account).setInstrument(instrument)
+                .setQuantity(BigDecimal.valueOf(contracts).setScale(18)).setPrice(price)
+                .setFee(BigDecimal.ZERO.setScale(18)).setFeeAsset("USD").setEventTime(t0.plusSeconds(60))
+                .setSequence(1).build();
+    }
+
+    /** BTC options at every 500 USD from half to one and a half times the opening price, on each expiry. */
+    private static List<Instrument> options(Instant time, double spot) {
+        List<Instrument> options = new ArrayList<>();
+        java.time.format.DateTimeFormatter code = java.time.format.DateTimeFormatter.ofPattern("dMMMyy", java.util.Locale.ROOT)
+                .withZone(java.time.ZoneOffset.UTC);
+        for (Instant expiry : OPTION_EXPIRIES.values()) {
+            for (double strike = Math.ceil(spot * 0.5 / STRIKE_STEP) * STRIKE_STEP; strike <= spot * 1.5; strike += STRIKE_STEP) {
+                for (OptionType type : OptionType.values()) {
+                    String id = "BTC-" + code.format(expiry).toUpperCase(java.util.Locale.ROOT) + "-" + (long) strike
+                            + "-" + type.name().charAt(0);
+                    options.add(Instrument.newBuilder(instrument(id, InstrumentKind.OPTION, "BTC", expiry, time))
+                            .setStrike(strike).setOptionType(type).build());
+                }
+            }
+        }
+        return options;
+    }
+
+    /**
+     * Annualised realised volatility of the BTC index over the 24 hours before {@code hour}
+     * (hourly log returns of the closes, zero mean); 0 in the first two hours.
+     */
+    private double realisedVol(int hour) {
+        int from = Math.max(1, hour - 24);
+        double sum = 0.0;
+        int n = 0;
+        for (int h = from; h < hour; h++) {
+            double r = Math.log(btc.get(h).close() / btc.get(h - 1).close());
+            sum += r * r;
+            n++;
+        }
+        return n < 2 ? 0.0 : Math.sqrt(sum / n * 24 * 365);
+    }
+
     private static List<Instrument> instruments(Instant time) {
         List<Instrument> instruments = new ArrayList<>();
         for (String underlying : List.of("BTC", "ETH")) {
@@ -242,8 +404,8 @@ public final class Demo {
 
     private static RiskParameters parameters(String underlying, double scanRange, double haircut, Instant time) {
         return RiskParameters.newBuilder().setUnderlying(underlying).setVersion(1).setEffectiveTime(time)
-                .setPriceScanRange(scanRange).setPriceScanSteps(9).setVolShockUp(0.3).setVolShockDown(0.3)
-                .setVolShockExpiryExponent(0.0)
+                .setPriceScanRange(scanRange).setPriceScanSteps(9).setVolShockUp(0.3).setVolShockDown(0.2)
+                .setVolShockExpiryExponent(0.5).setShortOptionMinimum(0.01)
                 .setExtremeMoves(List.of(new ExtremeMove(-0.5, 0.25), new ExtremeMove(1.0, 0.25)))
                 .setVarConfidence(0.99).setEsConfidence(0.975).setMarginPeriodOfRiskDays(2).setEwmaLambda(0.94)
                 .setMaintenanceToInitialRatio(0.5)
@@ -416,6 +578,8 @@ public final class Demo {
                     "#".repeat((int) Math.min(60, counts[1] / Math.max(1, accountCount / 400)))));
         }
 
+        printOptions(out);
+
         Map<MarginStatus, Long> statuses = tally.latest.values().stream()
                 .collect(Collectors.groupingBy(MarginResult::getStatus, TreeMap::new, Collectors.counting()));
         out.append("\nStatus at the end  ").append(statuses.entrySet().stream()
@@ -429,6 +593,63 @@ public final class Demo {
                 .forEach(r -> out.append(String.format("  %-11s  %-12s %15s %15s %15s %17s%n", r.getAccount(), r.getStatus(),
                         usd(r.getEquity()), usd(r.getInitialMargin()), usd(r.getMaintenanceMargin()), usd(r.getExcess()))));
         System.out.print(out);
+    }
+
+    /** Per strategy how the option accounts fared, and one account's margin over time with its Greeks. */
+    private void printOptions(StringBuilder out) {
+        out.append(String.format("%nOptions: %,d accounts on BTC options, priced from a surface with the smile of Deribit's"
+                + " 2020-05-14 chain;%n  vol level ×1.00 at the start, ×%.2f at its peak (it follows the 24-hour realised vol,"
+                + " reference %.0f%%)%n", strategies.size(), peakVolLevel, 100 * surface.referenceVol()));
+        out.append("  strategy            accounts   calls issued   liquidations started   at the end: normal · call · liquidation\n");
+        for (Strategy strategy : Strategy.values()) {
+            List<String> accounts = strategies.entrySet().stream().filter(e -> e.getValue() == strategy).map(Map.Entry::getKey).toList();
+            long calls = accounts.stream().mapToLong(a -> tally.perAccount.getOrDefault(a, new long[2])[0]).sum();
+            long liquidations = accounts.stream().mapToLong(a -> tally.perAccount.getOrDefault(a, new long[2])[1]).sum();
+            Map<MarginStatus, Long> end = accounts.stream().map(tally.latest::get).filter(java.util.Objects::nonNull)
+                    .collect(Collectors.groupingBy(MarginResult::getStatus, Collectors.counting()));
+            out.append(String.format("  %-18s %9d %14d %22d   %6d · %4d · %d%n", strategy.label, accounts.size(), calls, liquidations,
+                    end.getOrDefault(MarginStatus.NORMAL, 0L), end.getOrDefault(MarginStatus.MARGIN_CALL, 0L),
+                    end.getOrDefault(MarginStatus.LIQUIDATION, 0L)));
+        }
+        out.append(String.format("  The 12MAR20 options settled at %s against the BTC index at %,.2f and left the portfolios.%n",
+                FIRST_OPTION_EXPIRY, settlementPrice));
+        out.append("  Calls issued by what caused them: ").append(tally.callsByCause.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(" · "))).append("\n");
+        story(out, Strategy.SHORT_STRANGLE, EXPIRY);
+        story(out, Strategy.SHORT_STRANGLE, FIRST_OPTION_EXPIRY);
+    }
+
+    /**
+     * How one account's margin moved: its first margined position, the first result a surface
+     * caused, its highest requirement, its first result at or after the first expiry, its last.
+     */
+    private void story(StringBuilder out, Strategy strategy, Instant expiry) {
+        String account = storyOf.get(strategy + " " + expiry);
+        List<MarginResult> story = account == null ? List.of()
+                : tally.watched.get(account).stream().filter(r -> !r.getUnderlyings().isEmpty()
+                        || r.getCause().getEventTime().compareTo(FIRST_OPTION_EXPIRY) >= 0).toList();
+        if (story.isEmpty()) {
+            return;
+        }
+        out.append(String.format("  Why the margin of %s (%s, %s expiry) moved:%n", account, strategy.label, expiry));
+        out.append("    event time             cause                   IM (USD)  equity (USD)  status        delta"
+                + "      gamma   vega/pt  theta/day   worst scenario\n");
+        java.util.LinkedHashSet<MarginResult> rows = new java.util.LinkedHashSet<>();
+        rows.add(story.get(0));
+        story.stream().filter(r -> r.getCause().getSource().getTopic().endsWith("vol-surfaces")).findFirst().ifPresent(rows::add);
+        rows.add(story.stream().max(Comparator.comparing(MarginResult::getInitialMargin)).orElseThrow());
+        story.stream().filter(r -> r.getCause().getEventTime().compareTo(FIRST_OPTION_EXPIRY) >= 0).findFirst().ifPresent(rows::add);
+        rows.add(story.get(story.size() - 1));
+        rows.stream().sorted(Comparator.comparing(MarginResult::getSequence)).forEach(result -> {
+            UnderlyingMargin risk = result.getUnderlyings().stream().filter(u -> u.getUnderlying().equals("BTC"))
+                    .findFirst().orElse(null);
+            out.append(String.format("    %-22s %-20s %11s %13s  %-11s %s%n", result.getCause().getEventTime(),
+                    result.getCause().getSource().getTopic(), usd(result.getInitialMargin()), usd(result.getEquity()),
+                    result.getStatus(), risk == null ? "(no positions)" : String.format(
+                            "%6.2f %10.6f %9.1f %10.1f   price %+.0f%%, vol %+.0f%%: loses %,.0f", risk.getNetDelta(),
+                            risk.getGamma(), risk.getVega(), risk.getTheta(), 100 * risk.getWorstPriceMove(),
+                            100 * risk.getWorstVolShock(), risk.getWorstScenarioLoss())));
+        });
     }
 
     private static String usd(BigDecimal amount) {

@@ -8,6 +8,8 @@ import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.schema.MarginResult;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,16 +24,33 @@ final class DemoTally {
     /** Per 6-hour bucket of event time: calls issued and liquidations started. */
     final Map<Instant, long[]> timeline = new TreeMap<>();
     final Map<String, MarginResult> latest = new TreeMap<>();
+    /** Calls issued per topic of the input that caused them. */
+    final Map<String, Long> callsByCause = new TreeMap<>();
+    /** Per account: calls issued and liquidations started. */
+    final Map<String, long[]> perAccount = new TreeMap<>();
+    /** Every result of the accounts whose story the summary tells. */
+    final Map<String, List<MarginResult>> watched = new TreeMap<>();
+
+    /** Keeps every result of {@code account}. */
+    synchronized void watch(String account) {
+        watched.put(account, new ArrayList<>());
+    }
 
     synchronized void result(MarginResult result) {
         results.incrementAndGet();
         latest.put(result.getAccount(), result);
+        List<MarginResult> story = watched.get(result.getAccount());
+        if (story != null) {
+            story.add(result);
+        }
     }
 
     synchronized void call(MarginCallEvent call) {
         calls.merge(call.getTransition(), 1L, Long::sum);
         if (call.getTransition() == MarginCallTransition.ISSUED) {
             bucket(call.getCause().getEventTime())[0]++;
+            perAccount.computeIfAbsent(call.getAccount(), a -> new long[2])[0]++;
+            callsByCause.merge(call.getCause().getSource().getTopic(), 1L, Long::sum);
         }
     }
 
@@ -39,6 +58,7 @@ final class DemoTally {
         liquidations.merge(signal.getTransition(), 1L, Long::sum);
         if (signal.getTransition() == LiquidationTransition.STARTED) {
             bucket(signal.getCause().getEventTime())[1]++;
+            perAccount.computeIfAbsent(signal.getAccount(), a -> new long[2])[1]++;
         }
     }
 
