@@ -1,7 +1,6 @@
 package io.marginflow.risk.options;
 
 import java.util.OptionalDouble;
-import org.apache.commons.math3.special.Erf;
 
 /**
  * Black's 1976 model of a European option on a forward (or futures) price, the model crypto
@@ -10,15 +9,14 @@ import org.apache.commons.math3.special.Erf;
  *
  * <p>Robust at the edges: at expiry, or with a total volatility σ√T too small to matter, an
  * option is worth its discounted intrinsic value; deep in or out of the money and at huge
- * volatilities the normal distribution is evaluated through {@code erfc}, which keeps its
- * tails accurate. No input the method accepts gives NaN; inputs it does not accept (non-finite,
+ * volatilities the normal distribution ({@link NormalDistribution}, Hart's approximation) stays
+ * within 1e-15 of the exact value and never leaves [0, 1]. No input the method accepts gives NaN; inputs it does not accept (non-finite,
  * non-positive prices, negative time or vol) are refused with the reason.
  */
 public final class Black76 {
 
     /** Total volatility σ√T below which an option is valued at its intrinsic value. */
     static final double MIN_TOTAL_VOL = 1e-12;
-    private static final double INV_SQRT_2 = 1.0 / Math.sqrt(2.0);
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
 
     private Black76() {}
@@ -100,9 +98,9 @@ public final class Black76 {
         return OptionalDouble.of(0.5 * (low + high));
     }
 
-    /** The standard normal distribution function, accurate in both tails. */
+    /** The standard normal distribution function. */
     static double cdf(double x) {
-        return 0.5 * Erf.erfc(-x * INV_SQRT_2);
+        return NormalDistribution.cdf(x);
     }
 
     static double normalDensity(double x) {
