@@ -23,7 +23,8 @@ import java.util.Set;
  * vol from the surface:
  * <ul>
  *   <li>forward: the surface's forward for the expiry, moved with the index since the surface
- *       arrived (× index now / index then); the index itself without a surface;</li>
+ *       arrived (× index now / index then; as quoted if the underlying had no index price when
+ *       the surface arrived); the index itself without a surface;</li>
  *   <li>vol: the surface's vol at the same moneyness (sticky moneyness: strike × index then /
  *       index now); without a surface, the vol implied by the option's own mark price.</li>
  * </ul>

@@ -203,9 +203,7 @@ class PipelineOnRealBrokerTest {
     @Order(3)
     void aRestartedApplicationRemembersEveryAccountAndRepeatsNothing() throws Exception {
         seen.clear();
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
-        streams = startApplication();
+        restartApplication();
 
         // 5000: equity 1000 ≥ IM 800 → every call met, exactly once, after the restart
         send(topics.prices(), "BTC-PERPETUAL", mark("BTC-PERPETUAL", 5_000.0, 20));
@@ -267,9 +265,7 @@ class PipelineOnRealBrokerTest {
     @Order(5)
     void afterARestartTheSurfaceIsRememberedAndExpirySettlesTheWritersOut() throws Exception {
         seen.clear();
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
-        streams = startApplication();
+        restartApplication();
 
         // The same index a minute later: valued off the remembered surface (vol 1.2), nothing changes status.
         // (Had the surface been lost, the call would be valued at the vol its fill price implies, 0.6,
@@ -323,6 +319,13 @@ class PipelineOnRealBrokerTest {
 
     private static List<String> writers() {
         return IntStream.range(0, WRITERS).mapToObj(i -> String.format("WRITER-%02d", i)).toList();
+    }
+
+    /** Stops the application as an operator would (leaving the group) and starts it again on the same state. */
+    private void restartApplication() throws InterruptedException {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+        streams = startApplication();
     }
 
     private KafkaStreams startApplication() throws InterruptedException {
