@@ -61,6 +61,32 @@ class OptionMarginTest {
     }
 
     @Test
+    void randomBooksOfLongOptionsNeverNeedMoreThanTheirValueAndNoBookGivesNaN() {
+        java.util.Random random = new java.util.Random(4);
+        OptionType[] types = OptionType.values();
+        for (int book = 0; book < 300; book++) {
+            Portfolio longs = Portfolio.EMPTY;
+            Portfolio mixed = Portfolio.EMPTY;
+            double value = 0.0;
+            for (int leg = 0; leg < 1 + random.nextInt(6); leg++) {
+                InstrumentSpec option = option(types[random.nextInt(2)], 500.0 * (6 + random.nextInt(40)),
+                        EXPIRIES[random.nextInt(EXPIRIES.length)], "1");
+                int quantity = 1 + random.nextInt(5);
+                longs = fill(longs, option, quantity);
+                mixed = fill(mixed, option, random.nextBoolean() ? quantity : -quantity);
+                value += quantity * market.risk(option.id()).mark();
+            }
+            double longRequirement = requirement(longs);
+            assertThat(longRequirement).as("book %d", book).isBetween(0.0, value + 1e-6);
+            AccountMargin margin = margin(mixed);
+            assertThat(margin.initialMargin()).as("book %d", book).isFinite().isNotNegative();
+            UnderlyingRisk btc = margin.underlyings().get(0);
+            assertThat(List.of(btc.netDelta(), btc.gamma(), btc.vega(), btc.theta(), btc.unrealizedPnl()))
+                    .as("book %d", book).allSatisfy(x -> assertThat(x).isFinite());
+        }
+    }
+
+    @Test
     void aPureFutureLosesAsMuchInADampenedExtremeAsAtTheEdgeWhenTheWeightsSayTheSame() {
         // An extreme of twice the range at weight 1/2 weighs exactly as much as the edge: 10,000 × 0.16 = 1,600.
         MarginParameters parameters = new MarginParameters("BTC", 2, 0, 0.16, 9,
