@@ -1,0 +1,43 @@
+package io.marginflow.backtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The loaders clean the known quirks of the real files (see data/SOURCES.md). */
+class PriceHistoryTest {
+
+    @Test
+    void cryptoDataDownloadHourlyIsSortedDeduplicatedAndInMilliseconds() {
+        PriceHistory btc = PriceHistory.cryptoDataDownload("BTC", "data/cdd_binance_spot_btcusdt_1h_20170817_20210610.csv.gz");
+
+        // 36,062 rows, of which 2,649 hours appear twice (2020-08-01 23:00 to 2020-11-20 07:00): 33,413 hours.
+        assertThat(btc.size()).isEqualTo(36_062 - 2_649);
+        assertThat(btc.time(0)).isEqualTo(Instant.parse("2017-08-17T04:00:00Z"));
+        assertThat(btc.time(btc.size() - 1)).isEqualTo(Instant.parse("2021-06-10T00:00:00Z"));
+        assertThat(btc.cleaning()).anySatisfy(note -> assertThat(note).startsWith("2649 hours given twice"));
+        // Strictly increasing times are checked by the record; no step is shorter than an hour.
+        for (int i = 1; i < btc.size(); i++) {
+            assertThat(btc.times()[i] - btc.times()[i - 1]).isGreaterThanOrEqualTo(3_600_000L);
+        }
+    }
+
+    @Test
+    void coinGeckoDailyLosesItsByteOrderMarkAndAlignsWithTheOtherUnderlying() {
+        PriceHistory eth = PriceHistory.coinGecko("ETH", "data/coingecko_eth_usd_daily_20150807_20260105.csv.gz");
+        PriceHistory btc = PriceHistory.coinGecko("BTC", "data/coingecko_btc_usd_daily_20130428_20241218.csv.gz");
+        assertThat(eth.cleaning()).contains("removed a byte-order mark");
+        assertThat(eth.size()).isEqualTo(3_804);
+        assertThat(btc.size()).isEqualTo(4_251);
+
+        PriceHistory[] pair = PriceHistory.aligned(btc, eth);
+
+        // Common range 2015-08-07 … 2024-12-18 (3,422 days) less ETH's gap (2015-08-09) and the days each lacks.
+        assertThat(pair[0].size()).isEqualTo(pair[1].size());
+        assertThat(pair[0].time(0)).isEqualTo(Instant.parse("2015-08-07T00:00:00Z"));
+        assertThat(pair[0].time(pair[0].size() - 1)).isEqualTo(Instant.parse("2024-12-18T00:00:00Z"));
+        assertThat(pair[0].times()).isEqualTo(pair[1].times());
+        assertThat(pair[0].size()).isBetween(3_410, 3_422);
+    }
+}
