@@ -23,9 +23,10 @@ public final class InstrumentRisk {
     private final double vega;
     private final double theta;
     private final double shortOptionMinimum;
+    private final double[] fhsPnlPerContract;
 
     private InstrumentRisk(InstrumentSpec spec, double mark, double[] pnlPerContract, double delta, double gamma,
-                           double vega, double theta, double shortOptionMinimum) {
+                           double vega, double theta, double shortOptionMinimum, double[] fhsPnlPerContract) {
         this.spec = spec;
         this.mark = mark;
         this.multiplier = spec.multiplier().doubleValue();
@@ -35,16 +36,24 @@ public final class InstrumentRisk {
         this.vega = vega;
         this.theta = theta;
         this.shortOptionMinimum = shortOptionMinimum;
+        this.fhsPnlPerContract = fhsPnlPerContract;
     }
 
-    /** A future or perpetual swap at {@code mark}: it gains multiplier × mark × move when the price moves by move. */
-    static InstrumentRisk linear(InstrumentSpec spec, double mark, ScenarioGrid grid) {
+    /**
+     * A future or perpetual swap at {@code mark}: it gains multiplier × mark × move when the price
+     * moves by move, in the grid's scenarios and in the FHS scenarios ({@code fhsMoves}, may be empty).
+     */
+    static InstrumentRisk linear(InstrumentSpec spec, double mark, ScenarioGrid grid, double[] fhsMoves) {
         double multiplier = spec.multiplier().doubleValue();
         double[] pnl = new double[grid.size()];
         for (int k = 0; k < pnl.length; k++) {
             pnl[k] = multiplier * mark * grid.move(k);
         }
-        return new InstrumentRisk(spec, mark, pnl, multiplier, 0.0, 0.0, 0.0, 0.0);
+        double[] fhs = new double[fhsMoves.length];
+        for (int s = 0; s < fhs.length; s++) {
+            fhs[s] = multiplier * mark * fhsMoves[s];
+        }
+        return new InstrumentRisk(spec, mark, pnl, multiplier, 0.0, 0.0, 0.0, 0.0, fhs);
     }
 
     /**
@@ -60,7 +69,8 @@ public final class InstrumentRisk {
      *
      * @param shortOptionMinimum fraction of multiplier × forward charged at least per short contract
      */
-    static InstrumentRisk option(InstrumentSpec spec, OptionInputs inputs, ScenarioGrid grid, double shortOptionMinimum) {
+    static InstrumentRisk option(InstrumentSpec spec, OptionInputs inputs, ScenarioGrid grid, double shortOptionMinimum,
+                                 double[] fhsMoves) {
         InstrumentSpec.OptionTerms terms = spec.option().orElseThrow();
         double multiplier = spec.multiplier().doubleValue();
         Greeks now = Black76.greeks(terms.type(), inputs.forward(), terms.strike(), inputs.years(), inputs.vol(), 0.0);
@@ -71,9 +81,16 @@ public final class InstrumentRisk {
             double value = Black76.price(terms.type(), forward, terms.strike(), inputs.years(), vol, 0.0);
             pnl[k] = multiplier * (value - now.price());
         }
+        // FHS scenarios move the forward only: vol and time held, as in the grid's vol-unchanged scenarios.
+        double[] fhs = new double[fhsMoves.length];
+        for (int s = 0; s < fhs.length; s++) {
+            double value = Black76.price(terms.type(), inputs.forward() * (1.0 + fhsMoves[s]), terms.strike(),
+                    inputs.years(), inputs.vol(), 0.0);
+            fhs[s] = multiplier * (value - now.price());
+        }
         return new InstrumentRisk(spec, now.price(), pnl, multiplier * now.delta(), multiplier * now.gamma(),
                 multiplier * now.vega() * VOL_POINT, multiplier * now.theta() / DAYS_PER_YEAR,
-                shortOptionMinimum * multiplier * inputs.forward());
+                shortOptionMinimum * multiplier * inputs.forward(), fhs);
     }
 
     public InstrumentSpec spec() {
@@ -112,6 +129,21 @@ public final class InstrumentRisk {
     /** Theta of one long contract: USD of value it gains per day passing (negative for a long option). */
     public double thetaPerContract() {
         return theta;
+    }
+
+    /** P&L of one long contract in FHS scenario {@code s} (most recent window first). */
+    public double fhsPnlPerContract(int s) {
+        return fhsPnlPerContract[s];
+    }
+
+    /** The FHS P&L vector itself, for the calculator's inner loop (not to be modified). */
+    double[] fhsPnlVector() {
+        return fhsPnlPerContract;
+    }
+
+    /** How many FHS scenarios this instrument has been revalued in (0 while its underlying has too short a history). */
+    public int fhsScenarios() {
+        return fhsPnlPerContract.length;
     }
 
     /** The least requirement a short contract carries, in USD (0 for futures and swaps). */

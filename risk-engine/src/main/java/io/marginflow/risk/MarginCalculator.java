@@ -1,24 +1,38 @@
 package io.marginflow.risk;
 
+import io.marginflow.risk.stats.CorrelationOffset;
+import io.marginflow.risk.stats.RiskMeasures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Scenario (risk-array) margin. For each underlying an account is exposed to, the account's
- * positions on it are revalued together under every scenario of the underlying's grid (price
- * moves × vol shocks, and weighted extremes), and the worst weighted loss is the requirement, so
+ * An account's margin. For each underlying it is exposed to, the account's positions on it are
+ * revalued together under every scenario of the underlying's grid (price moves × vol shocks,
+ * and weighted extremes), and the worst weighted loss is the underlying's requirement, so
  * offsetting positions on one underlying (a future against a perpetual, a covered call, a
- * spread) margin as the hedge they are. Short options carry at least the short-option minimum. Initial margin is the sum over
- * underlyings; maintenance margin applies each underlying's ratio to its requirement.
+ * spread) margin as the hedge they are; short options carry at least the short-option minimum.
  *
- * <p>The work per account is a sum of precomputed per-instrument scenario vectors
- * ({@link InstrumentRisk}); nothing is repriced per account. Sums run in the view's sorted
- * order, so results are identical on every replay. Not thread-safe: one per task.
+ * <p>Once every underlying of the account has enough return history, the statistical layer
+ * joins in (see {@link RiskModel}): the requirements are combined across underlyings with a
+ * capped correlation offset instead of summed, the whole portfolio's filtered historical
+ * simulation gives VaR and Expected Shortfall, and
+ * <pre>initial margin = max(scenario margin, expected shortfall) + concentration add-ons</pre>
+ * with any anti-procyclicality buffer applied to both. Maintenance margin applies the
+ * requirement-weighted maintenance ratio of the underlyings.
+ *
+ * <p>The work per account is sums of precomputed per-instrument vectors ({@link InstrumentRisk})
+ * and one pass over the FHS losses; nothing is repriced per account. Sums run in the view's
+ * sorted order, so results are identical on every replay. Not thread-safe: one per task.
  */
 public final class MarginCalculator {
 
     private double[] scenarioPnl = new double[32];
+    private double[] fhsLosses = new double[0];
+    private double[] tail = new double[64];
+    private double[] requirements = new double[4];
+    private String[] underlyingNames = new String[4];
 
     public AccountMargin margin(AccountRiskView view, Market market) {
         double collateral = 0.0;
@@ -27,13 +41,23 @@ public final class MarginCalculator {
         }
 
         List<UnderlyingRisk> breakdown = new ArrayList<>();
-        double initial = 0.0;
-        double maintenance = 0.0;
+        double maintenanceWeighted = 0.0;
+        double summed = 0.0;
         double unrealizedTotal = 0.0;
+        double addOns = 0.0;
+        double largestBuffer = 1.0;
+        double maxCredit = 1.0;
+        double varConfidence = 0.0;
+        double esConfidence = 0.0;
+        boolean statistical = true;
+        int fhsScenarios = Integer.MAX_VALUE;
+        int count = 0;
         int n = view.instruments.length;
         int i = 0;
         while (i < n) {
             String underlying = view.underlyings[i];
+            MarginParameters parameters = market.parameters(underlying);
+            Optional<UnderlyingStatistics> stats = market.statistics(underlying);
             ScenarioGrid grid = market.grid(underlying);
             int scenarios = grid.size();
             if (scenarioPnl.length < scenarios) {
@@ -41,6 +65,7 @@ public final class MarginCalculator {
             }
             Arrays.fill(scenarioPnl, 0, scenarios, 0.0);
             double delta = 0.0;
+            double deltaUsd = 0.0;
             double gamma = 0.0;
             double vega = 0.0;
             double theta = 0.0;
@@ -53,6 +78,9 @@ public final class MarginCalculator {
                     scenarioPnl[k] += quantity * risk.pnlPerContract(k);
                 }
                 delta += quantity * risk.deltaPerContract();
+                // Delta in USD: linear contracts at their mark, options at their delta times the forward's move.
+                deltaUsd += quantity * (risk.spec().isLinear() ? risk.multiplier() * risk.mark()
+                        : risk.deltaPerContract() * market.indexPrice(underlying).orElse(risk.mark()));
                 gamma += quantity * risk.gammaPerContract();
                 vega += quantity * risk.vegaPerContract();
                 theta += quantity * risk.thetaPerContract();
@@ -60,6 +88,7 @@ public final class MarginCalculator {
                     shortOptionMinimum -= quantity * risk.shortOptionMinimumPerContract();
                 }
                 unrealized += quantity * risk.multiplier() * (risk.mark() - view.averagePrices[i]);
+                fhsScenarios = Math.min(fhsScenarios, risk.fhsScenarios());
             }
             double scenarioRequirement = 0.0;
             int worst = -1;
@@ -70,16 +99,88 @@ public final class MarginCalculator {
                     worst = k;
                 }
             }
-            double requirement = Math.max(scenarioRequirement, shortOptionMinimum);
-            initial += requirement;
-            maintenance += requirement * market.parameters(underlying).maintenanceToInitialRatio();
+            double buffer = stats.map(UnderlyingStatistics::bufferMultiplier).orElse(1.0);
+            double requirement = Math.max(scenarioRequirement, shortOptionMinimum) * buffer;
+            RiskModel model = parameters.riskModel();
+            double concentration = model.concentrationThreshold() > 0.0
+                    ? model.concentrationRate() * Math.max(0.0, Math.abs(deltaUsd) - model.concentrationThreshold())
+                    : 0.0;
+            remember(count++, underlying, requirement);
+            summed += requirement;
+            maintenanceWeighted += requirement * parameters.maintenanceToInitialRatio();
             unrealizedTotal += unrealized;
+            addOns += concentration;
+            largestBuffer = Math.max(largestBuffer, buffer);
+            maxCredit = Math.min(maxCredit, model.maxOffsetCredit());
+            varConfidence = Math.max(varConfidence, model.varConfidence());
+            esConfidence = Math.max(esConfidence, model.esConfidence());
+            statistical &= stats.isPresent();
             breakdown.add(new UnderlyingRisk(underlying, requirement,
                     worst < 0 ? 0.0 : grid.move(worst), worst < 0 ? 0.0 : grid.nominalVolShock(worst),
-                    worst < 0 ? 0.0 : -scenarioPnl[worst], shortOptionMinimum, delta, gamma, vega, theta, unrealized));
+                    worst < 0 ? 0.0 : -scenarioPnl[worst], shortOptionMinimum, delta, gamma, vega, theta, unrealized,
+                    stats.map(UnderlyingStatistics::marginVol).orElse(0.0), grid.range(), concentration));
         }
+
+        double scenarioMargin = summed;
+        double valueAtRisk = 0.0;
+        double expectedShortfall = 0.0;
+        if (statistical && count > 0) {
+            if (count > 1 && maxCredit > 0.0) {
+                scenarioMargin = CorrelationOffset.combine(Arrays.copyOf(requirements, count), correlations(market, count),
+                        maxCredit);
+            }
+            if (fhsScenarios > 0 && fhsScenarios != Integer.MAX_VALUE) {
+                RiskMeasures.Result measures = fhs(view, market, fhsScenarios, varConfidence, esConfidence);
+                valueAtRisk = measures.valueAtRisk() * largestBuffer;
+                expectedShortfall = measures.expectedShortfall() * largestBuffer;
+            }
+        }
+        AccountMargin.Component binding = expectedShortfall > scenarioMargin
+                ? AccountMargin.Component.EXPECTED_SHORTFALL : AccountMargin.Component.SCENARIO;
+        double initial = Math.max(scenarioMargin, expectedShortfall) + addOns;
+        double maintenance = summed > 0.0 ? initial * maintenanceWeighted / summed : 0.0;
         double equity = collateral + unrealizedTotal;
-        return new AccountMargin(collateral, equity, initial, maintenance,
-                MarginStatus.of(equity, initial, maintenance), breakdown);
+        return new AccountMargin(collateral, equity, initial, maintenance, MarginStatus.of(equity, initial, maintenance),
+                scenarioMargin, valueAtRisk, expectedShortfall, addOns, binding, breakdown);
+    }
+
+    /** VaR and ES of the portfolio's losses over the FHS scenarios every position has. */
+    private RiskMeasures.Result fhs(AccountRiskView view, Market market, int scenarios, double varConfidence,
+                                    double esConfidence) {
+        if (fhsLosses.length < scenarios) {
+            fhsLosses = new double[scenarios];
+        }
+        Arrays.fill(fhsLosses, 0, scenarios, 0.0);
+        for (int p = 0; p < view.instruments.length; p++) {
+            double[] pnl = market.risk(view.instruments[p]).fhsPnlVector();
+            double quantity = view.quantities[p];
+            for (int s = 0; s < scenarios; s++) {
+                fhsLosses[s] -= quantity * pnl[s];
+            }
+        }
+        int needed = (int) Math.ceil(scenarios * (1.0 - Math.min(varConfidence, esConfidence))) + 1;
+        if (tail.length < needed) {
+            tail = new double[needed];
+        }
+        return RiskMeasures.ofFirst(fhsLosses, scenarios, varConfidence, esConfidence, tail);
+    }
+
+    private double[][] correlations(Market market, int count) {
+        double[][] rho = new double[count][count];
+        for (int a = 0; a < count; a++) {
+            for (int b = 0; b < count; b++) {
+                rho[a][b] = market.correlation(underlyingNames[a], underlyingNames[b]);
+            }
+        }
+        return rho;
+    }
+
+    private void remember(int index, String underlying, double requirement) {
+        if (requirements.length <= index) {
+            requirements = Arrays.copyOf(requirements, 2 * index + 2);
+            underlyingNames = Arrays.copyOf(underlyingNames, 2 * index + 2);
+        }
+        requirements[index] = requirement;
+        underlyingNames[index] = underlying;
     }
 }

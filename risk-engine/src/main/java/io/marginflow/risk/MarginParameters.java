@@ -19,6 +19,7 @@ import java.util.TreeMap;
  * @param maintenanceToInitialRatio maintenance margin as a fraction of initial margin
  * @param collateralHaircuts haircut per collateral asset, in [0, 1)
  * @param callGracePeriodMillis stream time an account has to meet a margin call
+ * @param riskModel the statistical layer: VaR/ES, offsets, dynamic scan range, add-ons, anti-procyclicality
  */
 public record MarginParameters(
         String underlying,
@@ -31,7 +32,8 @@ public record MarginParameters(
         double shortOptionMinimum,
         double maintenanceToInitialRatio,
         SortedMap<String, Double> collateralHaircuts,
-        long callGracePeriodMillis) {
+        long callGracePeriodMillis,
+        RiskModel riskModel) {
 
     public MarginParameters {
         Objects.requireNonNull(underlying, "underlying");
@@ -42,6 +44,7 @@ public record MarginParameters(
             throw new IllegalArgumentException("price scan steps of " + underlying + " must be 2 to 1001: " + priceScanSteps);
         }
         Objects.requireNonNull(volatility, "volatility");
+        Objects.requireNonNull(riskModel, "riskModel");
         if (!(shortOptionMinimum >= 0.0 && shortOptionMinimum < 1.0)) {
             throw new IllegalArgumentException("short option minimum of " + underlying + " must be in [0, 1): "
                     + shortOptionMinimum);
@@ -67,11 +70,25 @@ public record MarginParameters(
     /** The same parameters for another underlying, e.g. configured defaults applied to a new underlying. */
     public MarginParameters forUnderlying(String other) {
         return new MarginParameters(other, version, effectiveMillis, priceScanRange, priceScanSteps, extremeMoves,
-                volatility, shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts, callGracePeriodMillis);
+                volatility, shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts, callGracePeriodMillis, riskModel);
+    }
+
+    /** Parameters with the default statistical layer ({@link RiskModel#DEFAULT}). */
+    public MarginParameters(String underlying, long version, long effectiveMillis, double priceScanRange,
+                            int priceScanSteps, List<ExtremeMove> extremeMoves, VolatilityScan volatility,
+                            double shortOptionMinimum, double maintenanceToInitialRatio,
+                            SortedMap<String, Double> collateralHaircuts, long callGracePeriodMillis) {
+        this(underlying, version, effectiveMillis, priceScanRange, priceScanSteps, extremeMoves, volatility,
+                shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts, callGracePeriodMillis, RiskModel.DEFAULT);
     }
 
     /** The scenarios these parameters define. */
     public ScenarioGrid scenarioGrid() {
-        return ScenarioGrid.of(priceScanRange, priceScanSteps, extremeMoves, volatility);
+        return scenarioGrid(priceScanRange);
+    }
+
+    /** The scenarios with the core range at {@code range} instead (a range that follows volatility). */
+    public ScenarioGrid scenarioGrid(double range) {
+        return ScenarioGrid.of(range, priceScanSteps, extremeMoves, volatility);
     }
 }

@@ -2,6 +2,7 @@ package io.marginflow.risk;
 
 import io.marginflow.risk.options.Black76;
 import io.marginflow.risk.options.VolSurface;
+import io.marginflow.risk.stats.ReturnHistory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,9 +42,33 @@ public final class Market {
     private final Map<String, VolSurface> surfaces = new HashMap<>();
     private final Map<String, Double> surfaceAnchors = new HashMap<>();
     private final Map<String, Long> valuationTimes = new HashMap<>();
+    private final Map<String, ReturnHistory> histories = new HashMap<>();
+    private final Map<String, UnderlyingStatistics> statistics = new HashMap<>();
+    private final Map<String, Map<String, Double>> correlations = new HashMap<>();
+    private final HistorySettings history;
     /** Vol of an option whose mark is at or below its intrinsic value. */
     static final double VOL_AT_INTRINSIC = 1e-6;
     private static final double MAX_IMPLIED_VOL = 10.0;
+    private static final double[] NO_SCENARIOS = new double[0];
+
+    /**
+     * How the engine samples each underlying's index into a return history.
+     *
+     * @param intervalMillis the sampling interval (a day: 86,400,000)
+     * @param length returns kept
+     * @param minReturns returns needed before the statistical layer (VaR/ES, offsets, dynamic
+     *        ranges) takes part; until then margin is the scenario margin alone
+     */
+    public record HistorySettings(long intervalMillis, int length, int minReturns) {
+        public static final HistorySettings DAILY = new HistorySettings(86_400_000L, 1_000, 250);
+
+        public HistorySettings {
+            if (intervalMillis <= 0 || length < 10 || minReturns < 10 || minReturns > length) {
+                throw new IllegalArgumentException("history settings need a positive interval and 10 ≤ min returns ≤ length: "
+                        + intervalMillis + ", " + length + ", " + minReturns);
+            }
+        }
+    }
 
     private final MarginParameters defaults;
     private final Set<String> cashAssets;
@@ -53,8 +78,91 @@ public final class Market {
      * @param cashAssets collateral assets worth one USD each (USD and stablecoins)
      */
     public Market(MarginParameters defaults, Set<String> cashAssets) {
+        this(defaults, cashAssets, HistorySettings.DAILY);
+    }
+
+    public Market(MarginParameters defaults, Set<String> cashAssets, HistorySettings history) {
         this.defaults = Objects.requireNonNull(defaults, "defaults");
         this.cashAssets = Set.copyOf(cashAssets);
+        this.history = Objects.requireNonNull(history, "history");
+    }
+
+    public HistorySettings historySettings() {
+        return history;
+    }
+
+    /**
+     * Samples an index price into {@code underlying}'s return history.
+     *
+     * @return the history, if it changed (to be stored)
+     */
+    public Optional<ReturnHistory> recordIndexPrice(String underlying, long millis, double price) {
+        ReturnHistory before = histories.get(underlying);
+        ReturnHistory after = before == null ? ReturnHistory.starting(history.intervalMillis(), millis, price)
+                : before.with(millis, price, history.length());
+        if (after.equals(before)) {
+            return Optional.empty();
+        }
+        histories.put(underlying, after);
+        if (before == null || after.bucket() != before.bucket()) {
+            forgetStatistics(underlying);
+        }
+        return Optional.of(after);
+    }
+
+    /** Restores a stored history. */
+    public void putHistory(String underlying, ReturnHistory stored) {
+        histories.put(underlying, stored);
+        forgetStatistics(underlying);
+    }
+
+    public Optional<ReturnHistory> history(String underlying) {
+        return Optional.ofNullable(histories.get(underlying));
+    }
+
+    /**
+     * The statistical layer's view of {@code underlying}: computed once per completed sampling
+     * interval; empty while its history has fewer than the minimum returns (or too few for one
+     * scenario over the margin period of risk).
+     */
+    public Optional<UnderlyingStatistics> statistics(String underlying) {
+        UnderlyingStatistics cached = statistics.get(underlying);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        ReturnHistory sampled = histories.get(underlying);
+        MarginParameters own = parameters(underlying);
+        int horizon = UnderlyingStatistics.horizonIntervals(own.riskModel(), history.intervalMillis());
+        if (sampled == null || sampled.returnCount() < Math.max(history.minReturns(), horizon + 1)) {
+            return Optional.empty();
+        }
+        UnderlyingStatistics computed = UnderlyingStatistics.of(sampled, own);
+        statistics.put(underlying, computed);
+        return Optional.of(computed);
+    }
+
+    /** The correlation of two underlyings' returns (1 for one with itself, 0 without statistics). */
+    public double correlation(String a, String b) {
+        if (a.equals(b)) {
+            return 1.0;
+        }
+        Map<String, Double> row = correlations.computeIfAbsent(a, k -> new HashMap<>());
+        Double cached = row.get(b);
+        if (cached == null) {
+            Optional<UnderlyingStatistics> x = statistics(a);
+            Optional<UnderlyingStatistics> y = statistics(b);
+            cached = x.isPresent() && y.isPresent() ? UnderlyingStatistics.correlation(x.get(), y.get()) : 0.0;
+            row.put(b, cached);
+        }
+        return cached;
+    }
+
+    private void forgetStatistics(String underlying) {
+        statistics.remove(underlying);
+        correlations.remove(underlying);
+        correlations.values().forEach(row -> row.remove(underlying));
+        grids.remove(underlying);
+        risks.values().removeIf(risk -> risk.spec().underlying().equals(underlying));
     }
 
     public void putInstrument(InstrumentSpec spec) {
@@ -172,8 +280,7 @@ public final class Market {
 
     public void putParameters(MarginParameters set) {
         parameters.put(set.underlying(), set);
-        grids.remove(set.underlying());
-        risks.values().removeIf(risk -> risk.spec().underlying().equals(set.underlying()));
+        forgetStatistics(set.underlying());
     }
 
     /** The parameters of {@code underlying}: its own, or the defaults. */
@@ -186,8 +293,16 @@ public final class Market {
         return Optional.ofNullable(parameters.get(underlying));
     }
 
+    /** The underlying's scenarios: its parameters' grid, with the core range following volatility if they say so. */
     public ScenarioGrid grid(String underlying) {
-        return grids.computeIfAbsent(underlying, u -> parameters(u).scenarioGrid());
+        ScenarioGrid grid = grids.get(underlying);
+        if (grid == null) {
+            MarginParameters own = parameters(underlying);
+            Optional<UnderlyingStatistics> stats = own.riskModel().dynamicScanRange() ? statistics(underlying) : Optional.empty();
+            grid = stats.isPresent() ? own.scenarioGrid(stats.get().scanRange()) : own.scenarioGrid();
+            grids.put(underlying, grid);
+        }
+        return grid;
     }
 
     /**
@@ -204,9 +319,10 @@ public final class Market {
                 throw new IllegalStateException("no " + (spec == null ? "definition" : "mark price")
                         + " for instrument " + instrument);
             }
-            risk = spec.isLinear() ? InstrumentRisk.linear(spec, mark, grid(spec.underlying()))
+            double[] fhsMoves = statistics(spec.underlying()).map(UnderlyingStatistics::fhsMoves).orElse(NO_SCENARIOS);
+            risk = spec.isLinear() ? InstrumentRisk.linear(spec, mark, grid(spec.underlying()), fhsMoves)
                     : InstrumentRisk.option(spec, optionInputs(spec, mark), grid(spec.underlying()),
-                            parameters(spec.underlying()).shortOptionMinimum());
+                            parameters(spec.underlying()).shortOptionMinimum(), fhsMoves);
             risks.put(instrument, risk);
         }
         return risk;

@@ -20,8 +20,10 @@ public final class ScenarioGrid {
     private final int[] volDirections;
     private final double[] weights;
     private final VolatilityScan volatility;
+    private final double range;
 
-    private ScenarioGrid(double[] moves, int[] volDirections, double[] weights, VolatilityScan volatility) {
+    private ScenarioGrid(double range, double[] moves, int[] volDirections, double[] weights, VolatilityScan volatility) {
+        this.range = range;
         this.moves = moves;
         this.volDirections = volDirections;
         this.weights = weights;
@@ -54,7 +56,12 @@ public final class ScenarioGrid {
             moves[k] = extreme.priceMove();
             weights[k++] = extreme.weight();
         }
-        return new ScenarioGrid(moves, volDirections, weights, volatility);
+        return new ScenarioGrid(range, moves, volDirections, weights, volatility);
+    }
+
+    /** The core scan range: price moves run from −range to +range. */
+    public double range() {
+        return range;
     }
 
     public int size() {

@@ -14,7 +14,12 @@ package io.marginflow.risk;
  * @param vega net vega: USD per vol point (0.01) rise of every implied vol
  * @param theta net theta: USD the positions gain per day passing
  * @param unrealizedPnl unrealised P&L of the positions at the current marks, in USD
+ * @param forecastVol the underlying's volatility forecast per sampling interval after
+ *        anti-procyclicality (0 while its history is too short)
+ * @param scanRange the core scan range the requirement was computed over
+ * @param concentrationAddOn the concentration add-on of the positions, in USD
  */
 public record UnderlyingRisk(String underlying, double requirement, double worstPriceMove, double worstVolShock,
                              double worstScenarioLoss, double shortOptionMinimum, double netDelta, double gamma,
-                             double vega, double theta, double unrealizedPnl) {}
+                             double vega, double theta, double unrealizedPnl, double forecastVol, double scanRange,
+                             double concentrationAddOn) {}

@@ -1,7 +1,5 @@
 package io.marginflow.risk.stats;
 
-import java.util.Arrays;
-
 /**
  * Value at Risk and Expected Shortfall of a set of equally likely scenario losses (positive
  * numbers are losses), the historical-simulation way: with n scenarios and confidence c, the
@@ -17,25 +15,41 @@ public final class RiskMeasures {
     public record Result(double valueAtRisk, double expectedShortfall) {}
 
     public static Result of(double[] losses, double varConfidence, double esConfidence) {
-        double[] sorted = losses.clone();
-        Arrays.sort(sorted);
-        return new Result(valueAtRisk(sorted, varConfidence), expectedShortfall(sorted, esConfidence));
+        int k = Math.max(tailSize(losses.length, varConfidence), tailSize(losses.length, esConfidence));
+        return ofFirst(losses, losses.length, varConfidence, esConfidence, new double[k]);
     }
 
-    /** VaR of losses already sorted ascending. */
-    public static double valueAtRisk(double[] sortedLosses, double confidence) {
-        int k = tailSize(sortedLosses.length, confidence);
-        return Math.max(0.0, sortedLosses[sortedLosses.length - k]);
-    }
-
-    /** ES of losses already sorted ascending. */
-    public static double expectedShortfall(double[] sortedLosses, double confidence) {
-        int k = tailSize(sortedLosses.length, confidence);
-        double sum = 0.0;
-        for (int i = sortedLosses.length - k; i < sortedLosses.length; i++) {
-            sum += sortedLosses[i];
+    /**
+     * VaR and ES of {@code losses[0 .. n)} without sorting them: only the largest k losses are
+     * kept, in {@code tail} (at least as long as the larger tail), so the cost is about one
+     * comparison per scenario. The engine calls this on every account recompute.
+     */
+    public static Result ofFirst(double[] losses, int n, double varConfidence, double esConfidence, double[] tail) {
+        int kVar = tailSize(n, varConfidence);
+        int kEs = tailSize(n, esConfidence);
+        int k = Math.max(kVar, kEs);
+        if (tail.length < k) {
+            throw new IllegalArgumentException("the tail buffer holds " + tail.length + " losses, " + k + " are needed");
         }
-        return Math.max(0.0, sum / k);
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            double loss = losses[i];
+            if (kept == k && !(loss > tail[k - 1])) {
+                continue;
+            }
+            // Insert into tail[0 .. kept), largest first.
+            int at = kept == k ? k - 1 : kept++;
+            while (at > 0 && tail[at - 1] < loss) {
+                tail[at] = tail[at - 1];
+                at--;
+            }
+            tail[at] = loss;
+        }
+        double sum = 0.0;
+        for (int i = kEs - 1; i >= 0; i--) {
+            sum += tail[i];
+        }
+        return new Result(Math.max(0.0, tail[kVar - 1]), Math.max(0.0, sum / kEs));
     }
 
     static int tailSize(int scenarios, double confidence) {

@@ -1,0 +1,65 @@
+package io.marginflow.risk;
+
+import io.marginflow.risk.stats.AntiProcyclicality;
+import java.util.Objects;
+
+/**
+ * The statistical part of an underlying's margin model (issue 5): how its volatility is
+ * forecast, the filtered-historical-simulation VaR and Expected Shortfall, offsets against other
+ * underlyings, a scan range that follows volatility, a concentration add-on and
+ * anti-procyclicality. All of it works on the engine's return history of the underlying, and
+ * only once that history has enough returns; until then margin is the scenario margin alone.
+ *
+ * @param volatilityModel which forecast rescales the filtered history
+ * @param ewmaLambda EWMA decay per sampling interval of the return history
+ * @param varConfidence VaR confidence, e.g. 0.99
+ * @param esConfidence Expected Shortfall confidence, e.g. 0.975
+ * @param marginPeriodOfRiskDays horizon of the simulated moves, in days
+ * @param maxOffsetCredit largest share of the summed per-underlying requirements given back for
+ *        correlation between underlyings, in [0, 1]; 0 sums them
+ * @param antiProcyclicality the EMIR tool, if any
+ * @param scanRangeFloor, scanRangeCap bounds of a scan range that follows volatility; both 0: the
+ *        parameters' fixed {@code priceScanRange}
+ * @param concentrationThreshold net position value (USD) above which the concentration add-on applies; 0: none
+ * @param concentrationRate add-on per USD of net position value above the threshold
+ */
+public record RiskModel(VolatilityModel volatilityModel, double ewmaLambda, double varConfidence, double esConfidence,
+                        int marginPeriodOfRiskDays, double maxOffsetCredit, AntiProcyclicality antiProcyclicality,
+                        double scanRangeFloor, double scanRangeCap, double concentrationThreshold,
+                        double concentrationRate) {
+
+    public enum VolatilityModel { EWMA, GARCH }
+
+    /** RiskMetrics' EWMA, VaR 99%, ES 97.5% over 2 days; no offsets, fixed scan range, no add-on or APC. */
+    public static final RiskModel DEFAULT = new RiskModel(VolatilityModel.EWMA, 0.94, 0.99, 0.975, 2, 0.0,
+            AntiProcyclicality.NONE, 0.0, 0.0, 0.0, 0.0);
+
+    public RiskModel {
+        Objects.requireNonNull(volatilityModel, "volatilityModel");
+        Objects.requireNonNull(antiProcyclicality, "antiProcyclicality");
+        if (!(ewmaLambda > 0.0 && ewmaLambda < 1.0)) {
+            throw new IllegalArgumentException("EWMA decay must be in (0, 1): " + ewmaLambda);
+        }
+        if (!(varConfidence > 0.5 && varConfidence < 1.0) || !(esConfidence > 0.5 && esConfidence < 1.0)) {
+            throw new IllegalArgumentException("VaR and ES confidence must be in (0.5, 1)");
+        }
+        if (marginPeriodOfRiskDays < 1) {
+            throw new IllegalArgumentException("the margin period of risk is at least a day");
+        }
+        if (!(maxOffsetCredit >= 0.0 && maxOffsetCredit <= 1.0)) {
+            throw new IllegalArgumentException("the offset credit cap must be in [0, 1]: " + maxOffsetCredit);
+        }
+        boolean dynamic = scanRangeFloor > 0.0 || scanRangeCap > 0.0;
+        if (dynamic && !(scanRangeFloor > 0.0 && scanRangeFloor <= scanRangeCap && scanRangeCap < 1.0)) {
+            throw new IllegalArgumentException("a dynamic scan range needs 0 < floor ≤ cap < 1: " + scanRangeFloor
+                    + ", " + scanRangeCap);
+        }
+        if (!(concentrationThreshold >= 0.0) || !(concentrationRate >= 0.0)) {
+            throw new IllegalArgumentException("concentration threshold and rate must not be negative");
+        }
+    }
+
+    public boolean dynamicScanRange() {
+        return scanRangeFloor > 0.0;
+    }
+}

@@ -1,0 +1,85 @@
+package io.marginflow.risk;
+
+import io.marginflow.risk.stats.DynamicScanRange;
+import io.marginflow.risk.stats.Ewma;
+import io.marginflow.risk.stats.FilteredHistoricalSimulation;
+import io.marginflow.risk.stats.Garch11;
+import io.marginflow.risk.stats.ReturnHistory;
+
+/**
+ * What the statistical layer makes of one underlying's return history, once per completed
+ * sampling interval (not per tick): its volatility forecasts, the filtered-historical-simulation
+ * moves over the margin period of risk, and what anti-procyclicality and a dynamic scan range
+ * make of them. Volatilities are per sampling interval.
+ *
+ * @param forecastVol the model's forecast (EWMA or GARCH)
+ * @param marginVol the forecast after anti-procyclicality: what scenarios are scaled to
+ * @param tenYearVol the volatility of the whole retained history (the floor's lookback)
+ * @param bufferMultiplier the anti-procyclicality buffer on the calculated margin (1 without one)
+ * @param scanRange the core scan range: the parameters' own, or one that follows {@code marginVol}
+ * @param fhsMoves relative price moves of the FHS scenarios, most recent window first
+ * @param returns the history's log returns, oldest first (for correlations)
+ */
+public record UnderlyingStatistics(double forecastVol, double marginVol, double tenYearVol, double bufferMultiplier,
+                                   double scanRange, double[] fhsMoves, double[] returns) {
+
+    /**
+     * The statistics of a history. A pure function of the history and the parameters, so that a
+     * replay or a restored engine computes the same numbers; a GARCH model is refitted to the
+     * history every time (once per completed interval).
+     */
+    static UnderlyingStatistics of(ReturnHistory history, MarginParameters parameters) {
+        RiskModel model = parameters.riskModel();
+        double[] returns = history.returns();
+        double[] ewma = Ewma.variances(returns, model.ewmaLambda());
+        double forecast = Math.sqrt(ewma[ewma.length - 1]);
+        if (model.volatilityModel() == RiskModel.VolatilityModel.GARCH) {
+            double[] variances = Garch11.fit(returns).variances(returns);
+            forecast = Math.sqrt(variances[variances.length - 1]);
+        }
+        double stressed = 0.0;
+        for (double variance : ewma) {
+            stressed = Math.max(stressed, Math.sqrt(variance));
+        }
+        double sum = 0.0;
+        for (double r : returns) {
+            sum += r * r;
+        }
+        double tenYear = Math.sqrt(sum / returns.length);
+        double marginVol = model.antiProcyclicality().volatility(forecast, stressed, tenYear);
+        double buffer = model.antiProcyclicality().margin(1.0, marginVol, tenYear);
+        int horizon = horizonIntervals(model, history.interval());
+        double range = parameters.priceScanRange();
+        if (model.dynamicScanRange()) {
+            range = DynamicScanRange.of(marginVol, horizon, model.varConfidence(), model.scanRangeFloor(), model.scanRangeCap());
+        }
+        double[] oldestFirst = FilteredHistoricalSimulation.scenarioMoves(new double[][] {returns}, new double[] {marginVol},
+                model.ewmaLambda(), horizon)[0];
+        double[] recentFirst = new double[oldestFirst.length];
+        for (int s = 0; s < recentFirst.length; s++) {
+            recentFirst[s] = oldestFirst[oldestFirst.length - 1 - s];
+        }
+        return new UnderlyingStatistics(forecast, marginVol, tenYear, buffer, range, recentFirst, returns);
+    }
+
+    /** The margin period of risk in sampling intervals (2 days of daily returns: 2; of hourly returns: 48). */
+    static int horizonIntervals(RiskModel model, long interval) {
+        return (int) Math.max(1, Math.round(model.marginPeriodOfRiskDays() * 86_400_000.0 / interval));
+    }
+
+    /** Correlation of two underlyings' most recent returns (as many as both have), means taken as zero. */
+    static double correlation(UnderlyingStatistics a, UnderlyingStatistics b) {
+        int n = Math.min(a.returns.length, b.returns.length);
+        double xy = 0.0;
+        double xx = 0.0;
+        double yy = 0.0;
+        for (int k = 1; k <= n; k++) {
+            double x = a.returns[a.returns.length - k];
+            double y = b.returns[b.returns.length - k];
+            xy += x * y;
+            xx += x * x;
+            yy += y * y;
+        }
+        return xx > 0 && yy > 0 ? xy / Math.sqrt(xx * yy) : 0.0;
+    }
+}
