@@ -1,6 +1,7 @@
 package io.marginflow.app;
 
 import io.marginflow.risk.MarginParameters;
+import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
 import java.util.List;
 import java.util.SortedSet;
@@ -17,7 +18,8 @@ public record EngineSettings(
         double defaultShortOptionMinimum,
         double defaultMaintenanceToInitial,
         long defaultCallGracePeriodMillis,
-        int accountCacheSize) {
+        int accountCacheSize,
+        Market.HistorySettings history) {
 
     /** Parameters for an underlying that has none of its own on risk.parameters yet. */
     public MarginParameters defaultParameters() {

@@ -1,5 +1,6 @@
 package io.marginflow.app;
 
+import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +90,9 @@ public final class MarginflowConfig {
                 nonNegativeDouble("engine.default.short-option-minimum"),
                 nonNegativeDouble("engine.default.maintenance-to-initial"),
                 positiveLong("engine.default.call-grace-period.ms"),
-                positiveInt("engine.account-cache.size"));
+                positiveInt("engine.account-cache.size"),
+                new Market.HistorySettings(positiveLong("engine.history.interval.ms"), positiveInt("engine.history.length"),
+                        positiveInt("engine.history.min-returns")));
     }
 
     /** Everything that is not Marginflow's own: the Kafka Streams (and client) configuration. */

@@ -9,6 +9,7 @@ import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.MarginStatus;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.Portfolio;
+import io.marginflow.risk.stats.ReturnHistory;
 import io.marginflow.schema.Cause;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.DeadLetter;
@@ -58,6 +59,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * same way: unknown or expired instruments, options that cannot be valued yet, duplicate fill and
  * movement ids, stale parameters.
  *
+ * <p>Index prices are also sampled into each underlying's return history (one close per
+ * {@code engine.history.interval.ms} of event time), stored per underlying; the statistical
+ * layer (VaR/ES, offsets, dynamic scan ranges, anti-procyclicality) works on it.
+ *
  * <p>The prices store holds, besides marks and index prices, two derived figures per underlying
  * that option valuation needs and that must survive a restart: its valuation time
  * ({@code CLOCK:BTC}, the event time of its latest index price or surface, in epoch millis) and
@@ -83,6 +88,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     private KeyValueStore<String, VolSurface> surfaces;
     private KeyValueStore<String, byte[]> exposures;
     private KeyValueStore<String, Long> seenIds;
+    private KeyValueStore<String, ReturnHistory> histories;
     private Map<String, CachedAccount> cache;
 
     /** A decoded account and its risk view, derived from the store. */
@@ -105,6 +111,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         surfaces = context.getStateStore(MarginEngineTopology.SURFACES);
         exposures = context.getStateStore(MarginEngineTopology.EXPOSURES);
         seenIds = context.getStateStore(MarginEngineTopology.SEEN_IDS);
+        histories = context.getStateStore(MarginEngineTopology.RETURN_HISTORIES);
         int capacity = settings.accountCacheSize();
         cache = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
@@ -112,7 +119,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
                 return size() > capacity;
             }
         };
-        market = new Market(settings.defaultParameters(), settings.cashAssets());
+        market = new Market(settings.defaultParameters(), settings.cashAssets(), settings.history());
         try (KeyValueIterator<String, Instrument> all = instruments.all()) {
             all.forEachRemaining(entry -> market.putInstrument(EngineTypes.instrumentSpec(entry.value)));
         }
@@ -128,6 +135,9 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
                     applyPrice(entry.key, entry.value);
                 }
             });
+        }
+        try (KeyValueIterator<String, ReturnHistory> all = histories.all()) {
+            all.forEachRemaining(entry -> market.putHistory(entry.key, entry.value));
         }
         try (KeyValueIterator<String, VolSurface> all = surfaces.all()) {
             all.forEachRemaining(entry -> {
@@ -217,6 +227,8 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         applyPrice(key, price.getPrice());
         if (price.getKind() == PriceKind.INDEX) {
             advanceValuationTime(price.getInstrument(), cause);
+            market.recordIndexPrice(price.getInstrument(), cause.timestamp(), price.getPrice())
+                    .ifPresent(history -> histories.put(price.getInstrument(), history));
         }
         recomputeExposed(market.underlyingOf(price.getInstrument()), cause);
     }
@@ -407,6 +419,11 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
                     .setMaintenanceMargin(EngineTypes.money(margin.maintenanceMargin()))
                     .setExcess(EngineTypes.money(margin.excess()))
                     .setStatus(EngineTypes.status(margin.status()))
+                    .setScenarioMargin(margin.scenarioMargin())
+                    .setValueAtRisk(margin.valueAtRisk())
+                    .setExpectedShortfall(margin.expectedShortfall())
+                    .setAddOns(margin.addOns())
+                    .setBindingComponent(EngineTypes.component(margin.binding()))
                     .setUnderlyings(EngineTypes.breakdown(margin))
                     .setPreviousHash(hashHead).setHash("")
                     .build(), MarginEngineTopology.MARGIN_SINK);

@@ -47,6 +47,8 @@ public final class MarginEngineTopology {
     public static final String EXPOSURES = "exposures";
     /** {@code F:<fillId>} and {@code M:<movementId>} already applied, with the journal offset. */
     public static final String SEEN_IDS = "seen-ids";
+    /** Each underlying's sampled index closes, by underlying (the statistical layer's input). */
+    public static final String RETURN_HISTORIES = "return-histories";
 
     private MarginEngineTopology() {}
 
@@ -61,6 +63,7 @@ public final class MarginEngineTopology {
         store(topology, SURFACES, new PlainAvroSerde<>(VolSurface.class));
         store(topology, EXPOSURES, Serdes.ByteArray());
         store(topology, SEEN_IDS, Serdes.Long());
+        store(topology, RETURN_HISTORIES, new ReturnHistorySerde());
         topology.addSink(MARGIN_SINK, topics.margin(), new StringSerializer(),
                 SpecificAvroSerde.forSink(MarginResult.class, registry), PROCESSOR);
         topology.addSink(MARGIN_CALLS_SINK, topics.marginCalls(), new StringSerializer(),

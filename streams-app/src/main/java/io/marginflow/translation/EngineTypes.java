@@ -4,6 +4,8 @@ import io.marginflow.risk.AccountMargin;
 import io.marginflow.risk.ExtremeMove;
 import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.MarginParameters;
+import io.marginflow.risk.RiskModel;
+import io.marginflow.risk.stats.AntiProcyclicality;
 import io.marginflow.risk.Position;
 import io.marginflow.risk.UnderlyingRisk;
 import io.marginflow.risk.VolatilityScan;
@@ -11,6 +13,7 @@ import io.marginflow.risk.options.OptionType;
 import io.marginflow.schema.CollateralHaircut;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.InstrumentState;
+import io.marginflow.schema.MarginComponent;
 import io.marginflow.schema.MarginStatus;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SmilePoint;
@@ -73,7 +76,17 @@ public final class EngineTypes {
                 new VolatilityScan(parameters.getVolShockUp(), parameters.getVolShockDown(),
                         parameters.getVolShockExpiryExponent(), parameters.getVolUnchangedScenarios()),
                 parameters.getShortOptionMinimum(), parameters.getMaintenanceToInitialRatio(), haircuts,
-                parameters.getCallGracePeriodMillis());
+                parameters.getCallGracePeriodMillis(), riskModel(parameters));
+    }
+
+    private static RiskModel riskModel(RiskParameters parameters) {
+        AntiProcyclicality.Tool tool = AntiProcyclicality.Tool.valueOf(parameters.getAntiProcyclicality().name());
+        return new RiskModel(RiskModel.VolatilityModel.valueOf(parameters.getVolatilityModel().name()),
+                parameters.getEwmaLambda(), parameters.getVarConfidence(), parameters.getEsConfidence(),
+                parameters.getMarginPeriodOfRiskDays(), parameters.getMaxOffsetCredit(),
+                new AntiProcyclicality(tool, parameters.getApcBuffer(), parameters.getApcStressedWeight()),
+                parameters.getScanRangeFloor(), parameters.getScanRangeCap(), parameters.getConcentrationThreshold(),
+                parameters.getConcentrationRate());
     }
 
     /** A USD amount from the engine, rounded to the engine's money precision, at the contract's scale. */
@@ -94,6 +107,10 @@ public final class EngineTypes {
         return MarginStatus.valueOf(status.name());
     }
 
+    public static MarginComponent component(AccountMargin.Component component) {
+        return MarginComponent.valueOf(component.name());
+    }
+
     public static List<UnderlyingMargin> breakdown(AccountMargin margin) {
         return margin.underlyings().stream().map(EngineTypes::underlyingMargin).toList();
     }
@@ -110,6 +127,9 @@ public final class EngineTypes {
                 .setGamma(risk.gamma())
                 .setVega(risk.vega())
                 .setTheta(risk.theta())
+                .setForecastVol(risk.forecastVol())
+                .setScanRange(risk.scanRange())
+                .setConcentrationAddOn(risk.concentrationAddOn())
                 .setUnrealizedPnl(risk.unrealizedPnl())
                 .build();
     }

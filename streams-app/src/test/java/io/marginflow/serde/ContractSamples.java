@@ -117,7 +117,11 @@ public final class ContractSamples {
                 .setAccount("ACC-0042").setSequence(7L).setCause(cause)
                 .setEquity(amount("21000.5")).setInitialMargin(amount("2400")).setMaintenanceMargin(amount("1440"))
                 .setExcess(amount("18600.5")).setStatus(MarginStatus.NORMAL)
-                .setUnderlyings(List.of(new UnderlyingMargin("BTC", 2_400.0, 0.16, -2.5, 0.3, 2_400.0, 0.0, -0.0004, -310.0, -95.0, -1_000.0)))
+                .setScenarioMargin(2_400.0).setValueAtRisk(1_900.0).setExpectedShortfall(2_150.0)
+                .setUnderlyings(List.of(UnderlyingMargin.newBuilder().setUnderlying("BTC").setRequirement(2_400.0)
+                        .setWorstPriceMove(0.16).setWorstVolShock(0.3).setWorstScenarioLoss(2_400.0).setNetDelta(-2.5)
+                        .setGamma(-0.0004).setVega(-310.0).setTheta(-95.0).setForecastVol(0.041).setScanRange(0.16)
+                        .setUnrealizedPnl(-1_000.0).build()))
                 .setPreviousHash("").setHash("ab".repeat(32)).build();
         MarginCallEvent call = MarginCallEvent.newBuilder()
                 .setCallId("CALL-ACC-0042-1").setAccount("ACC-0042").setSequence(8L).setCause(cause)

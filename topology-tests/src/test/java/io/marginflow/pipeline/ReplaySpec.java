@@ -118,7 +118,7 @@ class ReplaySpec {
     }
 
     /** The key the sequencer journalled the entry under: the record's account, instrument or underlying. */
-    private static String keyOf(JournalEntry entry) {
+    static String keyOf(JournalEntry entry) {
         Object payload = entry.getPayload();
         if (payload instanceof Fill fill) {
             return fill.getAccount();
