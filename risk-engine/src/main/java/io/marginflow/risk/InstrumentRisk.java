@@ -24,9 +24,11 @@ public final class InstrumentRisk {
     private final double theta;
     private final double shortOptionMinimum;
     private final double[] fhsPnlPerContract;
+    private final double deltaUsd;
 
     private InstrumentRisk(InstrumentSpec spec, double mark, double[] pnlPerContract, double delta, double gamma,
-                           double vega, double theta, double shortOptionMinimum, double[] fhsPnlPerContract) {
+                           double vega, double theta, double shortOptionMinimum, double[] fhsPnlPerContract,
+                           double deltaUsd) {
         this.spec = spec;
         this.mark = mark;
         this.multiplier = spec.multiplier().doubleValue();
@@ -37,6 +39,7 @@ public final class InstrumentRisk {
         this.theta = theta;
         this.shortOptionMinimum = shortOptionMinimum;
         this.fhsPnlPerContract = fhsPnlPerContract;
+        this.deltaUsd = deltaUsd;
     }
 
     /**
@@ -53,7 +56,7 @@ public final class InstrumentRisk {
         for (int s = 0; s < fhs.length; s++) {
             fhs[s] = multiplier * mark * fhsMoves[s];
         }
-        return new InstrumentRisk(spec, mark, pnl, multiplier, 0.0, 0.0, 0.0, 0.0, fhs);
+        return new InstrumentRisk(spec, mark, pnl, multiplier, 0.0, 0.0, 0.0, 0.0, fhs, multiplier * mark);
     }
 
     /**
@@ -90,7 +93,7 @@ public final class InstrumentRisk {
         }
         return new InstrumentRisk(spec, now.price(), pnl, multiplier * now.delta(), multiplier * now.gamma(),
                 multiplier * now.vega() * VOL_POINT, multiplier * now.theta() / DAYS_PER_YEAR,
-                shortOptionMinimum * multiplier * inputs.forward(), fhs);
+                shortOptionMinimum * multiplier * inputs.forward(), fhs, multiplier * now.delta() * inputs.forward());
     }
 
     public InstrumentSpec spec() {
@@ -114,6 +117,11 @@ public final class InstrumentRisk {
     /** Delta of one long contract, in units of the underlying. */
     public double deltaPerContract() {
         return delta;
+    }
+
+    /** Delta of one long contract in USD: its delta times the price it moves with (a linear contract's mark). */
+    public double deltaUsdPerContract() {
+        return deltaUsd;
     }
 
     /** Gamma of one long contract: change of its delta per USD move of the forward. */

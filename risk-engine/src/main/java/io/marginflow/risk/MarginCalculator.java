@@ -33,6 +33,9 @@ public final class MarginCalculator {
     private double[] tail = new double[64];
     private double[] requirements = new double[4];
     private String[] underlyingNames = new String[4];
+    private double lastBuffer;
+    private boolean lastHadStatistics;
+    private int lastFhsScenarios;
 
     public AccountMargin margin(AccountRiskView view, Market market) {
         double collateral = 0.0;
@@ -56,69 +59,26 @@ public final class MarginCalculator {
         int i = 0;
         while (i < n) {
             String underlying = view.underlyings[i];
+            int end = i;
+            while (end < n && view.underlyings[end].equals(underlying)) {
+                end++;
+            }
             MarginParameters parameters = market.parameters(underlying);
-            Optional<UnderlyingStatistics> stats = market.statistics(underlying);
-            ScenarioGrid grid = market.grid(underlying);
-            int scenarios = grid.size();
-            if (scenarioPnl.length < scenarios) {
-                scenarioPnl = new double[scenarios];
-            }
-            Arrays.fill(scenarioPnl, 0, scenarios, 0.0);
-            double delta = 0.0;
-            double deltaUsd = 0.0;
-            double gamma = 0.0;
-            double vega = 0.0;
-            double theta = 0.0;
-            double shortOptionMinimum = 0.0;
-            double unrealized = 0.0;
-            for (; i < n && view.underlyings[i].equals(underlying); i++) {
-                InstrumentRisk risk = market.risk(view.instruments[i]);
-                double quantity = view.quantities[i];
-                for (int k = 0; k < scenarios; k++) {
-                    scenarioPnl[k] += quantity * risk.pnlPerContract(k);
-                }
-                delta += quantity * risk.deltaPerContract();
-                // Delta in USD: linear contracts at their mark, options at their delta times the forward's move.
-                deltaUsd += quantity * (risk.spec().isLinear() ? risk.multiplier() * risk.mark()
-                        : risk.deltaPerContract() * market.indexPrice(underlying).orElse(risk.mark()));
-                gamma += quantity * risk.gammaPerContract();
-                vega += quantity * risk.vegaPerContract();
-                theta += quantity * risk.thetaPerContract();
-                if (quantity < 0) {
-                    shortOptionMinimum -= quantity * risk.shortOptionMinimumPerContract();
-                }
-                unrealized += quantity * risk.multiplier() * (risk.mark() - view.averagePrices[i]);
-                fhsScenarios = Math.min(fhsScenarios, risk.fhsScenarios());
-            }
-            double scenarioRequirement = 0.0;
-            int worst = -1;
-            for (int k = 0; k < scenarios; k++) {
-                double weightedLoss = -scenarioPnl[k] * grid.weight(k);
-                if (weightedLoss > scenarioRequirement) {
-                    scenarioRequirement = weightedLoss;
-                    worst = k;
-                }
-            }
-            double buffer = stats.map(UnderlyingStatistics::bufferMultiplier).orElse(1.0);
-            double requirement = Math.max(scenarioRequirement, shortOptionMinimum) * buffer;
+            UnderlyingRisk risk = underlyingRisk(view, market, underlying, parameters, i, end);
+            i = end;
+            remember(count++, underlying, risk.requirement());
+            summed += risk.requirement();
+            maintenanceWeighted += risk.requirement() * parameters.maintenanceToInitialRatio();
+            unrealizedTotal += risk.unrealizedPnl();
+            addOns += risk.concentrationAddOn();
+            largestBuffer = Math.max(largestBuffer, lastBuffer);
             RiskModel model = parameters.riskModel();
-            double concentration = model.concentrationThreshold() > 0.0
-                    ? model.concentrationRate() * Math.max(0.0, Math.abs(deltaUsd) - model.concentrationThreshold())
-                    : 0.0;
-            remember(count++, underlying, requirement);
-            summed += requirement;
-            maintenanceWeighted += requirement * parameters.maintenanceToInitialRatio();
-            unrealizedTotal += unrealized;
-            addOns += concentration;
-            largestBuffer = Math.max(largestBuffer, buffer);
             maxCredit = Math.min(maxCredit, model.maxOffsetCredit());
             varConfidence = Math.max(varConfidence, model.varConfidence());
             esConfidence = Math.max(esConfidence, model.esConfidence());
-            statistical &= stats.isPresent();
-            breakdown.add(new UnderlyingRisk(underlying, requirement,
-                    worst < 0 ? 0.0 : grid.move(worst), worst < 0 ? 0.0 : grid.nominalVolShock(worst),
-                    worst < 0 ? 0.0 : -scenarioPnl[worst], shortOptionMinimum, delta, gamma, vega, theta, unrealized,
-                    stats.map(UnderlyingStatistics::marginVol).orElse(0.0), grid.range(), concentration));
+            statistical &= lastHadStatistics;
+            fhsScenarios = Math.min(fhsScenarios, lastFhsScenarios);
+            breakdown.add(risk);
         }
 
         double scenarioMargin = summed;
@@ -144,6 +104,69 @@ public final class MarginCalculator {
                 scenarioMargin, valueAtRisk, expectedShortfall, addOns, binding, breakdown);
     }
 
+    /**
+     * The positions {@code from .. to} of the view (all on {@code underlying}) revalued under the
+     * underlying's grid: requirement, worst scenario, Greeks, add-on. Also leaves the
+     * underlying's buffer, whether it has statistics and its FHS scenario count in fields, for
+     * the account-level figures.
+     */
+    private UnderlyingRisk underlyingRisk(AccountRiskView view, Market market, String underlying,
+                                          MarginParameters parameters, int from, int to) {
+        Optional<UnderlyingStatistics> stats = market.statistics(underlying);
+        ScenarioGrid grid = market.grid(underlying);
+        int scenarios = grid.size();
+        if (scenarioPnl.length < scenarios) {
+            scenarioPnl = new double[scenarios];
+        }
+        Arrays.fill(scenarioPnl, 0, scenarios, 0.0);
+        double delta = 0.0;
+        double deltaUsd = 0.0;
+        double gamma = 0.0;
+        double vega = 0.0;
+        double theta = 0.0;
+        double shortOptionMinimum = 0.0;
+        double unrealized = 0.0;
+        int fhs = Integer.MAX_VALUE;
+        for (int p = from; p < to; p++) {
+            InstrumentRisk risk = market.risk(view.instruments[p]);
+            double quantity = view.quantities[p];
+            for (int k = 0; k < scenarios; k++) {
+                scenarioPnl[k] += quantity * risk.pnlPerContract(k);
+            }
+            delta += quantity * risk.deltaPerContract();
+            // Delta in USD: each contract's delta at its underlying's price (a linear contract's mark).
+            deltaUsd += quantity * risk.deltaUsdPerContract();
+            gamma += quantity * risk.gammaPerContract();
+            vega += quantity * risk.vegaPerContract();
+            theta += quantity * risk.thetaPerContract();
+            if (quantity < 0) {
+                shortOptionMinimum -= quantity * risk.shortOptionMinimumPerContract();
+            }
+            unrealized += quantity * risk.multiplier() * (risk.mark() - view.averagePrices[p]);
+            fhs = Math.min(fhs, risk.fhsScenarios());
+        }
+        double scenarioRequirement = 0.0;
+        int worst = -1;
+        for (int k = 0; k < scenarios; k++) {
+            double weightedLoss = -scenarioPnl[k] * grid.weight(k);
+            if (weightedLoss > scenarioRequirement) {
+                scenarioRequirement = weightedLoss;
+                worst = k;
+            }
+        }
+        lastBuffer = stats.isPresent() ? stats.get().bufferMultiplier() : 1.0;
+        lastHadStatistics = stats.isPresent();
+        lastFhsScenarios = fhs;
+        RiskModel model = parameters.riskModel();
+        double concentration = model.concentrationThreshold() > 0.0
+                ? model.concentrationRate() * Math.max(0.0, Math.abs(deltaUsd) - model.concentrationThreshold())
+                : 0.0;
+        return new UnderlyingRisk(underlying, Math.max(scenarioRequirement, shortOptionMinimum) * lastBuffer,
+                worst < 0 ? 0.0 : grid.move(worst), worst < 0 ? 0.0 : grid.nominalVolShock(worst),
+                worst < 0 ? 0.0 : -scenarioPnl[worst], shortOptionMinimum, delta, gamma, vega, theta, unrealized,
+                stats.isPresent() ? stats.get().marginVol() : 0.0, grid.range(), concentration);
+    }
+
     /** VaR and ES of the portfolio's losses over the FHS scenarios every position has. */
     private RiskMeasures.Result fhs(AccountRiskView view, Market market, int scenarios, double varConfidence,
                                     double esConfidence) {
@@ -151,11 +174,29 @@ public final class MarginCalculator {
             fhsLosses = new double[scenarios];
         }
         Arrays.fill(fhsLosses, 0, scenarios, 0.0);
-        for (int p = 0; p < view.instruments.length; p++) {
-            double[] pnl = market.risk(view.instruments[p]).fhsPnlVector();
-            double quantity = view.quantities[p];
-            for (int s = 0; s < scenarios; s++) {
-                fhsLosses[s] -= quantity * pnl[s];
+        int n = view.instruments.length;
+        int p = 0;
+        while (p < n) {
+            String underlying = view.underlyings[p];
+            // Linear contracts on one underlying all move with its FHS moves: sum their exposure, apply it once.
+            double linearExposure = 0.0;
+            for (; p < n && view.underlyings[p].equals(underlying); p++) {
+                InstrumentRisk risk = market.risk(view.instruments[p]);
+                double quantity = view.quantities[p];
+                if (risk.spec().isLinear()) {
+                    linearExposure += quantity * risk.multiplier() * risk.mark();
+                } else {
+                    double[] pnl = risk.fhsPnlVector();
+                    for (int s = 0; s < scenarios; s++) {
+                        fhsLosses[s] -= quantity * pnl[s];
+                    }
+                }
+            }
+            if (linearExposure != 0.0) {
+                double[] moves = market.statistics(underlying).orElseThrow().fhsMoves();
+                for (int s = 0; s < scenarios; s++) {
+                    fhsLosses[s] -= linearExposure * moves[s];
+                }
             }
         }
         int needed = (int) Math.ceil(scenarios * (1.0 - Math.min(varConfidence, esConfidence))) + 1;

@@ -131,9 +131,12 @@ public final class Market {
             return Optional.of(cached);
         }
         ReturnHistory sampled = histories.get(underlying);
+        if (sampled == null || sampled.returnCount() < history.minReturns()) {
+            return Optional.empty();
+        }
         MarginParameters own = parameters(underlying);
         int horizon = UnderlyingStatistics.horizonIntervals(own.riskModel(), history.intervalMillis());
-        if (sampled == null || sampled.returnCount() < Math.max(history.minReturns(), horizon + 1)) {
+        if (sampled.returnCount() < horizon + 1) {
             return Optional.empty();
         }
         UnderlyingStatistics computed = UnderlyingStatistics.of(sampled, own);

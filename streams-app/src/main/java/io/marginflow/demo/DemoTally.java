@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class DemoTally {
 
     final AtomicLong results = new AtomicLong();
+    /** Results whose initial margin expected shortfall set. */
+    final AtomicLong esBinding = new AtomicLong();
     final Map<MarginCallTransition, Long> calls = new TreeMap<>();
     final Map<LiquidationTransition, Long> liquidations = new TreeMap<>();
     final Map<String, Long> deadLetters = new TreeMap<>();
@@ -38,6 +40,9 @@ final class DemoTally {
 
     synchronized void result(MarginResult result) {
         results.incrementAndGet();
+        if (result.getBindingComponent() == io.marginflow.schema.MarginComponent.EXPECTED_SHORTFALL) {
+            esBinding.incrementAndGet();
+        }
         latest.put(result.getAccount(), result);
         List<MarginResult> story = watched.get(result.getAccount());
         if (story != null) {

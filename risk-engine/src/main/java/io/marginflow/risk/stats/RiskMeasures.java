@@ -1,5 +1,7 @@
 package io.marginflow.risk.stats;
 
+import java.util.Arrays;
+
 /**
  * Value at Risk and Expected Shortfall of a set of equally likely scenario losses (positive
  * numbers are losses), the historical-simulation way: with n scenarios and confidence c, the
@@ -20,9 +22,10 @@ public final class RiskMeasures {
     }
 
     /**
-     * VaR and ES of {@code losses[0 .. n)} without sorting them: only the largest k losses are
-     * kept, in {@code tail} (at least as long as the larger tail), so the cost is about one
-     * comparison per scenario. The engine calls this on every account recompute.
+     * VaR and ES of {@code losses[0 .. n)} without sorting them: the largest k losses are kept
+     * in {@code tail} (at least k long) as a min-heap, so each scenario costs one comparison with
+     * the smallest kept loss, and a replacement log k steps. Only the k kept are sorted. The
+     * engine calls this on every account recompute.
      */
     public static Result ofFirst(double[] losses, int n, double varConfidence, double esConfidence, double[] tail) {
         int kVar = tailSize(n, varConfidence);
@@ -31,25 +34,44 @@ public final class RiskMeasures {
         if (tail.length < k) {
             throw new IllegalArgumentException("the tail buffer holds " + tail.length + " losses, " + k + " are needed");
         }
-        int kept = 0;
-        for (int i = 0; i < n; i++) {
-            double loss = losses[i];
-            if (kept == k && !(loss > tail[k - 1])) {
-                continue;
-            }
-            // Insert into tail[0 .. kept), largest first.
-            int at = kept == k ? k - 1 : kept++;
-            while (at > 0 && tail[at - 1] < loss) {
-                tail[at] = tail[at - 1];
-                at--;
-            }
-            tail[at] = loss;
+        for (int i = 0; i < k; i++) {
+            tail[i] = losses[i];
         }
+        for (int i = k / 2 - 1; i >= 0; i--) {
+            siftDown(tail, i, k);
+        }
+        for (int i = k; i < n; i++) {
+            if (losses[i] > tail[0]) {
+                tail[0] = losses[i];
+                siftDown(tail, 0, k);
+            }
+        }
+        Arrays.sort(tail, 0, k); // ascending: tail[k − 1] is the largest loss
         double sum = 0.0;
-        for (int i = kEs - 1; i >= 0; i--) {
+        for (int i = k - kEs; i < k; i++) {
             sum += tail[i];
         }
-        return new Result(Math.max(0.0, tail[kVar - 1]), Math.max(0.0, sum / kEs));
+        return new Result(Math.max(0.0, tail[k - kVar]), Math.max(0.0, sum / kEs));
+    }
+
+    /** Restores the min-heap property below {@code i} in heap[0 .. size). */
+    private static void siftDown(double[] heap, int i, int size) {
+        double value = heap[i];
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && heap[child + 1] < heap[child]) {
+                child++;
+            }
+            if (!(heap[child] < value)) {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = value;
     }
 
     static int tailSize(int scenarios, double confidence) {

@@ -47,6 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code tickThenRecomputeAll}: the whole fan-out of a tick, repricing and all 100,000
  *       accounts, per account.</li>
  * </ul>
+ * With {@code -p historyDays=1001} the statistical layer is on: each option is also revalued in
+ * 1,000 FHS scenarios per tick, and accounts compute VaR and ES.
  * Run with {@code scripts/bench engine}; results in BENCHMARKS.md.
  */
 @State(Scope.Thread)
@@ -67,6 +69,10 @@ public class OptionTickBenchmark {
     @Param({"10"})
     int positionsPerAccount;
 
+    /** Daily index history before the tick: 0 leaves the statistical layer off; 1,001 gives 1,000 FHS scenarios. */
+    @Param({"0"})
+    int historyDays;
+
     private Market market;
     private final MarginCalculator calculator = new MarginCalculator();
     private final List<String> options = new ArrayList<>();
@@ -79,7 +85,13 @@ public class OptionTickBenchmark {
         MarginParameters parameters = new MarginParameters("*", 1, 0, 0.16, 9,
                 List.of(new ExtremeMove(-0.66, 0.3), new ExtremeMove(5.0, 0.3)),
                 new VolatilityScan(0.3, 0.2, 0.5, true), 0.01, 0.5, new TreeMap<>(), 3_600_000);
-        market = new Market(parameters, Set.of("USD"));
+        market = new Market(parameters, Set.of("USD"), new Market.HistorySettings(DAY, Math.max(historyDays, 1_000), 250));
+        Random history = new Random(3);
+        double price = 10_000.0;
+        for (int day = -historyDays; day <= 0; day++) {
+            price *= Math.exp(0.03 * history.nextGaussian());
+            market.recordIndexPrice("BTC", NOW + day * DAY, historyDays == 0 ? 10_000.0 : price);
+        }
         List<VolSurface.Smile> smiles = new ArrayList<>();
         for (int e = 0; e < EXPIRIES; e++) {
             long expiry = NOW + (1 + 7L * e * e) * DAY; // 1 day to about 1.5 years
