@@ -25,8 +25,8 @@ import java.util.Map;
 public final class Backtest {
 
     /** One observation: what the model required at {@code time}, and the loss over the following horizon. */
-    public record Observation(Instant time, double valueAtRisk, double expectedShortfall, double scenarioMargin,
-                              double initialMargin, double realisedLoss, String binding) {}
+    public record Observation(Instant time, double valueAtRisk, double lowerValueAtRisk, double expectedShortfall,
+                              double scenarioMargin, double initialMargin, double realisedLoss, String binding) {}
 
     /** A portfolio's observations under one model on one history. */
     public record Run(String history, ReferencePortfolio portfolio, String model, int horizon, List<Observation> observations) {
@@ -40,7 +40,16 @@ public final class Backtest {
             return sample;
         }
 
+        /** The tests at VaR 99% (and the margin's ES and IM breaches). */
         public Statistics statistics(double varConfidence) {
+            return statistics(varConfidence, false);
+        }
+
+        /**
+         * The tests of the VaR at {@code varConfidence}: the model's main VaR, or with
+         * {@code lower} its 97.5% VaR ({@link MarginModel#LOWER_VAR_CONFIDENCE}).
+         */
+        public Statistics statistics(double varConfidence, boolean lower) {
             List<Observation> sample = sample();
             boolean[] exceeded = new boolean[sample.size()];
             int varBreaches = 0;
@@ -49,7 +58,7 @@ public final class Backtest {
             double marginShare = 0.0;
             for (int i = 0; i < sample.size(); i++) {
                 Observation o = sample.get(i);
-                exceeded[i] = o.realisedLoss() > o.valueAtRisk();
+                exceeded[i] = o.realisedLoss() > (lower ? o.lowerValueAtRisk() : o.valueAtRisk());
                 varBreaches += exceeded[i] ? 1 : 0;
                 esBreaches += o.realisedLoss() > o.expectedShortfall() ? 1 : 0;
                 imBreaches += o.realisedLoss() > o.initialMargin() ? 1 : 0;
@@ -185,7 +194,8 @@ public final class Backtest {
                 }
             }
             double loss = -portfolio.pnl(open, moves, elapsedDays, volsNow, volsThen);
-            observations.add(new Observation(Instant.ofEpochMilli(time), margin.valueAtRisk(), margin.expectedShortfall(),
+            observations.add(new Observation(Instant.ofEpochMilli(time), margin.valueAtRisk(), margin.lowerValueAtRisk(),
+                    margin.expectedShortfall(),
                     margin.scenarioMargin(), margin.initialMargin(), loss, margin.binding()));
         }
         return new Run(name, portfolio, modelName, h, observations);

@@ -45,8 +45,11 @@ public final class MarginModel {
     private final int[] fittedAt = new int[2];
 
     /** What the model says for one portfolio at one observation. */
-    public record Margin(double valueAtRisk, double expectedShortfall, double scenarioMargin, double initialMargin,
-                         double[] forecastVols, String binding) {}
+    public record Margin(double valueAtRisk, double lowerValueAtRisk, double expectedShortfall, double scenarioMargin,
+                         double initialMargin, double[] forecastVols, String binding) {}
+
+    /** The second VaR level the backtest reports besides {@code varConfidence}: 97.5%. */
+    public static final double LOWER_VAR_CONFIDENCE = 0.975;
 
     public MarginModel(Forecast forecast, AntiProcyclicality antiProcyclicality, double lambda, int horizon, int window,
                        double periodsPerYear, double varConfidence, double esConfidence, double maxCredit, int refitEvery) {
@@ -115,6 +118,7 @@ public final class MarginModel {
             losses[s] = -portfolio.pnl(open, scenario, elapsedDays, implied, impliedThen);
         }
         RiskMeasures.Result measures = RiskMeasures.of(losses, varConfidence, esConfidence);
+        double lowerVar = RiskMeasures.of(losses, LOWER_VAR_CONFIDENCE, LOWER_VAR_CONFIDENCE).valueAtRisk();
 
         double[] requirements = new double[2];
         for (int u = 0; u < 2; u++) {
@@ -129,7 +133,8 @@ public final class MarginModel {
         double initial = antiProcyclicality.margin(calculated, vols[main], tenYearVol(returns[main], t));
         String binding = initial > calculated + 1e-9 ? "APC buffer"
                 : scenarioMargin >= measures.expectedShortfall() ? "scenario" : "ES";
-        return new Margin(measures.valueAtRisk(), measures.expectedShortfall(), scenarioMargin, initial, vols, binding);
+        return new Margin(measures.valueAtRisk(), lowerVar, measures.expectedShortfall(), scenarioMargin, initial, vols,
+                binding);
     }
 
     /** The annualised implied volatility the options are valued at: the forecast, annualised (no quotes exist). */

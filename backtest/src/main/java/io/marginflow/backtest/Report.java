@@ -112,6 +112,17 @@ final class Report {
             }
             md.append("\n");
         }
+        md.append("## VaR at 97.5%, the same runs\n\n");
+        md.append("| history | portfolio | model | obs. | VaR 97.5% breaches (expected) | Kupiec LR (p) | Christoffersen LR (p) | zone |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---|\n");
+        for (Backtest.Run run : runs) {
+            Backtest.Statistics s = run.statistics(MarginModel.LOWER_VAR_CONFIDENCE, true);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %d (%.1f) | %.2f (%.3f) | %.2f (%.3f) | %s |%n",
+                    run.history(), run.portfolio().name(), run.model(), s.observations(), s.varBreaches(),
+                    s.observations() * (1 - MarginModel.LOWER_VAR_CONFIDENCE), s.kupiec().statistic(), s.kupiec().pValue(),
+                    s.christoffersen().statistic(), s.christoffersen().pValue(), s.zone()));
+        }
+        md.append("\n(The traffic-light zone generalises Basel's 99% table to 97.5% by the same binomial thresholds.)\n\n");
         md.append("## Charts\n\n");
         for (Backtest.Run run : runs) {
             if (run.model().equals("FHS-EWMA")) {
@@ -169,10 +180,10 @@ final class Report {
     private void csv(Backtest.Run run) throws IOException {
         try (Writer csv = Files.newBufferedWriter(out.resolve(fileName(run, "csv")), StandardCharsets.UTF_8)) {
             // The non-overlapping sample the statistics are computed on: every horizon-th observation.
-            csv.write("close_utc,var_99,es_975,scenario_margin,initial_margin,realised_loss,binding\n");
+            csv.write("close_utc,var_99,var_975,es_975,scenario_margin,initial_margin,realised_loss,binding\n");
             for (Backtest.Observation o : run.sample()) {
-                csv.write(String.format(Locale.ROOT, "%s,%.2f,%.2f,%.2f,%.2f,%.2f,%s%n", o.time(), o.valueAtRisk(),
-                        o.expectedShortfall(), o.scenarioMargin(), o.initialMargin(), o.realisedLoss(), o.binding()));
+                csv.write(String.format(Locale.ROOT, "%s,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%s%n", o.time(), o.valueAtRisk(),
+                        o.lowerValueAtRisk(), o.expectedShortfall(), o.scenarioMargin(), o.initialMargin(), o.realisedLoss(), o.binding()));
             }
         }
     }

@@ -64,7 +64,8 @@ class BacktestCommandTest {
 
         String summary = Files.readString(out.resolve("summary.md"));
         assertThat(summary).contains("## Daily history", "## Hourly history", "Kupiec", "Christoffersen",
-                "| long BTC | FHS-EWMA |", "| short 30-day BTC strangle (90/110) | FHS-GARCH |", "2649 hours given twice");
+                "| long BTC | FHS-EWMA |", "| short 30-day BTC strangle (90/110) | FHS-GARCH |", "2649 hours given twice",
+                "## VaR at 97.5%");
         for (String name : List.of("daily-long-btc", "daily-short-eth", "daily-btc-eth-spread", "daily-long-btc-straddle",
                 "daily-short-btc-strangle", "hourly-long-btc", "hourly-short-eth", "hourly-btc-eth-spread")) {
             byte[] png = Files.readAllBytes(out.resolve(name + ".png"));

@@ -104,7 +104,7 @@ public final class Market {
             return Optional.empty();
         }
         histories.put(underlying, after);
-        if (before == null || after.bucket() != before.bucket()) {
+        if (before == null || refreshBucket(underlying, after) != refreshBucket(underlying, before)) {
             forgetStatistics(underlying);
         }
         return Optional.of(after);
@@ -130,8 +130,14 @@ public final class Market {
         if (cached != null) {
             return Optional.of(cached);
         }
-        ReturnHistory sampled = histories.get(underlying);
-        if (sampled == null || sampled.returnCount() < history.minReturns()) {
+        ReturnHistory latest = histories.get(underlying);
+        if (latest == null) {
+            return Optional.empty();
+        }
+        // The statistics of the history as it stood at the last refresh: the same numbers however
+        // the engine got here (live, replayed, or restored after a restart).
+        ReturnHistory sampled = latest.asOf(refreshBucket(underlying, latest));
+        if (sampled.returnCount() < history.minReturns()) {
             return Optional.empty();
         }
         MarginParameters own = parameters(underlying);
@@ -142,6 +148,12 @@ public final class Market {
         UnderlyingStatistics computed = UnderlyingStatistics.of(sampled, own);
         statistics.put(underlying, computed);
         return Optional.of(computed);
+    }
+
+    /** The interval at which the statistics of {@code underlying} were last refreshed. */
+    private long refreshBucket(String underlying, ReturnHistory sampled) {
+        long every = parameters(underlying).riskModel().refreshIntervals(history.intervalMillis());
+        return Math.floorDiv(sampled.bucket(), every) * every;
     }
 
     /** The correlation of two underlyings' returns (1 for one with itself, 0 without statistics). */

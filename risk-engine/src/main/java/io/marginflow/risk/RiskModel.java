@@ -22,17 +22,20 @@ import java.util.Objects;
  *        parameters' fixed {@code priceScanRange}
  * @param concentrationThreshold net position value (USD) above which the concentration add-on applies; 0: none
  * @param concentrationRate add-on per USD of net position value above the threshold
+ * @param refreshMillis how often the statistics (forecast, GARCH fit, FHS moves, correlations)
+ *        are refreshed, in stream time: at each multiple of it, from the history as it stood
+ *        then; 0 refreshes at every completed sampling interval
  */
 public record RiskModel(VolatilityModel volatilityModel, double ewmaLambda, double varConfidence, double esConfidence,
                         int marginPeriodOfRiskDays, double maxOffsetCredit, AntiProcyclicality antiProcyclicality,
                         double scanRangeFloor, double scanRangeCap, double concentrationThreshold,
-                        double concentrationRate) {
+                        double concentrationRate, long refreshMillis) {
 
     public enum VolatilityModel { EWMA, GARCH }
 
     /** RiskMetrics' EWMA, VaR 99%, ES 97.5% over 2 days; no offsets, fixed scan range, no add-on or APC. */
     public static final RiskModel DEFAULT = new RiskModel(VolatilityModel.EWMA, 0.94, 0.99, 0.975, 2, 0.0,
-            AntiProcyclicality.NONE, 0.0, 0.0, 0.0, 0.0);
+            AntiProcyclicality.NONE, 0.0, 0.0, 0.0, 0.0, 0L);
 
     public RiskModel {
         Objects.requireNonNull(volatilityModel, "volatilityModel");
@@ -54,9 +57,17 @@ public record RiskModel(VolatilityModel volatilityModel, double ewmaLambda, doub
             throw new IllegalArgumentException("a dynamic scan range needs 0 < floor ≤ cap < 1: " + scanRangeFloor
                     + ", " + scanRangeCap);
         }
+        if (refreshMillis < 0) {
+            throw new IllegalArgumentException("the statistics refresh period must not be negative: " + refreshMillis);
+        }
         if (!(concentrationThreshold >= 0.0) || !(concentrationRate >= 0.0)) {
             throw new IllegalArgumentException("concentration threshold and rate must not be negative");
         }
+    }
+
+    /** The refresh period in sampling intervals (at least 1). */
+    public long refreshIntervals(long intervalMillis) {
+        return Math.max(1, refreshMillis / intervalMillis);
     }
 
     public boolean dynamicScanRange() {

@@ -35,6 +35,9 @@ class StatisticalMarginTest {
         assertThat(history.closes()).containsExactly(102.0, 99.0, 98.0, 97.0);
         assertThat(history.returns()).containsExactly(Math.log(99.0 / 102), Math.log(98.0 / 99), Math.log(97.0 / 98));
         assertThat(history.lastPrice()).isEqualTo(96.0);
+        assertThat(history.closeBuckets()).containsExactly(1L, 2L, 5L, 6L);
+        // As it stood when day 6 began: the closes of days 1, 2 and 5.
+        assertThat(history.asOf(6).closes()).containsExactly(102.0, 99.0, 98.0);
     }
 
     @Test
@@ -150,7 +153,7 @@ class StatisticalMarginTest {
         // Concentration: 2% of the net position value above 50,000 USD: 8 BTC at 10,000 = 80,000 → 600.
         MarginParameters concentrated = new MarginParameters("BTC", 2, 0, 0.16, 9, List.of(), VolatilityScan.NONE, 0.0,
                 0.5, new TreeMap<>(), 0, new RiskModel(RiskModel.VolatilityModel.EWMA, 0.94, 0.99, 0.975, 2, 0.0,
-                AntiProcyclicality.NONE, 0.0, 0.0, 50_000, 0.02));
+                AntiProcyclicality.NONE, 0.0, 0.0, 50_000, 0.02, 0L));
         market.putParameters(concentrated);
         AccountMargin big = margin(market, Portfolio.EMPTY.withFill(spec(market, "BTC-PERPETUAL"), new BigDecimal("8"),
                 10_000.0, BigDecimal.ZERO, "USD"));
@@ -158,8 +161,32 @@ class StatisticalMarginTest {
         assertThat(big.initialMargin()).isCloseTo(Math.max(big.scenarioMargin(), big.expectedShortfall()) + 600.0, within(1e-9));
     }
 
+    @Test
+    void statisticsAreRefreshedOnTheirScheduleFromTheHistoryAsItStoodThenAndARestoredEngineAgrees() {
+        // Refreshed weekly: within a week the forecast stays, at the next multiple of 7 days it moves.
+        RiskModel weekly = new RiskModel(RiskModel.VolatilityModel.GARCH, 0.94, 0.99, 0.975, 2, 0.0,
+                AntiProcyclicality.NONE, 0.0, 0.0, 0.0, 0.0, 7 * DAY);
+        Market live = market(weekly);
+        feed(live, "BTC", 302, 0.02, 6); // days 0 … 301; day 301 = 7 × 43 starts a week
+        double monday = live.statistics("BTC").orElseThrow().forecastVol();
+        feed(live, "BTC", 6, 0.10, 7);   // days 302 … 307: turbulent, but still the same week
+        assertThat(live.statistics("BTC").orElseThrow().forecastVol()).isEqualTo(monday);
+        feed(live, "BTC", 3, 0.10, 8);   // days 308 … 310: day 308 starts the next week
+        double nextWeek = live.statistics("BTC").orElseThrow().forecastVol();
+        assertThat(nextWeek).isGreaterThan(monday);
+
+        // An engine restored from the stored history mid-week computes exactly the same statistics.
+        feed(live, "BTC", 2, 0.10, 9);
+        Market restored = market(weekly);
+        restored.putHistory("BTC", live.history("BTC").orElseThrow());
+        UnderlyingStatistics a = live.statistics("BTC").orElseThrow();
+        UnderlyingStatistics b = restored.statistics("BTC").orElseThrow();
+        assertThat(b.forecastVol()).isEqualTo(a.forecastVol()).isEqualTo(nextWeek);
+        assertThat(b.fhsMoves()).containsExactly(a.fhsMoves());
+    }
+
     private static RiskModel riskModel(double maxCredit, AntiProcyclicality tool, double floor, double cap) {
-        return new RiskModel(RiskModel.VolatilityModel.EWMA, 0.94, 0.99, 0.975, 2, maxCredit, tool, floor, cap, 0.0, 0.0);
+        return new RiskModel(RiskModel.VolatilityModel.EWMA, 0.94, 0.99, 0.975, 2, maxCredit, tool, floor, cap, 0.0, 0.0, 0L);
     }
 
     private static Market market(RiskModel model) {

@@ -8,8 +8,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The return-history store's values: a version byte (1), the sampling interval, the current
- * interval, the latest price, then the count and the closes, big-endian. Derived state, written
- * and read only by the engine.
+ * interval, the latest price, then the count and, per close, its interval and its price,
+ * big-endian. Derived state, written and read only by the engine.
  */
 final class ReturnHistorySerde implements Serde<ReturnHistory> {
 
@@ -22,11 +22,12 @@ final class ReturnHistorySerde implements Serde<ReturnHistory> {
                 return null;
             }
             double[] closes = history.closes();
-            ByteBuffer buffer = ByteBuffer.allocate(1 + 8 + 8 + 8 + 4 + 8 * closes.length);
+            long[] buckets = history.closeBuckets();
+            ByteBuffer buffer = ByteBuffer.allocate(1 + 8 + 8 + 8 + 4 + 16 * closes.length);
             buffer.put(VERSION).putLong(history.interval()).putLong(history.bucket()).putDouble(history.lastPrice())
                     .putInt(closes.length);
-            for (double close : closes) {
-                buffer.putDouble(close);
+            for (int i = 0; i < closes.length; i++) {
+                buffer.putLong(buckets[i]).putDouble(closes[i]);
             }
             return buffer.array();
         };
@@ -47,10 +48,12 @@ final class ReturnHistorySerde implements Serde<ReturnHistory> {
             long bucket = buffer.getLong();
             double lastPrice = buffer.getDouble();
             double[] closes = new double[buffer.getInt()];
+            long[] buckets = new long[closes.length];
             for (int i = 0; i < closes.length; i++) {
+                buckets[i] = buffer.getLong();
                 closes[i] = buffer.getDouble();
             }
-            return new ReturnHistory(interval, bucket, lastPrice, closes);
+            return new ReturnHistory(interval, bucket, lastPrice, closes, buckets);
         };
     }
 }

@@ -86,7 +86,7 @@ public final class EngineTypes {
                 parameters.getMarginPeriodOfRiskDays(), parameters.getMaxOffsetCredit(),
                 new AntiProcyclicality(tool, parameters.getApcBuffer(), parameters.getApcStressedWeight()),
                 parameters.getScanRangeFloor(), parameters.getScanRangeCap(), parameters.getConcentrationThreshold(),
-                parameters.getConcentrationRate());
+                parameters.getConcentrationRate(), parameters.getStatisticsRefreshMillis());
     }
 
     /** A USD amount from the engine, rounded to the engine's money precision, at the contract's scale. */

@@ -16,6 +16,6 @@ class ReturnHistorySerdeTest {
         byte[] bytes = serde.serializer().serialize("t", history);
 
         assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(history);
-        assertThat(bytes).hasSize(1 + 8 + 8 + 8 + 4 + 8 * 2);
+        assertThat(bytes).hasSize(1 + 8 + 8 + 8 + 4 + 16 * 2);
     }
 }

@@ -13,19 +13,37 @@ import java.util.Arrays;
  * @param bucket the interval the latest price fell in (event time / interval)
  * @param lastPrice the latest price, the close of {@code bucket} so far
  * @param closes closes of the completed intervals, oldest first, at most length + 1
+ * @param closeBuckets the interval of each close (intervals without a price have none)
  */
-public record ReturnHistory(long interval, long bucket, double lastPrice, double[] closes) {
+public record ReturnHistory(long interval, long bucket, double lastPrice, double[] closes, long[] closeBuckets) {
 
     public ReturnHistory {
         if (interval <= 0) {
             throw new IllegalArgumentException("a sampling interval is positive: " + interval);
         }
+        if (closes.length != closeBuckets.length) {
+            throw new IllegalArgumentException("one interval per close");
+        }
         closes = closes.clone();
+        closeBuckets = closeBuckets.clone();
     }
 
     /** A history whose first price is {@code price} at {@code millis}. */
     public static ReturnHistory starting(long interval, long millis, double price) {
-        return new ReturnHistory(interval, Math.floorDiv(millis, interval), price, new double[0]);
+        return new ReturnHistory(interval, Math.floorDiv(millis, interval), price, new double[0], new long[0]);
+    }
+
+    /** The history as it stood when interval {@code at} began: only the closes of earlier intervals. */
+    public ReturnHistory asOf(long at) {
+        int kept = 0;
+        while (kept < closeBuckets.length && closeBuckets[kept] < at) {
+            kept++;
+        }
+        if (kept == closes.length) {
+            return this;
+        }
+        return new ReturnHistory(interval, at, closes[Math.max(0, kept - 1)], Arrays.copyOf(closes, kept),
+                Arrays.copyOf(closeBuckets, kept));
     }
 
     /**
@@ -39,14 +57,17 @@ public record ReturnHistory(long interval, long bucket, double lastPrice, double
             return this;
         }
         if (at == bucket) {
-            return new ReturnHistory(interval, bucket, price, closes);
+            return new ReturnHistory(interval, bucket, price, closes, closeBuckets);
         }
         double[] kept = Arrays.copyOf(closes, closes.length + 1);
+        long[] keptBuckets = Arrays.copyOf(closeBuckets, closeBuckets.length + 1);
         kept[closes.length] = lastPrice;
+        keptBuckets[closes.length] = bucket;
         if (kept.length > length + 1) {
             kept = Arrays.copyOfRange(kept, kept.length - (length + 1), kept.length);
+            keptBuckets = Arrays.copyOfRange(keptBuckets, keptBuckets.length - (length + 1), keptBuckets.length);
         }
-        return new ReturnHistory(interval, at, price, kept);
+        return new ReturnHistory(interval, at, price, kept, keptBuckets);
     }
 
     /** Log returns between consecutive closes, oldest first. */
@@ -65,7 +86,8 @@ public record ReturnHistory(long interval, long bucket, double lastPrice, double
     @Override
     public boolean equals(Object other) {
         return other instanceof ReturnHistory h && h.interval == interval && h.bucket == bucket
-                && Double.compare(h.lastPrice, lastPrice) == 0 && Arrays.equals(h.closes, closes);
+                && Double.compare(h.lastPrice, lastPrice) == 0 && Arrays.equals(h.closes, closes)
+                && Arrays.equals(h.closeBuckets, closeBuckets);
     }
 
     @Override

@@ -69,7 +69,7 @@ public class FhsRecomputeBenchmark {
     @Setup
     public void setUp() {
         RiskModel model = new RiskModel(RiskModel.VolatilityModel.EWMA, 0.94, 0.99, 0.975, 1, 0.5,
-                AntiProcyclicality.NONE, 0.0, 0.0, 0.0, 0.0);
+                AntiProcyclicality.NONE, 0.0, 0.0, 0.0, 0.0, 0L);
         MarginParameters parameters = new MarginParameters("*", 1, 0, 0.16, 9,
                 List.of(new ExtremeMove(-0.5, 0.25), new ExtremeMove(1.0, 0.25)), VolatilityScan.NONE, 0.0, 0.5,
                 new TreeMap<>(), 3_600_000, model);
