@@ -59,6 +59,10 @@ public class FhsRecomputeBenchmark {
     @Param({"10"})
     int positionsPerAccount;
 
+    /** The volatility forecast: EWMA, or GARCH refitted at every refresh. */
+    @Param({"EWMA"})
+    String forecast;
+
     private Market market;
     private final MarginCalculator calculator = new MarginCalculator();
     private AccountRiskView[] views;
@@ -68,7 +72,7 @@ public class FhsRecomputeBenchmark {
 
     @Setup
     public void setUp() {
-        RiskModel model = new RiskModel(RiskModel.VolatilityModel.EWMA, 0.94, 0.99, 0.975, 1, 0.5,
+        RiskModel model = new RiskModel(RiskModel.VolatilityModel.valueOf(forecast), 0.94, 0.99, 0.975, 1, 0.5,
                 AntiProcyclicality.NONE, 0.0, 0.0, 0.0, 0.0, 0L);
         MarginParameters parameters = new MarginParameters("*", 1, 0, 0.16, 9,
                 List.of(new ExtremeMove(-0.5, 0.25), new ExtremeMove(1.0, 0.25)), VolatilityScan.NONE, 0.0, 0.5,
@@ -116,6 +120,19 @@ public class FhsRecomputeBenchmark {
         AccountRiskView view = views[next];
         next = next + 1 == views.length ? 0 : next + 1;
         return calculator.margin(view, market);
+    }
+
+    /**
+     * One underlying's statistics refreshed from its 1,000-return history (forecast, GARCH fit if
+     * chosen, FHS moves), as on the first event after a refresh boundary; instrument vectors are
+     * rebuilt on their next use, which {@code tickThenRecompute} covers.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public Object refreshStatistics() {
+        market.putHistory("BTC", market.history("BTC").orElseThrow());
+        return market.statistics("BTC").orElseThrow();
     }
 
     @Benchmark
