@@ -38,4 +38,30 @@ class RiskMeasuresTest {
         }
         assertThat(RiskMeasures.of(new double[] {-5, -3, -1}, 0.99, 0.99).expectedShortfall()).isZero();
     }
+
+    @Test
+    void selectingTheTailGivesExactlyWhatAFullSortGives() {
+        // An independent calculation: sort everything, take the k-th largest and the mean of the kEs largest.
+        Random random = new Random(8);
+        double[] tail = new double[80];
+        for (int sample = 0; sample < 500; sample++) {
+            int n = 1 + random.nextInt(3_000);
+            double[] losses = new double[n];
+            for (int i = 0; i < n; i++) {
+                // Ties on purpose (rounded values), trends, gains and losses.
+                losses[i] = Math.round(random.nextGaussian() * 20 + (sample % 3 == 0 ? i * 0.01 : 0)) / 2.0;
+            }
+            double[] sorted = losses.clone();
+            java.util.Arrays.sort(sorted);
+            int kVar = Math.max(1, (int) Math.ceil(n * 0.01 - 1e-9));
+            int kEs = Math.max(1, (int) Math.ceil(n * 0.025 - 1e-9));
+            double es = 0.0;
+            for (int i = n - kEs; i < n; i++) {
+                es += sorted[i];
+            }
+            RiskMeasures.Result result = RiskMeasures.ofFirst(losses, n, 0.99, 0.975, tail);
+            assertThat(result.valueAtRisk()).as("n %d", n).isEqualTo(Math.max(0.0, sorted[n - kVar]));
+            assertThat(result.expectedShortfall()).as("n %d", n).isCloseTo(Math.max(0.0, es / kEs), within(1e-9));
+        }
+    }
 }
