@@ -14,27 +14,58 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
  * Command line: {@code create-topics} creates every topic, {@code run} starts the pipeline against
- * an existing Kafka cluster. Both take {@code --config FILE}; environment variables
- * {@code MARGINFLOW_*} override the file.
+ * an existing Kafka cluster, {@code seed-history --index BTC --csv FILE} publishes historical index
+ * prices to seed the engine's return history ({@link HistorySeeder}). All take
+ * {@code --config FILE}; environment variables {@code MARGINFLOW_*} override the file.
  */
 public final class MarginflowApp {
 
     private MarginflowApp() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !List.of("run", "create-topics").contains(args[0])) {
-            System.err.println("usage: marginflow run|create-topics [--config FILE]");
-            System.exit(2);
+        if (args.length == 0 || !List.of("run", "create-topics", "seed-history").contains(args[0])) {
+            usage();
         }
-        Optional<Path> file = args.length >= 3 && args[1].equals("--config") ? Optional.of(Path.of(args[2])) : Optional.empty();
-        MarginflowConfig config = MarginflowConfig.load(file, System.getenv(), Map.of());
-        if (args[0].equals("create-topics")) {
-            try (Admin admin = Admin.create(config.streamsProperties())) {
-                System.out.println("created: " + TopicSetup.createMissing(admin, config.topics()));
+        Map<String, String> options = new java.util.TreeMap<>();
+        for (int i = 1; i < args.length; i += 2) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                usage();
             }
-            return;
+            options.put(args[i], args[i + 1]);
         }
-        run(config);
+        Optional<Path> file = Optional.ofNullable(options.get("--config")).map(Path::of);
+        MarginflowConfig config = MarginflowConfig.load(file, System.getenv(), Map.of());
+        switch (args[0]) {
+            case "create-topics" -> {
+                try (Admin admin = Admin.create(config.streamsProperties())) {
+                    System.out.println("created: " + TopicSetup.createMissing(admin, config.topics()));
+                }
+            }
+            case "seed-history" -> {
+                if (!options.containsKey("--index") || !options.containsKey("--csv")) {
+                    usage();
+                }
+                List<HistorySeeder.Line> prices;
+                try {
+                    prices = HistorySeeder.parse(java.nio.file.Files.readAllLines(Path.of(options.get("--csv"))));
+                } catch (IllegalArgumentException e) {
+                    System.err.println(e.getMessage());
+                    System.exit(2);
+                    return;
+                }
+                int sent = HistorySeeder.publish(config, SchemaRegistries.fromConfig(config.registryConfig()),
+                        options.get("--index"), prices);
+                System.out.println("published " + sent + " INDEX prices of " + options.get("--index") + " to "
+                        + config.topics().prices());
+            }
+            default -> run(config);
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: marginflow run|create-topics [--config FILE]\n"
+                + "       marginflow seed-history --index UNDERLYING --csv FILE [--config FILE]");
+        System.exit(2);
     }
 
     /** Starts the pipeline and blocks until the JVM is asked to stop. */
