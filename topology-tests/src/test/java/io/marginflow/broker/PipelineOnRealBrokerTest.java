@@ -11,6 +11,7 @@ import static io.marginflow.pipeline.Inputs.settlement;
 import static io.marginflow.pipeline.Inputs.surface;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marginflow.app.HistorySeeder;
 import io.marginflow.app.MarginflowApp;
 import io.marginflow.app.MarginflowConfig;
 import io.marginflow.app.Topics;
@@ -28,6 +29,8 @@ import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.MarginStatus;
 import io.marginflow.schema.OptionType;
+import io.marginflow.schema.PriceKind;
+import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.pipeline.Inputs;
 import io.marginflow.sequencer.InputRecords;
@@ -106,7 +109,10 @@ class PipelineOnRealBrokerTest {
                 "application.id", "marginflow-real-broker-test",
                 "schema.registry.url", "mock://" + SCOPE,
                 "topics.partitions", "3",
-                "state.dir", stateDirectory.toString()));
+                "state.dir", stateDirectory.toString(),
+                // A short return history, so that order 6 can seed one in a few dozen prices.
+                "engine.history.length", "60",
+                "engine.history.min-returns", "20"));
         topics = config.topics();
         registry = InMemorySchemaRegistry.scope(SCOPE);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
@@ -289,6 +295,50 @@ class PipelineOnRealBrokerTest {
             assertThat(result.getInitialMargin()).isEqualByComparingTo("0");
             assertThat(result.getUnderlyings()).isEmpty();
         });
+    }
+
+    @Test
+    @Order(6)
+    void aSeededReturnHistorySurvivesARestartAndGivesTheSameExpectedShortfall() throws Exception {
+        seen.clear();
+        // 30 daily ETH index closes after the options' expiry, seeded as an operator would.
+        List<String> csv = new ArrayList<>();
+        double price = 2_000.0;
+        java.util.Random random = new java.util.Random(5);
+        for (int day = 31; day <= 60; day++) {
+            price *= Math.exp(0.04 * random.nextGaussian());
+            csv.add(Inputs.T0.plus(Duration.ofDays(day)) + "," + price);
+        }
+        HistorySeeder.publish(config, registry, "ETH", HistorySeeder.parse(csv));
+        send(topics.instruments(), "ETH-PERPETUAL", perpetual("ETH-PERPETUAL", "ETH"));
+        producer.flush();
+        awaitJournalled(entry -> entry.getPayload() instanceof io.marginflow.schema.Instrument i
+                && i.getInstrumentId().equals("ETH-PERPETUAL"), 3);
+        Instant later = Inputs.T0.plus(Duration.ofDays(60)).plusSeconds(60);
+        send(topics.prices(), "ETH-PERPETUAL", PriceUpdate.newBuilder().setInstrument("ETH-PERPETUAL").setPrice(price)
+                .setKind(PriceKind.MARK).setEventTime(later).build());
+        send(topics.collateral(), "STAT-00", CollateralMovement.newBuilder(deposit("STAT-M", "STAT-00", "USD", "100000"))
+                .setEventTime(later.plusSeconds(1)).build());
+        send(topics.fills(), "STAT-00", Fill.newBuilder(fill("STAT-F1", "STAT-00", "ETH-PERPETUAL", "10", price))
+                .setEventTime(later.plusSeconds(2)).build());
+        producer.flush();
+        awaitOutputs(records -> results(records, r -> r.getAccount().equals("STAT-00") && r.getExpectedShortfall() > 0).size() >= 1);
+        MarginResult before = results(seen, r -> r.getAccount().equals("STAT-00") && r.getExpectedShortfall() > 0).get(0);
+
+        restartApplication();
+        seen.clear();
+        send(topics.fills(), "STAT-00", Fill.newBuilder(fill("STAT-F2", "STAT-00", "ETH-PERPETUAL", "10", price))
+                .setEventTime(later.plusSeconds(3)).build());
+        producer.flush();
+        awaitOutputs(records -> !results(records, r -> r.getAccount().equals("STAT-00")).isEmpty());
+        MarginResult after = results(seen, r -> r.getAccount().equals("STAT-00")).get(0);
+
+        // 29 returns ≥ the 20 needed: VaR/ES on, from the restored history too. Twice the position at the
+        // same mark: exactly twice the ES (money is published to 1e-8 USD; ES is a double).
+        assertThat(before.getUnderlyings().get(0).getForecastVol()).isPositive();
+        assertThat(after.getUnderlyings().get(0).getForecastVol()).isEqualTo(before.getUnderlyings().get(0).getForecastVol());
+        assertThat(after.getExpectedShortfall()).isCloseTo(2 * before.getExpectedShortfall(),
+                org.assertj.core.api.Assertions.within(1e-6));
     }
 
     private static final int WRITERS = 12;
