@@ -44,6 +44,8 @@ public final class Market {
     private final Map<String, Long> valuationTimes = new HashMap<>();
     private final Map<String, ReturnHistory> histories = new HashMap<>();
     private final Map<String, UnderlyingStatistics> statistics = new HashMap<>();
+    /** Underlyings whose history was too short at their last refresh. */
+    private final Set<String> tooShort = new java.util.HashSet<>();
     private final Map<String, Map<String, Double>> correlations = new HashMap<>();
     private final HistorySettings history;
     /** Vol of an option whose mark is at or below its intrinsic value. */
@@ -121,9 +123,9 @@ public final class Market {
     }
 
     /**
-     * The statistical layer's view of {@code underlying}: computed once per completed sampling
-     * interval; empty while its history has fewer than the minimum returns (or too few for one
-     * scenario over the margin period of risk).
+     * The statistical layer's view of {@code underlying}: computed once per refresh period (see
+     * {@link RiskModel#refreshMillis}); empty while its history has fewer than the minimum
+     * returns (or too few for one scenario over the margin period of risk).
      */
     public Optional<UnderlyingStatistics> statistics(String underlying) {
         UnderlyingStatistics cached = statistics.get(underlying);
@@ -131,18 +133,16 @@ public final class Market {
             return Optional.of(cached);
         }
         ReturnHistory latest = histories.get(underlying);
-        if (latest == null) {
+        if (latest == null || tooShort.contains(underlying)) {
             return Optional.empty();
         }
         // The statistics of the history as it stood at the last refresh: the same numbers however
         // the engine got here (live, replayed, or restored after a restart).
         ReturnHistory sampled = latest.asOf(refreshBucket(underlying, latest));
-        if (sampled.returnCount() < history.minReturns()) {
-            return Optional.empty();
-        }
         MarginParameters own = parameters(underlying);
         int horizon = UnderlyingStatistics.horizonIntervals(own.riskModel(), history.intervalMillis());
-        if (sampled.returnCount() < horizon + 1) {
+        if (sampled.returnCount() < Math.max(history.minReturns(), horizon + 1)) {
+            tooShort.add(underlying); // until the next refresh
             return Optional.empty();
         }
         UnderlyingStatistics computed = UnderlyingStatistics.of(sampled, own);
@@ -174,6 +174,7 @@ public final class Market {
 
     private void forgetStatistics(String underlying) {
         statistics.remove(underlying);
+        tooShort.remove(underlying);
         correlations.remove(underlying);
         correlations.values().forEach(row -> row.remove(underlying));
         grids.remove(underlying);
