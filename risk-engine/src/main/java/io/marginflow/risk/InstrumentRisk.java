@@ -149,11 +149,6 @@ public final class InstrumentRisk {
         return fhsPnlPerContract;
     }
 
-    /** How many FHS scenarios this instrument has been revalued in (0 while its underlying has too short a history). */
-    public int fhsScenarios() {
-        return fhsPnlPerContract.length;
-    }
-
     /** The least requirement a short contract carries, in USD (0 for futures and swaps). */
     public double shortOptionMinimumPerContract() {
         return shortOptionMinimum;

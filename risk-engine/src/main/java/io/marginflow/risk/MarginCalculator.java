@@ -33,9 +33,6 @@ public final class MarginCalculator {
     private double[] tail = new double[64];
     private double[] requirements = new double[4];
     private String[] underlyingNames = new String[4];
-    private double lastBuffer;
-    private boolean lastHadStatistics;
-    private int lastFhsScenarios;
 
     public AccountMargin margin(AccountRiskView view, Market market) {
         double collateral = 0.0;
@@ -64,20 +61,24 @@ public final class MarginCalculator {
                 end++;
             }
             MarginParameters parameters = market.parameters(underlying);
-            UnderlyingRisk risk = underlyingRisk(view, market, underlying, parameters, i, end);
+            Optional<UnderlyingStatistics> stats = market.statistics(underlying);
+            double buffer = stats.isPresent() ? stats.get().bufferMultiplier() : 1.0;
+            UnderlyingRisk risk = underlyingRisk(view, market, underlying, parameters, stats, buffer, i, end);
             i = end;
             remember(count++, underlying, risk.requirement());
             summed += risk.requirement();
             maintenanceWeighted += risk.requirement() * parameters.maintenanceToInitialRatio();
             unrealizedTotal += risk.unrealizedPnl();
             addOns += risk.concentrationAddOn();
-            largestBuffer = Math.max(largestBuffer, lastBuffer);
+            largestBuffer = Math.max(largestBuffer, buffer);
             RiskModel model = parameters.riskModel();
             maxCredit = Math.min(maxCredit, model.maxOffsetCredit());
             varConfidence = Math.max(varConfidence, model.varConfidence());
             esConfidence = Math.max(esConfidence, model.esConfidence());
-            statistical &= lastHadStatistics;
-            fhsScenarios = Math.min(fhsScenarios, lastFhsScenarios);
+            // Every instrument of the underlying is revalued in all of its statistics' FHS scenarios
+            // (the market rebuilds instrument risks whenever the statistics change).
+            statistical &= stats.isPresent();
+            fhsScenarios = stats.isPresent() ? Math.min(fhsScenarios, stats.get().fhsMoves().length) : fhsScenarios;
             breakdown.add(risk);
         }
 
@@ -106,13 +107,12 @@ public final class MarginCalculator {
 
     /**
      * The positions {@code from .. to} of the view (all on {@code underlying}) revalued under the
-     * underlying's grid: requirement, worst scenario, Greeks, add-on. Also leaves the
-     * underlying's buffer, whether it has statistics and its FHS scenario count in fields, for
-     * the account-level figures.
+     * underlying's grid: requirement (with the anti-procyclicality {@code buffer}), worst
+     * scenario, Greeks, add-on.
      */
     private UnderlyingRisk underlyingRisk(AccountRiskView view, Market market, String underlying,
-                                          MarginParameters parameters, int from, int to) {
-        Optional<UnderlyingStatistics> stats = market.statistics(underlying);
+                                          MarginParameters parameters, Optional<UnderlyingStatistics> stats,
+                                          double buffer, int from, int to) {
         ScenarioGrid grid = market.grid(underlying);
         int scenarios = grid.size();
         if (scenarioPnl.length < scenarios) {
@@ -126,7 +126,6 @@ public final class MarginCalculator {
         double theta = 0.0;
         double shortOptionMinimum = 0.0;
         double unrealized = 0.0;
-        int fhs = Integer.MAX_VALUE;
         for (int p = from; p < to; p++) {
             InstrumentRisk risk = market.risk(view.instruments[p]);
             double quantity = view.quantities[p];
@@ -143,7 +142,6 @@ public final class MarginCalculator {
                 shortOptionMinimum -= quantity * risk.shortOptionMinimumPerContract();
             }
             unrealized += quantity * risk.multiplier() * (risk.mark() - view.averagePrices[p]);
-            fhs = Math.min(fhs, risk.fhsScenarios());
         }
         double scenarioRequirement = 0.0;
         int worst = -1;
@@ -154,14 +152,11 @@ public final class MarginCalculator {
                 worst = k;
             }
         }
-        lastBuffer = stats.isPresent() ? stats.get().bufferMultiplier() : 1.0;
-        lastHadStatistics = stats.isPresent();
-        lastFhsScenarios = fhs;
         RiskModel model = parameters.riskModel();
         double concentration = model.concentrationThreshold() > 0.0
                 ? model.concentrationRate() * Math.max(0.0, Math.abs(deltaUsd) - model.concentrationThreshold())
                 : 0.0;
-        return new UnderlyingRisk(underlying, Math.max(scenarioRequirement, shortOptionMinimum) * lastBuffer,
+        return new UnderlyingRisk(underlying, Math.max(scenarioRequirement, shortOptionMinimum) * buffer,
                 worst < 0 ? 0.0 : grid.move(worst), worst < 0 ? 0.0 : grid.nominalVolShock(worst),
                 worst < 0 ? 0.0 : -scenarioPnl[worst], shortOptionMinimum, delta, gamma, vega, theta, unrealized,
                 stats.isPresent() ? stats.get().marginVol() : 0.0, grid.range(), concentration);
@@ -174,32 +169,14 @@ public final class MarginCalculator {
             fhsLosses = new double[scenarios];
         }
         Arrays.fill(fhsLosses, 0, scenarios, 0.0);
-        int n = view.instruments.length;
-        int p = 0;
-        while (p < n) {
-            String underlying = view.underlyings[p];
-            // Linear contracts on one underlying all move with its FHS moves: sum their exposure, apply it once.
-            double linearExposure = 0.0;
-            for (; p < n && view.underlyings[p].equals(underlying); p++) {
-                InstrumentRisk risk = market.risk(view.instruments[p]);
-                double quantity = view.quantities[p];
-                if (risk.spec().isLinear()) {
-                    linearExposure += quantity * risk.multiplier() * risk.mark();
-                } else {
-                    double[] pnl = risk.fhsPnlVector();
-                    for (int s = 0; s < scenarios; s++) {
-                        fhsLosses[s] -= quantity * pnl[s];
-                    }
-                }
-            }
-            if (linearExposure != 0.0) {
-                double[] moves = market.statistics(underlying).orElseThrow().fhsMoves();
-                for (int s = 0; s < scenarios; s++) {
-                    fhsLosses[s] -= linearExposure * moves[s];
-                }
+        for (int p = 0; p < view.instruments.length; p++) {
+            double[] pnl = market.risk(view.instruments[p]).fhsPnlVector();
+            double quantity = view.quantities[p];
+            for (int s = 0; s < scenarios; s++) {
+                fhsLosses[s] -= quantity * pnl[s];
             }
         }
-        int needed = (int) Math.ceil(scenarios * (1.0 - Math.min(varConfidence, esConfidence))) + 1;
+        int needed = Math.max(RiskMeasures.tailSize(scenarios, varConfidence), RiskMeasures.tailSize(scenarios, esConfidence));
         if (tail.length < needed) {
             tail = new double[needed];
         }

@@ -74,7 +74,8 @@ public final class RiskMeasures {
         heap[i] = value;
     }
 
-    static int tailSize(int scenarios, double confidence) {
+    /** The k largest of {@code scenarios} losses that make the tail at {@code confidence}: ⌈n (1 − c)⌉, at least 1. */
+    public static int tailSize(int scenarios, double confidence) {
         if (scenarios == 0) {
             throw new IllegalArgumentException("VaR and ES need at least one scenario");
         }
