@@ -185,15 +185,13 @@ public final class Backtest {
             MarginModel.Margin margin = model.margin(portfolio, prices, returns, t);
             double[] open = {prices[0][t], prices[1][t]};
             double[] moves = {prices[0][t + h] / open[0] - 1.0, prices[1][t + h] / open[1] - 1.0};
-            double[] volsNow = new double[2];
             double[] volsThen = new double[2];
             if (portfolio.hasOptions()) {
                 for (int u = 0; u < 2; u++) {
-                    volsNow[u] = model.annualised(model.ewmaForecast(returns[u], t));
                     volsThen[u] = model.annualised(model.ewmaForecast(returns[u], t + h));
                 }
             }
-            double loss = -portfolio.pnl(open, moves, elapsedDays, volsNow, volsThen);
+            double loss = -portfolio.pnl(open, moves, elapsedDays, margin.impliedVols(), volsThen);
             observations.add(new Observation(Instant.ofEpochMilli(time), margin.valueAtRisk(), margin.lowerValueAtRisk(),
                     margin.expectedShortfall(),
                     margin.scenarioMargin(), margin.initialMargin(), loss, margin.binding()));

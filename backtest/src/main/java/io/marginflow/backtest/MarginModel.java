@@ -44,9 +44,13 @@ public final class MarginModel {
     private final Garch11[] fitted = new Garch11[2];
     private final int[] fittedAt = new int[2];
 
-    /** What the model says for one portfolio at one observation. */
+    /**
+     * What the model says for one portfolio at one observation.
+     *
+     * @param impliedVols the annualised EWMA forecasts the options were opened at, per underlying
+     */
     public record Margin(double valueAtRisk, double lowerValueAtRisk, double expectedShortfall, double scenarioMargin,
-                         double initialMargin, double[] forecastVols, String binding) {}
+                         double initialMargin, double[] impliedVols, String binding) {}
 
     /** The second VaR level the backtest reports besides {@code varConfidence}: 97.5%. */
     public static final double LOWER_VAR_CONFIDENCE = 0.975;
@@ -133,7 +137,7 @@ public final class MarginModel {
         double initial = antiProcyclicality.margin(calculated, vols[main], tenYearVol(returns[main], t));
         String binding = initial > calculated + 1e-9 ? "APC buffer"
                 : scenarioMargin >= measures.expectedShortfall() ? "scenario" : "ES";
-        return new Margin(measures.valueAtRisk(), lowerVar, measures.expectedShortfall(), scenarioMargin, initial, vols,
+        return new Margin(measures.valueAtRisk(), lowerVar, measures.expectedShortfall(), scenarioMargin, initial, implied,
                 binding);
     }
 
