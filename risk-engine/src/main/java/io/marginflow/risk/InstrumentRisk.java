@@ -139,12 +139,7 @@ public final class InstrumentRisk {
         return theta;
     }
 
-    /** P&L of one long contract in FHS scenario {@code s} (most recent window first). */
-    public double fhsPnlPerContract(int s) {
-        return fhsPnlPerContract[s];
-    }
-
-    /** The FHS P&L vector itself, for the calculator's inner loop (not to be modified). */
+    /** P&L of one long contract in each FHS scenario, most recent window first (the calculator's; not to be modified). */
     double[] fhsPnlVector() {
         return fhsPnlPerContract;
     }

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -87,10 +86,6 @@ public final class Market {
         this.defaults = Objects.requireNonNull(defaults, "defaults");
         this.cashAssets = Set.copyOf(cashAssets);
         this.history = Objects.requireNonNull(history, "history");
-    }
-
-    public HistorySettings historySettings() {
-        return history;
     }
 
     /**
@@ -255,11 +250,6 @@ public final class Market {
         valuationTimes.put(underlying, millis);
         forgetOptionRisks(underlying);
         return true;
-    }
-
-    public OptionalLong valuationTime(String underlying) {
-        Long time = valuationTimes.get(underlying);
-        return time == null ? OptionalLong.empty() : OptionalLong.of(time);
     }
 
     /** The active instruments on {@code underlying} that expire at or before {@code millis}, in id order. */
