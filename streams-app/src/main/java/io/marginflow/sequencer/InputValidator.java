@@ -116,19 +116,14 @@ public final class InputValidator {
         return Optional.empty();
     }
 
+    /**
+     * Parameters are built as the engine will use them; the engine's types ({@code MarginParameters},
+     * {@code VolatilityScan}, {@code RiskModel}) refuse what the model cannot use, with the reason.
+     */
     private static Optional<Rejection> parameters(String key, RiskParameters parameters) {
-        Optional<Rejection> basics = first(keyMatches(key, parameters.getUnderlying(), "underlying"),
-                unitInterval("varConfidence", parameters.getVarConfidence()),
-                unitInterval("esConfidence", parameters.getEsConfidence()),
-                unitInterval("ewmaLambda", parameters.getEwmaLambda()),
-                parameters.getMarginPeriodOfRiskDays() < 1
-                        ? reject("INVALID_PARAMETERS", "marginPeriodOfRiskDays must be at least 1")
-                        : Optional.empty(),
-                !(parameters.getVolShockUp() >= 0.0) || !(parameters.getVolShockDown() >= 0.0 && parameters.getVolShockDown() < 1.0)
-                        ? reject("INVALID_PARAMETERS", "vol shocks must be up ≥ 0 and down in [0, 1)")
-                        : Optional.empty());
-        if (basics.isPresent()) {
-            return basics;
+        Optional<Rejection> header = keyMatches(key, parameters.getUnderlying(), "underlying");
+        if (header.isPresent()) {
+            return header;
         }
         try {
             EngineTypes.marginParameters(parameters);
@@ -160,11 +155,6 @@ public final class InputValidator {
     private static Optional<Rejection> positivePrice(String what, double value) {
         return Double.isFinite(value) && value > 0.0 ? Optional.empty()
                 : reject("INVALID_PRICE", what + " must be finite and positive: " + value);
-    }
-
-    private static Optional<Rejection> unitInterval(String field, double value) {
-        return value > 0.0 && value < 1.0 ? Optional.empty()
-                : reject("INVALID_PARAMETERS", field + " must be in (0, 1): " + value);
     }
 
     private static Optional<Rejection> reject(String errorClass, String reason) {

@@ -19,6 +19,7 @@ import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.MarginStatus;
 import io.marginflow.schema.RejectionStage;
+import io.marginflow.schema.RiskParameters;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -325,6 +326,27 @@ class MarginPipelineSpec {
 
             assertThat(pipeline.deadLetters()).singleElement()
                     .satisfies(letter -> assertThat(letter.getErrorClass()).isEqualTo("STALE_PARAMETERS"));
+        }
+
+        @Test
+        void parametersTheModelCannotUseAreDeadLetteredWithTheReason() {
+            pipeline.journal();
+            RiskParameters valid = parameters("BTC", 2, 0.16, 9, 0.5);
+            pipeline.publish(RiskParameters.newBuilder(valid).setVarConfidence(1.2).build());
+            pipeline.publish(RiskParameters.newBuilder(valid).setEsConfidence(0.0).build());
+            pipeline.publish(RiskParameters.newBuilder(valid).setEwmaLambda(1.0).build());
+            pipeline.publish(RiskParameters.newBuilder(valid).setMarginPeriodOfRiskDays(0).build());
+            pipeline.publish(RiskParameters.newBuilder(valid).setVolShockUp(-0.1).build());
+            pipeline.publish(RiskParameters.newBuilder(valid).setVolShockDown(1.0).build());
+            pipeline.publish(RiskParameters.newBuilder(valid).setPriceScanSteps(1).build());
+            pipeline.publish(RiskParameters.newBuilder(valid)
+                    .setAntiProcyclicality(io.marginflow.schema.AntiProcyclicalityTool.BUFFER).setApcBuffer(0.1).build());
+
+            assertThat(pipeline.deadLetters()).hasSize(8).allSatisfy(letter -> {
+                assertThat(letter.getStage()).isEqualTo(RejectionStage.SEQUENCER);
+                assertThat(letter.getErrorClass()).isEqualTo("INVALID_PARAMETERS");
+            });
+            assertThat(pipeline.journal()).isEmpty();
         }
 
         @Test
