@@ -8,7 +8,9 @@ import io.marginflow.risk.MarginCalculator;
 import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.Portfolio;
+import io.marginflow.risk.RiskModel;
 import io.marginflow.risk.VolatilityScan;
+import io.marginflow.risk.stats.AntiProcyclicality;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,10 +35,16 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The engine's hot path after a price tick: recomputing accounts of 10 positions each, on one
- * thread. {@code recompute} is one account against a warm market (instrument vectors cached);
- * {@code tickThenRecompute} moves a mark, which reprices that instrument once, then recomputes
- * 1,000 accounts, so its per-operation figure includes the repricing amortised as in the stream.
+ * The engine's hot path after a price tick: recomputing accounts of 10 futures positions each,
+ * over 20 instruments on 4 underlyings, on one thread. {@code recompute} is one account against a
+ * warm market (instrument vectors cached); {@code tickThenRecompute} moves a mark, which reprices
+ * that instrument once, then recomputes 1,000 accounts, so its per-operation figure includes the
+ * repricing amortised as in the stream.
+ *
+ * <p>With {@code historyDays} 1,001 the statistical layer is on: each underlying has 1,001 daily
+ * returns (1,000 one-day FHS scenarios, {@code forecast} EWMA or GARCH) and offsets between
+ * underlyings are capped at 50%, so a recompute adds the portfolio's 1,000 FHS losses, VaR and ES;
+ * {@code refreshStatistics} times one underlying's refresh.
  * Run with {@code scripts/bench engine}; results in BENCHMARKS.md.
  */
 @State(Scope.Thread)
@@ -48,11 +56,21 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class RecomputeBenchmark {
 
+    private static final long DAY = 86_400_000L;
+
     @Param({"100000"})
     int accounts;
 
     @Param({"10"})
     int positionsPerAccount;
+
+    /** Daily index history per underlying: 0 leaves the statistical layer off. */
+    @Param({"0", "1001"})
+    int historyDays;
+
+    /** The volatility forecast of the statistical layer: EWMA, or GARCH refitted at every refresh. */
+    @Param({"EWMA"})
+    String forecast;
 
     private Market market;
     private final MarginCalculator calculator = new MarginCalculator();
@@ -63,11 +81,25 @@ public class RecomputeBenchmark {
 
     @Setup
     public void setUp() {
+        RiskModel model = historyDays == 0 ? RiskModel.DEFAULT
+                : new RiskModel(RiskModel.VolatilityModel.valueOf(forecast), 0.94, 0.99, 0.975, 1, 0.5,
+                        AntiProcyclicality.NONE, 0.0, 0.0, 0.0, 0.0, 0L);
         MarginParameters parameters = new MarginParameters("*", 1, 0, 0.16, 9,
-                List.of(new ExtremeMove(-0.5, 0.25), new ExtremeMove(1.0, 0.25)), VolatilityScan.NONE, 0.0, 0.5, new TreeMap<>(), 3_600_000);
-        market = new Market(parameters, Set.of("USD"));
+                List.of(new ExtremeMove(-0.5, 0.25), new ExtremeMove(1.0, 0.25)), VolatilityScan.NONE, 0.0, 0.5,
+                new TreeMap<>(), 3_600_000, model);
+        market = new Market(parameters, Set.of("USD"), new Market.HistorySettings(DAY, Math.max(historyDays, 1_000), 250));
+        List<String> underlyings = List.of("BTC", "ETH", "SOL", "XRP");
+        Random history = new Random(7);
+        double[] prices = {10_000, 200, 20, 0.3};
+        for (int day = 0; day <= historyDays && historyDays > 0; day++) {
+            double common = history.nextGaussian();
+            for (int u = 0; u < 4; u++) {
+                prices[u] *= Math.exp(0.03 * (0.6 * common + 0.8 * history.nextGaussian()));
+                market.recordIndexPrice(underlyings.get(u), day * DAY, prices[u]);
+            }
+        }
         instruments = new ArrayList<>();
-        for (String underlying : List.of("BTC", "ETH", "SOL", "XRP")) {
+        for (String underlying : underlyings) {
             for (int i = 0; i < 5; i++) {
                 String id = underlying + "-F" + i;
                 market.putInstrument(new InstrumentSpec(id, InstrumentSpec.Kind.FUTURE, underlying, OptionalLong.empty(),
@@ -89,6 +121,9 @@ public class RecomputeBenchmark {
             }
             views[a] = AccountRiskView.of(portfolio, market);
         }
+        if (historyDays > 0 && calculator.margin(views[0], market).expectedShortfall() <= 0.0) {
+            throw new IllegalStateException("the statistical layer is not on");
+        }
     }
 
     @Benchmark
@@ -96,6 +131,19 @@ public class RecomputeBenchmark {
         AccountRiskView view = views[next];
         next = next + 1 == views.length ? 0 : next + 1;
         return calculator.margin(view, market);
+    }
+
+    /**
+     * One underlying's statistics refreshed from its history (forecast, GARCH fit if chosen, FHS
+     * moves), as on the first event after a refresh boundary; instrument vectors are rebuilt on
+     * their next use, which {@code tickThenRecompute} covers. Nothing to refresh without history.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public Object refreshStatistics() {
+        market.history("BTC").ifPresent(history -> market.putHistory("BTC", history));
+        return market.statistics("BTC");
     }
 
     @Benchmark
