@@ -35,6 +35,9 @@ public record MarginParameters(
         long callGracePeriodMillis,
         RiskModel riskModel) {
 
+    /** The longest grace period of a margin call: a year. */
+    public static final long MAX_CALL_GRACE_MILLIS = 365L * 24 * 3_600_000;
+
     public MarginParameters {
         Objects.requireNonNull(underlying, "underlying");
         if (!(priceScanRange > 0.0 && priceScanRange < 1.0)) {
@@ -53,8 +56,9 @@ public record MarginParameters(
             throw new IllegalArgumentException("maintenance-to-initial ratio of " + underlying
                     + " must be in (0, 1]: " + maintenanceToInitialRatio);
         }
-        if (callGracePeriodMillis < 0) {
-            throw new IllegalArgumentException("call grace period of " + underlying + " must not be negative");
+        if (callGracePeriodMillis < 0 || callGracePeriodMillis > MAX_CALL_GRACE_MILLIS) {
+            throw new IllegalArgumentException("call grace period of " + underlying + " must be 0 to 365 days: "
+                    + callGracePeriodMillis + " ms");
         }
         extremeMoves = List.copyOf(extremeMoves);
         collateralHaircuts = new TreeMap<>(collateralHaircuts);

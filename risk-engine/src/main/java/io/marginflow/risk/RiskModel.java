@@ -33,6 +33,9 @@ public record RiskModel(VolatilityModel volatilityModel, double ewmaLambda, doub
 
     public enum VolatilityModel { EWMA, GARCH }
 
+    /** The longest margin period of risk: a month; CCPs use 2 days for listed and 5 for OTC derivatives. */
+    public static final int MAX_MARGIN_PERIOD_DAYS = 30;
+
     /** RiskMetrics' EWMA, VaR 99%, ES 97.5% over 2 days; no offsets, fixed scan range, no add-on or APC. */
     public static final RiskModel DEFAULT = new RiskModel(VolatilityModel.EWMA, 0.94, 0.99, 0.975, 2, 0.0,
             AntiProcyclicality.NONE, 0.0, 0.0, 0.0, 0.0, 0L);
@@ -46,8 +49,9 @@ public record RiskModel(VolatilityModel volatilityModel, double ewmaLambda, doub
         if (!(varConfidence > 0.5 && varConfidence < 1.0) || !(esConfidence > 0.5 && esConfidence < 1.0)) {
             throw new IllegalArgumentException("VaR and ES confidence must be in (0.5, 1)");
         }
-        if (marginPeriodOfRiskDays < 1) {
-            throw new IllegalArgumentException("the margin period of risk is at least a day");
+        if (marginPeriodOfRiskDays < 1 || marginPeriodOfRiskDays > MAX_MARGIN_PERIOD_DAYS) {
+            throw new IllegalArgumentException("the margin period of risk is 1 to " + MAX_MARGIN_PERIOD_DAYS + " days: "
+                    + marginPeriodOfRiskDays);
         }
         if (!(maxOffsetCredit >= 0.0 && maxOffsetCredit <= 1.0)) {
             throw new IllegalArgumentException("the offset credit cap must be in [0, 1]: " + maxOffsetCredit);
@@ -60,8 +64,10 @@ public record RiskModel(VolatilityModel volatilityModel, double ewmaLambda, doub
         if (refreshMillis < 0) {
             throw new IllegalArgumentException("the statistics refresh period must not be negative: " + refreshMillis);
         }
-        if (!(concentrationThreshold >= 0.0) || !(concentrationRate >= 0.0)) {
-            throw new IllegalArgumentException("concentration threshold and rate must not be negative");
+        if (!(concentrationThreshold >= 0.0 && Double.isFinite(concentrationThreshold))
+                || !(concentrationRate >= 0.0 && concentrationRate <= 1.0)) {
+            throw new IllegalArgumentException("the concentration threshold must be finite and not negative, and the"
+                    + " rate in [0, 1]: " + concentrationThreshold + ", " + concentrationRate);
         }
     }
 

@@ -7,7 +7,12 @@ import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeMap;
 
-/** The margin engine's tunables. */
+/**
+ * The margin engine's tunables.
+ *
+ * @param maxOutputBytes the largest output record (key and value) the engine publishes; a larger
+ *        one is dead-lettered {@code OUTPUT_TOO_LARGE} with the unit that made it
+ */
 public record EngineSettings(
         double resultToleranceUsd,
         double resultToleranceRelative,
@@ -19,7 +24,8 @@ public record EngineSettings(
         double defaultMaintenanceToInitial,
         long defaultCallGracePeriodMillis,
         int accountCacheSize,
-        Market.HistorySettings history) {
+        Market.HistorySettings history,
+        long maxOutputBytes) {
 
     /** Parameters for an underlying that has none of its own on risk.parameters yet. */
     public MarginParameters defaultParameters() {

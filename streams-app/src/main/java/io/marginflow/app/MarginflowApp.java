@@ -1,5 +1,7 @@
 package io.marginflow.app;
 
+import io.marginflow.errors.FailureWatch;
+import io.marginflow.errors.Failures;
 import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
 import java.nio.file.Path;
@@ -11,6 +13,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Command line: {@code create-topics} creates every topic, {@code run} starts the pipeline against
@@ -19,6 +23,8 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
  * {@code --config FILE}; environment variables {@code MARGINFLOW_*} override the file.
  */
 public final class MarginflowApp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MarginflowApp.class);
 
     private MarginflowApp() {}
 
@@ -71,8 +77,11 @@ public final class MarginflowApp {
     /** Starts the pipeline and blocks until the JVM is asked to stop. */
     static void run(MarginflowConfig config) throws InterruptedException {
         KafkaStreams streams = start(config, SchemaRegistries.fromConfig(config.registryConfig()));
+        ProgressWatch progress = ProgressWatch.start(streams, config.monitoring().stuckAfter(),
+                config.monitoring().checkInterval());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            progress.close();
             // Leave the group, so that a replacement instance takes over the tasks at once.
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             stopped.countDown();
@@ -86,9 +95,17 @@ public final class MarginflowApp {
      * so nothing is lost or doubled.
      */
     public static KafkaStreams start(MarginflowConfig config, SchemaRegistry registry) {
-        KafkaStreams streams = new KafkaStreams(MarginflowTopology.build(config, registry), config.streamsProperties());
-        streams.setUncaughtExceptionHandler(exception ->
-                StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
+        return start(config, registry, new FailureWatch(config.monitoring().stuckAfterFailures()));
+    }
+
+    /** Starts the pipeline; {@code watch} counts the failures a stuck input causes. */
+    public static KafkaStreams start(MarginflowConfig config, SchemaRegistry registry, FailureWatch watch) {
+        KafkaStreams streams = new KafkaStreams(MarginflowTopology.build(config, registry),
+                MarginflowTopology.properties(config, registry, watch));
+        streams.setUncaughtExceptionHandler(exception -> {
+            LOG.warn("a stream thread failed and is replaced: {}", Failures.describe(exception));
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
         streams.start();
         return streams;
     }

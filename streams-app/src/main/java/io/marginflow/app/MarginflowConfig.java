@@ -2,12 +2,17 @@ package io.marginflow.app;
 
 import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
+import io.marginflow.sequencer.InputBounds;
+import io.marginflow.translation.DeadLetters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Locale;
@@ -23,13 +28,14 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * Marginflow's configuration, in one place: the defaults in {@code marginflow-defaults.properties},
  * then an optional file, then {@code MARGINFLOW_*} environment variables, then explicit overrides
- * (tests, the demo). Typed views: {@link #topics()}, {@link #engine()},
- * {@link #streamsProperties()}, {@link #registryConfig()}.
+ * (tests, the demo). Typed views: {@link #topics()}, {@link #engine()}, {@link #inputBounds()},
+ * {@link #deadLetterLimits()}, {@link #monitoring()}, {@link #streamsProperties()}, {@link #registryConfig()}.
  */
 public final class MarginflowConfig {
 
     public static final String ENV_PREFIX = "MARGINFLOW_";
-    private static final Set<String> OWN_PREFIXES = Set.of("topic.", "topics.", "engine.");
+    private static final Set<String> OWN_PREFIXES = Set.of("topic.", "topics.", "engine.", "sequencer.", "dead-letters.",
+            "monitoring.");
 
     private final SortedMap<String, String> values;
 
@@ -51,6 +57,9 @@ public final class MarginflowConfig {
         MarginflowConfig config = new MarginflowConfig(values);
         config.topics(); // fail fast on a bad value
         config.engine();
+        config.inputBounds();
+        config.deadLetterLimits();
+        config.monitoring();
         return config;
     }
 
@@ -73,7 +82,7 @@ public final class MarginflowConfig {
                 get("topic.journal"), get("topic.margin"), get("topic.margin-calls"),
                 get("topic.liquidations"), get("topic.dead-letters"),
                 positiveInt("topics.partitions"), (short) positiveInt("topics.replication-factor"),
-                positiveLong("topics.market-retention.ms"));
+                retention("topics.market-retention.ms"));
     }
 
     public EngineSettings engine() {
@@ -92,7 +101,56 @@ public final class MarginflowConfig {
                 positiveLong("engine.default.call-grace-period.ms"),
                 positiveInt("engine.account-cache.size"),
                 new Market.HistorySettings(positiveLong("engine.history.interval.ms"), positiveInt("engine.history.length"),
-                        positiveInt("engine.history.min-returns")));
+                        positiveInt("engine.history.min-returns")),
+                positiveLong("engine.max-output-bytes"));
+    }
+
+    /** The sequencer's bounds on input records ({@code sequencer.*}). */
+    public InputBounds inputBounds() {
+        return wrapped("sequencer.", () -> new InputBounds(
+                positiveInt("sequencer.max-id-length"),
+                positiveDouble("sequencer.min-price"),
+                positiveDouble("sequencer.max-price"),
+                new BigDecimal(positiveDoubleText("sequencer.max-quantity")),
+                new BigDecimal(positiveDoubleText("sequencer.max-amount")),
+                positiveDouble("sequencer.max-fill-notional"),
+                new BigDecimal(positiveDoubleText("sequencer.max-contract-multiplier")),
+                positiveDouble("sequencer.max-implied-vol"),
+                positiveInt("sequencer.max-smiles"),
+                positiveInt("sequencer.max-smile-points"),
+                positiveInt("sequencer.max-list-length"),
+                instant("sequencer.earliest-time"),
+                instant("sequencer.latest-time"),
+                positiveLong("sequencer.max-future.ms")));
+    }
+
+    /** How dead letters are cut to fit ({@code dead-letters.*}). */
+    public DeadLetters.Limits deadLetterLimits() {
+        return wrapped("dead-letters.", () -> new DeadLetters.Limits(positiveInt("dead-letters.max-original-bytes"),
+                positiveInt("dead-letters.max-reason-chars")));
+    }
+
+    /** How a stuck input is made visible ({@code monitoring.*}). */
+    public Monitoring monitoring() {
+        return new Monitoring(positiveInt("monitoring.stuck-after-failures"),
+                Duration.ofMillis(positiveLong("monitoring.stuck-after.ms")),
+                Duration.ofMillis(positiveLong("monitoring.check-interval.ms")));
+    }
+
+    /**
+     * @param stuckAfterFailures failures of a stream thread on the same input record from which each is logged as an ERROR
+     * @param stuckAfter how long an input partition with records waiting may go without progress before it is logged
+     * @param checkInterval how often progress is checked
+     */
+    public record Monitoring(int stuckAfterFailures, Duration stuckAfter, Duration checkInterval) {}
+
+    /** Builds a settings value, turning a rule its constructor refuses into a configuration error. */
+    private static <T> T wrapped(String prefix, java.util.function.Supplier<T> settings) {
+        try {
+            return settings.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(prefix + "* settings are inconsistent: " + e.getMessage());
+        }
     }
 
     /** Everything that is not Marginflow's own: the Kafka Streams (and client) configuration. */
@@ -144,6 +202,36 @@ public final class MarginflowConfig {
             return value;
         } catch (NumberFormatException e) {
             throw new ConfigException(key, values.get(key), "must be a whole number");
+        }
+    }
+
+    /** A retention in milliseconds: positive, or -1 for unlimited. */
+    private long retention(String key) {
+        if (get(key).equals("-1")) {
+            return -1;
+        }
+        return positiveLong(key);
+    }
+
+    private double positiveDouble(String key) {
+        double value = nonNegativeDouble(key);
+        if (value == 0.0) {
+            throw new ConfigException(key, value, "must be positive");
+        }
+        return value;
+    }
+
+    /** A positive number, as exact decimal text (for BigDecimal limits). */
+    private String positiveDoubleText(String key) {
+        positiveDouble(key);
+        return get(key);
+    }
+
+    private Instant instant(String key) {
+        try {
+            return Instant.parse(get(key));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigException(key, values.get(key), "must be an ISO-8601 instant such as 2000-01-01T00:00:00Z");
         }
     }
 

@@ -3,6 +3,11 @@ package io.marginflow.app;
 import io.marginflow.engine.MarginEngineTopology;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.sequencer.SequencerTopology;
+import io.marginflow.translation.DeadLetters;
+import io.marginflow.errors.DeadLetterSink;
+import io.marginflow.errors.FailureWatch;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
 /** The whole application: the sequencer feeding the journal, and the margin engine reading it. */
@@ -10,10 +15,24 @@ public final class MarginflowTopology {
 
     private MarginflowTopology() {}
 
+    /**
+     * The Kafka Streams configuration to run the topology with: the configured properties, the
+     * dead-letter topic (Kafka Streams' {@code errors.dead.letter.queue.topic.name}), and the
+     * {@link DeadLetterSink} that Marginflow's exception handlers write dead letters through.
+     */
+    public static Properties properties(MarginflowConfig config, SchemaRegistry registry, FailureWatch watch) {
+        Properties properties = config.streamsProperties();
+        properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
+        properties.put(DeadLetterSink.CONFIG, new DeadLetterSink(config.topics().deadLetters(),
+                new DeadLetters(config.deadLetterLimits()), registry, watch));
+        return properties;
+    }
+
     public static Topology build(MarginflowConfig config, SchemaRegistry registry) {
         Topology topology = new Topology();
-        SequencerTopology.addTo(topology, config.topics(), registry);
-        MarginEngineTopology.addTo(topology, config.topics(), registry, config.engine());
+        DeadLetters deadLetters = new DeadLetters(config.deadLetterLimits());
+        SequencerTopology.addTo(topology, config.topics(), registry, config.inputBounds(), deadLetters);
+        MarginEngineTopology.addTo(topology, config.topics(), registry, config.engine(), deadLetters);
         return topology;
     }
 }

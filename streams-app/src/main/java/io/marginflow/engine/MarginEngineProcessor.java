@@ -1,6 +1,8 @@
 package io.marginflow.engine;
 
 import io.marginflow.app.EngineSettings;
+import io.marginflow.errors.Failures;
+import io.marginflow.errors.OutputTooLargeException;
 import io.marginflow.risk.AccountMargin;
 import io.marginflow.risk.AccountRiskView;
 import io.marginflow.risk.InstrumentSpec;
@@ -12,7 +14,6 @@ import io.marginflow.risk.Portfolio;
 import io.marginflow.risk.stats.ReturnHistory;
 import io.marginflow.schema.Cause;
 import io.marginflow.schema.CollateralMovement;
-import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.InstrumentState;
@@ -24,29 +25,29 @@ import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
-import io.marginflow.schema.RejectionStage;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.VolSurface;
+import io.marginflow.translation.DeadLetters;
 import io.marginflow.translation.EngineTypes;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SortedSet;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The margin engine of one journal partition: a deterministic state machine over the journal.
@@ -70,25 +71,37 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>The in-memory {@link Market} and account cache are derived from the stores and rebuilt in
  * {@link #init}; the stores hold the only copy of everything.
+ *
+ * <p>Nothing an entry contains can stop the engine. Each entry is one {@link UnitOfWork}: its
+ * state writes and outputs are held until it is done, and an exception while applying it (an
+ * amount beyond what the contract carries, an output too large to publish, or a bug) drops them
+ * all, rebuilds the in-memory state from the stores, and dead-letters the entry instead
+ * ({@link Failures}), so the entry changes nothing, on every replay alike. A market entry
+ * then recomputes each exposed account as a unit of its own: an account that fails keeps its
+ * previous state and is dead-lettered under its own key, and the others are margined. Only
+ * outages (state store, broker, schema registry) fail the task, to be retried.
  */
 final class MarginEngineProcessor implements Processor<String, JournalEntry, String, SpecificRecord> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MarginEngineProcessor.class);
     private static final char SEPARATOR = '\u0000';
     private static final String CLOCK = "CLOCK:";
     private static final String ANCHOR = "ANCHOR:";
 
     private final EngineSettings settings;
+    private final DeadLetters deadLetters;
     private final MarginCalculator calculator = new MarginCalculator();
     private ProcessorContext<String, SpecificRecord> context;
+    private UnitOfWork unit;
     private Market market;
-    private KeyValueStore<String, AccountRecord> accounts;
-    private KeyValueStore<String, Instrument> instruments;
-    private KeyValueStore<String, Double> prices;
-    private KeyValueStore<String, RiskParameters> parameters;
-    private KeyValueStore<String, VolSurface> surfaces;
-    private KeyValueStore<String, byte[]> exposures;
-    private KeyValueStore<String, Long> seenIds;
-    private KeyValueStore<String, ReturnHistory> histories;
+    private UnitOfWork.Staged<AccountRecord> accounts;
+    private UnitOfWork.Staged<Instrument> instruments;
+    private UnitOfWork.Staged<Double> prices;
+    private UnitOfWork.Staged<RiskParameters> parameters;
+    private UnitOfWork.Staged<VolSurface> surfaces;
+    private UnitOfWork.Staged<byte[]> exposures;
+    private UnitOfWork.Staged<Long> seenIds;
+    private UnitOfWork.Staged<ReturnHistory> histories;
     private Map<String, CachedAccount> cache;
 
     /** A decoded account and its risk view, derived from the store. */
@@ -97,21 +110,31 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     /** The journal entry being processed: the cause every output names, and its event time. */
     private record Trigger(Cause cause, long timestamp) {}
 
-    MarginEngineProcessor(EngineSettings settings) {
+    /**
+     * What an applied entry leaves to do, account by account, each account its own unit of work:
+     * the exposed accounts, in account order, and what to do with each.
+     */
+    private record FanOut(List<String> accounts, Consumer<String> perAccount) {
+        static final FanOut NONE = new FanOut(List.of(), account -> { });
+    }
+
+    MarginEngineProcessor(EngineSettings settings, DeadLetters deadLetters) {
         this.settings = settings;
+        this.deadLetters = deadLetters;
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        accounts = context.getStateStore(MarginEngineTopology.ACCOUNTS);
-        instruments = context.getStateStore(MarginEngineTopology.INSTRUMENTS);
-        prices = context.getStateStore(MarginEngineTopology.PRICES);
-        parameters = context.getStateStore(MarginEngineTopology.PARAMETERS);
-        surfaces = context.getStateStore(MarginEngineTopology.SURFACES);
-        exposures = context.getStateStore(MarginEngineTopology.EXPOSURES);
-        seenIds = context.getStateStore(MarginEngineTopology.SEEN_IDS);
-        histories = context.getStateStore(MarginEngineTopology.RETURN_HISTORIES);
+        unit = new UnitOfWork(context);
+        accounts = unit.store(MarginEngineTopology.ACCOUNTS);
+        instruments = unit.store(MarginEngineTopology.INSTRUMENTS);
+        prices = unit.store(MarginEngineTopology.PRICES);
+        parameters = unit.store(MarginEngineTopology.PARAMETERS);
+        surfaces = unit.store(MarginEngineTopology.SURFACES);
+        exposures = unit.store(MarginEngineTopology.EXPOSURES);
+        seenIds = unit.store(MarginEngineTopology.SEEN_IDS);
+        histories = unit.store(MarginEngineTopology.RETURN_HISTORIES);
         int capacity = settings.accountCacheSize();
         cache = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
@@ -119,6 +142,11 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
                 return size() > capacity;
             }
         };
+        restoreMarket();
+    }
+
+    /** Builds the in-memory market replica from the stores, as at a restart. */
+    private void restoreMarket() {
         market = new Market(settings.defaultParameters(), settings.cashAssets(), settings.history());
         try (KeyValueIterator<String, Instrument> all = instruments.all()) {
             all.forEachRemaining(entry -> market.putInstrument(EngineTypes.instrumentSpec(entry.value)));
@@ -126,7 +154,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         try (KeyValueIterator<String, RiskParameters> all = parameters.all()) {
             all.forEachRemaining(entry -> market.putParameters(EngineTypes.marginParameters(entry.value)));
         }
-        Map<String, Double> anchors = new java.util.HashMap<>();
+        Map<String, Double> anchors = new HashMap<>();
         try (KeyValueIterator<String, Double> all = prices.all()) {
             all.forEachRemaining(entry -> {
                 if (entry.key.startsWith(ANCHOR)) {
@@ -158,22 +186,78 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
                 .setSource(entry.getSource())
                 .setEventTime(entry.getEventTime())
                 .build(), entry.getEventTime().toEpochMilli());
-        Object payload = entry.getPayload();
-        if (payload instanceof Fill fill) {
-            onFill(record.key(), fill, cause);
-        } else if (payload instanceof CollateralMovement movement) {
-            onCollateral(record.key(), movement, cause);
-        } else if (payload instanceof PriceUpdate price) {
-            onPrice(price, cause);
-        } else if (payload instanceof Instrument instrument) {
-            onInstrument(instrument, cause);
-        } else if (payload instanceof RiskParameters set) {
-            onParameters(set, cause);
-        } else if (payload instanceof VolSurface surface) {
-            onSurface(surface, cause);
-        } else {
-            throw new IllegalStateException("unknown journal payload " + payload.getClass().getName());
+        FanOut fanOut;
+        try {
+            fanOut = apply(record.key(), entry.getPayload(), cause);
+            commit();
+        } catch (RuntimeException e) {
+            failed(e, record.key(), cause, "the entry changed nothing");
+            cache.clear();
+            restoreMarket();
+            return;
         }
+        for (String account : fanOut.accounts()) {
+            try {
+                fanOut.perAccount().accept(account);
+                commit();
+            } catch (RuntimeException e) {
+                failed(e, account, cause, "account " + account + " keeps its state from before this entry");
+                cache.remove(account);
+            }
+        }
+    }
+
+    /** Applies an entry's state changes; an account event also recomputes its account. */
+    private FanOut apply(String key, Object payload, Trigger cause) {
+        if (payload instanceof Fill fill) {
+            onFill(key, fill, cause);
+            return FanOut.NONE;
+        }
+        if (payload instanceof CollateralMovement movement) {
+            onCollateral(key, movement, cause);
+            return FanOut.NONE;
+        }
+        if (payload instanceof PriceUpdate price) {
+            return onPrice(price, cause);
+        }
+        if (payload instanceof Instrument instrument) {
+            return onInstrument(instrument, cause);
+        }
+        if (payload instanceof RiskParameters set) {
+            return onParameters(set, cause);
+        }
+        if (payload instanceof VolSurface surface) {
+            return onSurface(surface, cause);
+        }
+        throw new IllegalStateException("unknown journal payload " + payload.getClass().getName());
+    }
+
+    /** Applies the unit's writes and outputs; a store or broker failure here is an outage, not the entry's fault. */
+    private void commit() {
+        try {
+            unit.commit();
+        } catch (RuntimeException e) {
+            throw e instanceof StreamsException streams ? streams
+                    : new StreamsException("applying a unit of work to the engine's stores failed", e);
+        }
+    }
+
+    /**
+     * A unit failed: drops its writes and outputs and dead-letters the entry under {@code key},
+     * with the reason; an outage is rethrown to fail the task, so that it is retried.
+     */
+    private void failed(RuntimeException e, String key, Trigger cause, String consequence) {
+        unit.discard();
+        if (Failures.isOutage(e)) {
+            throw e;
+        }
+        String errorClass = Failures.errorClass(e);
+        String reason = Failures.describe(e) + "; " + consequence;
+        LOG.error("journal partition {} offset {}: {} for {}: {}", cause.cause().getJournalPartition(),
+                cause.cause().getJournalOffset(), errorClass, key, reason);
+        context.forward(new Record<String, SpecificRecord>(DeadLetters.key(key, null),
+                deadLetters.engine(cause.cause(), key, errorClass, reason), cause.timestamp()),
+                MarginEngineTopology.DEAD_LETTERS_SINK);
     }
 
     private void onFill(String account, Fill fill, Trigger cause) {
@@ -218,9 +302,12 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         recompute(account, cause);
     }
 
-    private void onPrice(PriceUpdate price, Trigger cause) {
-        if (price.getKind() == PriceKind.SETTLEMENT && settleExpired(price, cause)) {
-            return;
+    private FanOut onPrice(PriceUpdate price, Trigger cause) {
+        if (price.getKind() == PriceKind.SETTLEMENT) {
+            Optional<FanOut> settlement = settleExpired(price, cause);
+            if (settlement.isPresent()) {
+                return settlement.get();
+            }
         }
         String key = priceKey(price.getKind(), price.getInstrument());
         prices.put(key, price.getPrice());
@@ -230,21 +317,21 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
             market.recordIndexPrice(price.getInstrument(), cause.timestamp(), price.getPrice())
                     .ifPresent(history -> histories.put(price.getInstrument(), history));
         }
-        recomputeExposed(market.underlyingOf(price.getInstrument()), cause);
+        return recomputeExposed(market.underlyingOf(price.getInstrument()), cause);
     }
 
     /**
      * A surface replaces the previous one of its underlying; forwards move with the index from
      * the index price it arrives at. The sequencer has refused malformed and arbitrageable ones.
      */
-    private void onSurface(VolSurface record, Trigger cause) {
+    private FanOut onSurface(VolSurface record, Trigger cause) {
         String underlying = record.getUnderlying();
         io.marginflow.risk.options.VolSurface surface;
         try {
             surface = EngineTypes.volSurface(record);
         } catch (IllegalArgumentException e) {
             reject(underlying, cause, "INVALID_SURFACE", e.getMessage());
-            return;
+            return FanOut.NONE;
         }
         surfaces.put(underlying, record);
         OptionalDouble anchor = market.indexPrice(underlying);
@@ -255,7 +342,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         }
         market.putSurface(surface, anchor);
         advanceValuationTime(underlying, cause);
-        recomputeExposed(underlying, cause);
+        return recomputeExposed(underlying, cause);
     }
 
     private void advanceValuationTime(String underlying, Trigger cause) {
@@ -271,27 +358,27 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
      * (futures at the price, options at intrinsic value), the P&L is realised, the position leaves
      * the portfolio and the instrument becomes EXPIRED.
      *
-     * @return false if there is nothing to settle, and the price is a mark
+     * @return each exposed account's settlement, or empty if there is nothing to settle and the price is a mark
      */
-    private boolean settleExpired(PriceUpdate price, Trigger cause) {
+    private Optional<FanOut> settleExpired(PriceUpdate price, Trigger cause) {
         String id = price.getInstrument();
         Optional<InstrumentSpec> instrument = market.instrument(id);
         List<InstrumentSpec> expiring;
         String underlying;
         if (instrument.isPresent()) {
             if (!instrument.get().expiredAt(cause.timestamp())) {
-                return false;
+                return Optional.empty();
             }
             if (!instrument.get().active()) {
                 reject(id, cause, "ALREADY_SETTLED", id + " was settled before; a second settlement price is ignored");
-                return true;
+                return Optional.of(FanOut.NONE);
             }
             expiring = List.of(instrument.get());
             underlying = instrument.get().underlying();
         } else {
             expiring = market.expiredBy(id, cause.timestamp());
             if (expiring.isEmpty()) {
-                return false;
+                return Optional.empty();
             }
             underlying = id;
         }
@@ -301,7 +388,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
             instruments.put(spec.id(), definition);
             market.putInstrument(spec.expired());
         }
-        for (String account : exposedAccounts(underlying)) {
+        return Optional.of(new FanOut(exposedAccounts(underlying), account -> {
             AccountRecord before = load(account).record();
             Portfolio portfolio = before.portfolio();
             for (InstrumentSpec spec : expiring) {
@@ -311,39 +398,36 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
                 saveLedger(account, before, portfolio);
                 recompute(account, cause);
             }
-        }
-        return true;
+        }));
     }
 
-    private void onInstrument(Instrument instrument, Trigger cause) {
+    private FanOut onInstrument(Instrument instrument, Trigger cause) {
         instruments.put(instrument.getInstrumentId(), instrument);
         market.putInstrument(EngineTypes.instrumentSpec(instrument));
-        recomputeExposed(instrument.getUnderlying(), cause);
+        return recomputeExposed(instrument.getUnderlying(), cause);
     }
 
-    private void onParameters(RiskParameters set, Trigger cause) {
+    private FanOut onParameters(RiskParameters set, Trigger cause) {
         Optional<MarginParameters> current = market.ownParameters(set.getUnderlying());
         if (current.isPresent() && current.get().version() >= set.getVersion()) {
             reject(set.getUnderlying(), cause, "STALE_PARAMETERS", "parameters of " + set.getUnderlying()
                     + " version " + set.getVersion() + " are not newer than version " + current.get().version());
-            return;
+            return FanOut.NONE;
         }
         parameters.put(set.getUnderlying(), set);
         market.putParameters(EngineTypes.marginParameters(set));
         // An underlying's parameters may carry the haircut of its collateral asset of the same name.
-        recomputeExposed(set.getUnderlying(), cause);
+        return recomputeExposed(set.getUnderlying(), cause);
     }
 
-    private void recomputeExposed(String underlying, Trigger cause) {
-        for (String account : exposedAccounts(underlying)) {
-            recompute(account, cause);
-        }
+    private FanOut recomputeExposed(String underlying, Trigger cause) {
+        return new FanOut(exposedAccounts(underlying), account -> recompute(account, cause));
     }
 
     /** The local accounts exposed to {@code underlying}, in account order. */
     private List<String> exposedAccounts(String underlying) {
         List<String> exposed = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> keys = exposures.prefixScan(underlying + SEPARATOR, new StringSerializer())) {
+        try (KeyValueIterator<String, byte[]> keys = exposures.prefixScan(underlying + SEPARATOR)) {
             keys.forEachRemaining(entry -> exposed.add(entry.key.substring(underlying.length() + 1)));
         }
         return exposed;
@@ -470,10 +554,14 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         }
 
         private void emit(SpecificRecord output, String sink) {
-            String hash = OutputChain.hashOf(output);
-            output.put(output.getSchema().getField("hash").pos(), hash);
-            hashHead = hash;
-            context.forward(new Record<>(account, output, cause.timestamp()), sink);
+            OutputChain.Sealed sealed = OutputChain.seal(output);
+            long size = sealed.recordBytes(account);
+            if (size > settings.maxOutputBytes()) {
+                throw new OutputTooLargeException(output.getSchema().getName() + " of " + account
+                        + " would be " + size + " bytes, more than engine.max-output-bytes " + settings.maxOutputBytes());
+            }
+            hashHead = sealed.hash();
+            unit.forward(new Record<>(account, output, cause.timestamp()), sink);
         }
 
         /** The grace period: the longest of the account's underlyings' (the defaults when it has none). */
@@ -501,17 +589,8 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     }
 
     private void reject(String key, Trigger cause, String errorClass, String reason) {
-        DeadLetter deadLetter = DeadLetter.newBuilder()
-                .setSource(cause.cause().getSource())
-                .setOriginalKey(ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)))
-                .setOriginalValue(null)
-                .setStage(RejectionStage.ENGINE)
-                .setErrorClass(errorClass)
-                .setReason(reason)
-                .setJournalPartition(cause.cause().getJournalPartition())
-                .setJournalOffset(cause.cause().getJournalOffset())
-                .build();
-        context.forward(new Record<String, SpecificRecord>(key, deadLetter, cause.timestamp()),
+        unit.forward(new Record<String, SpecificRecord>(DeadLetters.key(key, null),
+                deadLetters.engine(cause.cause(), key, errorClass, reason), cause.timestamp()),
                 MarginEngineTopology.DEAD_LETTERS_SINK);
     }
 
@@ -537,13 +616,11 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
                 exposures.delete(gone + SEPARATOR + account);
             }
         }
-        List<KeyValue<String, byte[]>> added = new ArrayList<>();
         for (String exposure : newExposures) {
             if (!oldExposures.contains(exposure)) {
-                added.add(KeyValue.pair(exposure + SEPARATOR + account, new byte[0]));
+                exposures.put(exposure + SEPARATOR + account, new byte[0]);
             }
         }
-        exposures.putAll(added);
         store(account, before.withPortfolio(portfolio), newView);
     }
 

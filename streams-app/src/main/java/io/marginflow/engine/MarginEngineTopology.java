@@ -13,6 +13,7 @@ import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.serde.PlainAvroSerde;
 import io.marginflow.serde.SpecificAvroSerde;
+import io.marginflow.translation.DeadLetters;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -26,8 +27,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class MarginEngineTopology {
 
-    static final String SOURCE = "engine-journal";
-    static final String PROCESSOR = "margin-engine";
+    public static final String SOURCE = "engine-journal";
+    public static final String PROCESSOR = "margin-engine";
     static final String MARGIN_SINK = "engine-margin";
     static final String MARGIN_CALLS_SINK = "engine-margin-calls";
     static final String LIQUIDATIONS_SINK = "engine-liquidations";
@@ -52,10 +53,11 @@ public final class MarginEngineTopology {
 
     private MarginEngineTopology() {}
 
-    public static void addTo(Topology topology, Topics topics, SchemaRegistry registry, EngineSettings settings) {
+    public static void addTo(Topology topology, Topics topics, SchemaRegistry registry, EngineSettings settings,
+                             DeadLetters deadLetters) {
         topology.addSource(SOURCE, new StringDeserializer(),
                 SpecificAvroSerde.forValues(JournalEntry.class, registry).deserializer(), topics.journal());
-        topology.addProcessor(PROCESSOR, () -> new MarginEngineProcessor(settings), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new MarginEngineProcessor(settings, deadLetters), SOURCE);
         store(topology, ACCOUNTS, new AccountRecordSerde());
         store(topology, INSTRUMENTS, new PlainAvroSerde<>(Instrument.class));
         store(topology, PRICES, Serdes.Double());

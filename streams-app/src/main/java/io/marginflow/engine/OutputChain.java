@@ -22,8 +22,36 @@ public final class OutputChain {
 
     private OutputChain() {}
 
+    /**
+     * An output sealed into its account's chain: its hash, and its Avro encoding's size.
+     *
+     * @param encodedBytes size of the Avro binary encoding with {@code hash} empty
+     */
+    public record Sealed(String hash, int encodedBytes) {
+
+        /**
+         * The bytes the output's Kafka record carries: the key, the wire-format header (5 bytes)
+         * and the encoding with the hash filled in (64 hex characters and their length byte).
+         */
+        public long recordBytes(String key) {
+            return key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 5L + encodedBytes + 65L;
+        }
+    }
+
+    /** Computes {@code output}'s hash (its {@code hash} field must be empty) and sets it. */
+    public static Sealed seal(SpecificRecord output) {
+        byte[] encoded = encode(output);
+        String hash = sha256(encoded);
+        output.put(output.getSchema().getField("hash").pos(), hash);
+        return new Sealed(hash, encoded.length);
+    }
+
     /** The hash of an output whose {@code hash} field is the empty string. */
     public static String hashOf(SpecificRecord output) {
+        return sha256(encode(output));
+    }
+
+    private static byte[] encode(SpecificRecord output) {
         byte[] encoded;
         if (output instanceof MarginResult result) {
             encoded = RESULTS.encode(result);
@@ -34,6 +62,10 @@ public final class OutputChain {
         } else {
             throw new IllegalArgumentException("not a chained output: " + output.getSchema().getFullName());
         }
+        return encoded;
+    }
+
+    private static String sha256(byte[] encoded) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(encoded));
         } catch (NoSuchAlgorithmException e) {

@@ -1,81 +1,153 @@
 package io.marginflow.sequencer;
 
+import io.marginflow.schema.CollateralHaircut;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.InstrumentKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.SmilePoint;
+import io.marginflow.schema.VolSmile;
 import io.marginflow.schema.VolSurface;
+import io.marginflow.translation.DeadLetters;
 import io.marginflow.translation.EngineTypes;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The checks a record must pass to enter the journal, each decidable from the record alone (the
- * sequencer is stateless). Checks that need state (does the instrument exist, is it active, was
- * this fill id seen before) are the engine's, made in journal order so that replay decides them
- * the same way.
+ * The checks a record must pass to enter the journal, each decidable from the record alone (its
+ * key, value and Kafka timestamp; the sequencer is stateless): the contract's rules, and the
+ * {@link InputBounds} that keep every record and every output derived from it representable.
+ * Checks that need state (does the instrument exist, is it active, was this fill id seen before)
+ * are the engine's, made in journal order so that replay decides them the same way.
+ *
+ * <p>Error classes: {@code TOO_LONG} (text or a list over its limit), {@code KEY_MISMATCH},
+ * {@code MISSING_FIELD}, {@code ZERO_QUANTITY}, {@code ZERO_AMOUNT}, {@code INVALID_PRICE} (not
+ * finite and positive), {@code OUT_OF_RANGE} (a number or time outside its bounds),
+ * {@code INVALID_SURFACE}, {@code SURFACE_ARBITRAGE}, {@code INVALID_INSTRUMENT},
+ * {@code INVALID_PARAMETERS}.
  */
 public final class InputValidator {
 
-    private InputValidator() {}
+    private final InputBounds bounds;
 
-    /** The reason {@code record}, read with key {@code key}, must not enter the journal; empty if it may. */
-    public static Optional<Rejection> check(String key, SpecificRecord record) {
+    public InputValidator(InputBounds bounds) {
+        this.bounds = bounds;
+    }
+
+    /**
+     * The reason {@code record}, read with key {@code key} from a Kafka record stamped
+     * {@code recordTimestamp}, must not enter the journal; empty if it may.
+     */
+    public Optional<Rejection> check(String key, SpecificRecord record, Instant recordTimestamp) {
+        if (key.length() > bounds.maxIdLength()) {
+            return tooLong("the record key", key);
+        }
         if (record instanceof Fill fill) {
-            return fill(key, fill);
+            return fill(key, fill, recordTimestamp);
         }
         if (record instanceof CollateralMovement movement) {
-            return collateral(key, movement);
+            return collateral(key, movement, recordTimestamp);
         }
         if (record instanceof PriceUpdate price) {
-            return first(keyMatches(key, price.getInstrument(), "instrument"),
-                    positivePrice("price of " + price.getInstrument(), price.getPrice()));
+            return first(
+                    () -> id("instrument", price.getInstrument()),
+                    () -> keyMatches(key, price.getInstrument(), "instrument"),
+                    () -> price("price of " + price.getInstrument(), price.getPrice()),
+                    () -> eventTime(price.getEventTime(), recordTimestamp));
         }
         if (record instanceof VolSurface surface) {
-            return surface(key, surface);
+            return surface(key, surface, recordTimestamp);
         }
         if (record instanceof Instrument instrument) {
-            return instrument(key, instrument);
+            return instrument(key, instrument, recordTimestamp);
         }
         if (record instanceof RiskParameters parameters) {
             return parameters(key, parameters);
         }
-        return Optional.of(new Rejection("UNSUPPORTED_RECORD", "no validation for " + record.getSchema().getFullName()));
+        return reject("UNSUPPORTED_RECORD", "no validation for " + record.getSchema().getFullName());
     }
 
-    private static Optional<Rejection> fill(String key, Fill fill) {
+    private Optional<Rejection> fill(String key, Fill fill, Instant recordTimestamp) {
         return first(
-                keyMatches(key, fill.getAccount(), "account"),
-                notBlank("fillId", fill.getFillId()),
-                notBlank("instrument", fill.getInstrument()),
-                notBlank("feeAsset", fill.getFeeAsset()),
-                fill.getQuantity().signum() == 0
+                () -> id("fillId", fill.getFillId()),
+                () -> id("account", fill.getAccount()),
+                () -> id("instrument", fill.getInstrument()),
+                () -> id("feeAsset", fill.getFeeAsset()),
+                () -> fill.getOrderId() == null ? Optional.empty() : length("orderId", fill.getOrderId()),
+                () -> keyMatches(key, fill.getAccount(), "account"),
+                () -> fill.getQuantity().signum() == 0
                         ? reject("ZERO_QUANTITY", "fill " + fill.getFillId() + " has quantity 0")
                         : Optional.empty(),
-                positivePrice("price of fill " + fill.getFillId(), fill.getPrice()));
+                () -> atMost("quantity of fill " + fill.getFillId(), fill.getQuantity(), bounds.maxQuantity()),
+                () -> price("price of fill " + fill.getFillId(), fill.getPrice()),
+                () -> atMost("fee of fill " + fill.getFillId(), fill.getFee(), bounds.maxAmount()),
+                () -> Math.abs(fill.getQuantity().doubleValue()) * fill.getPrice() > bounds.maxFillNotional()
+                        ? reject("OUT_OF_RANGE", "fill " + fill.getFillId() + " is worth |quantity| × price = "
+                                + Math.abs(fill.getQuantity().doubleValue()) * fill.getPrice()
+                                + " USD per unit of multiplier, more than " + bounds.maxFillNotional())
+                        : Optional.empty(),
+                () -> eventTime(fill.getEventTime(), recordTimestamp));
     }
 
-    private static Optional<Rejection> collateral(String key, CollateralMovement movement) {
+    private Optional<Rejection> collateral(String key, CollateralMovement movement, Instant recordTimestamp) {
         return first(
-                keyMatches(key, movement.getAccount(), "account"),
-                notBlank("movementId", movement.getMovementId()),
-                notBlank("asset", movement.getAsset()),
-                movement.getAmount().signum() == 0
+                () -> id("movementId", movement.getMovementId()),
+                () -> id("account", movement.getAccount()),
+                () -> id("asset", movement.getAsset()),
+                () -> keyMatches(key, movement.getAccount(), "account"),
+                () -> movement.getAmount().signum() == 0
                         ? reject("ZERO_AMOUNT", "collateral movement " + movement.getMovementId() + " has amount 0")
-                        : Optional.empty());
+                        : Optional.empty(),
+                () -> atMost("amount of collateral movement " + movement.getMovementId(), movement.getAmount(),
+                        bounds.maxAmount()),
+                () -> eventTime(movement.getEventTime(), recordTimestamp));
     }
 
     /**
-     * The surface is built as the engine will use it, at its own event time: malformed smiles,
-     * a surface whose every smile has expired, and arbitrage are refused with the reason.
+     * The surface is bounded, then built as the engine will use it, at its own event time:
+     * malformed smiles, a surface whose every smile has expired, and arbitrage are refused with
+     * the reason.
      */
-    private static Optional<Rejection> surface(String key, VolSurface surface) {
-        Optional<Rejection> header = keyMatches(key, surface.getUnderlying(), "underlying");
+    private Optional<Rejection> surface(String key, VolSurface surface, Instant recordTimestamp) {
+        Optional<Rejection> header = first(
+                () -> id("underlying", surface.getUnderlying()),
+                () -> keyMatches(key, surface.getUnderlying(), "underlying"),
+                () -> surface.getSmiles().size() > bounds.maxSmiles()
+                        ? reject("TOO_LONG", "surface of " + surface.getUnderlying() + " has " + surface.getSmiles().size()
+                                + " smiles, more than " + bounds.maxSmiles())
+                        : Optional.empty(),
+                () -> eventTime(surface.getEventTime(), recordTimestamp));
         if (header.isPresent()) {
             return header;
+        }
+        for (VolSmile smile : surface.getSmiles()) {
+            String expiry = "smile of " + surface.getUnderlying() + " for " + smile.getExpiry();
+            Optional<Rejection> problem = first(
+                    () -> smile.getPoints().size() > bounds.maxSmilePoints()
+                            ? reject("TOO_LONG", expiry + " has " + smile.getPoints().size() + " points, more than "
+                                    + bounds.maxSmilePoints())
+                            : Optional.empty(),
+                    () -> time("expiry of " + expiry, smile.getExpiry()),
+                    () -> price("forward of " + expiry, smile.getForward()));
+            if (problem.isPresent()) {
+                return problem;
+            }
+            for (SmilePoint point : smile.getPoints()) {
+                problem = first(
+                        () -> price("strike in " + expiry, point.getStrike()),
+                        () -> point.getImpliedVol() > bounds.maxImpliedVol()
+                                ? reject("OUT_OF_RANGE", "implied vol " + point.getImpliedVol() + " at strike "
+                                        + point.getStrike() + " in " + expiry + " is above " + bounds.maxImpliedVol())
+                                : Optional.empty());
+                if (problem.isPresent()) {
+                    return problem;
+                }
+            }
         }
         try {
             EngineTypes.volSurface(surface);
@@ -87,43 +159,66 @@ public final class InputValidator {
         }
     }
 
-    private static Optional<Rejection> instrument(String key, Instrument instrument) {
+    private Optional<Rejection> instrument(String key, Instrument instrument, Instant recordTimestamp) {
+        String id = instrument.getInstrumentId();
         Optional<Rejection> basics = first(
-                keyMatches(key, instrument.getInstrumentId(), "instrumentId"),
-                notBlank("underlying", instrument.getUnderlying()),
-                notBlank("settlementAsset", instrument.getSettlementAsset()),
-                instrument.getContractMultiplier().compareTo(BigDecimal.ZERO) <= 0
-                        ? reject("INVALID_INSTRUMENT", "contract multiplier of " + instrument.getInstrumentId()
-                                + " must be positive: " + instrument.getContractMultiplier())
-                        : Optional.empty(),
-                positivePrice("tick size of " + instrument.getInstrumentId(), instrument.getTickSize()));
+                () -> id("instrumentId", id),
+                () -> id("underlying", instrument.getUnderlying()),
+                () -> id("settlementAsset", instrument.getSettlementAsset()),
+                () -> keyMatches(key, id, "instrumentId"),
+                () -> instrument.getContractMultiplier().signum() <= 0
+                        ? reject("INVALID_INSTRUMENT", "contract multiplier of " + id + " must be positive: "
+                                + instrument.getContractMultiplier())
+                        : atMost("contract multiplier of " + id, instrument.getContractMultiplier(),
+                                bounds.maxContractMultiplier()),
+                () -> price("tick size of " + id, instrument.getTickSize()),
+                () -> instrument.getExpiry() == null ? Optional.empty() : time("expiry of " + id, instrument.getExpiry()),
+                () -> eventTime(instrument.getEventTime(), recordTimestamp));
         if (basics.isPresent()) {
             return basics;
         }
         boolean option = instrument.getKind() == InstrumentKind.OPTION;
         boolean perpetual = instrument.getKind() == InstrumentKind.PERPETUAL;
         if (perpetual != (instrument.getExpiry() == null)) {
-            return reject("INVALID_INSTRUMENT", instrument.getInstrumentId() + ": a " + instrument.getKind()
+            return reject("INVALID_INSTRUMENT", id + ": a " + instrument.getKind()
                     + (perpetual ? " has no expiry" : " needs an expiry"));
         }
         if (option != (instrument.getStrike() != null) || option != (instrument.getOptionType() != null)) {
-            return reject("INVALID_INSTRUMENT", instrument.getInstrumentId()
-                    + ": options, and only options, have a strike and an option type");
+            return reject("INVALID_INSTRUMENT", id + ": options, and only options, have a strike and an option type");
         }
         if (option) {
-            return positivePrice("strike of " + instrument.getInstrumentId(), instrument.getStrike());
+            return price("strike of " + id, instrument.getStrike());
         }
         return Optional.empty();
     }
 
     /**
-     * Parameters are built as the engine will use them; the engine's types ({@code MarginParameters},
-     * {@code VolatilityScan}, {@code RiskModel}) refuse what the model cannot use, with the reason.
+     * Parameters are bounded, then built as the engine will use them; the engine's types
+     * ({@code MarginParameters}, {@code VolatilityScan}, {@code RiskModel}) refuse what the model
+     * cannot use, with the reason. Their effective time may lie ahead of the record's timestamp.
      */
-    private static Optional<Rejection> parameters(String key, RiskParameters parameters) {
-        Optional<Rejection> header = keyMatches(key, parameters.getUnderlying(), "underlying");
+    private Optional<Rejection> parameters(String key, RiskParameters parameters) {
+        Optional<Rejection> header = first(
+                () -> id("underlying", parameters.getUnderlying()),
+                () -> keyMatches(key, parameters.getUnderlying(), "underlying"),
+                () -> parameters.getExtremeMoves().size() > bounds.maxListLength()
+                        ? reject("TOO_LONG", "parameters of " + parameters.getUnderlying() + " have "
+                                + parameters.getExtremeMoves().size() + " extreme moves, more than " + bounds.maxListLength())
+                        : Optional.empty(),
+                () -> parameters.getCollateralHaircuts().size() > bounds.maxListLength()
+                        ? reject("TOO_LONG", "parameters of " + parameters.getUnderlying() + " have "
+                                + parameters.getCollateralHaircuts().size() + " haircuts, more than " + bounds.maxListLength())
+                        : Optional.empty(),
+                () -> time("effective time of the parameters of " + parameters.getUnderlying(),
+                        parameters.getEffectiveTime()));
         if (header.isPresent()) {
             return header;
+        }
+        for (CollateralHaircut haircut : parameters.getCollateralHaircuts()) {
+            Optional<Rejection> asset = id("haircut asset", haircut.getAsset());
+            if (asset.isPresent()) {
+                return asset;
+            }
         }
         try {
             EngineTypes.marginParameters(parameters);
@@ -134,27 +229,77 @@ public final class InputValidator {
     }
 
     @SafeVarargs
-    private static Optional<Rejection> first(Optional<Rejection>... checks) {
-        for (Optional<Rejection> check : checks) {
-            if (check.isPresent()) {
-                return check;
+    private static Optional<Rejection> first(Supplier<Optional<Rejection>>... checks) {
+        for (Supplier<Optional<Rejection>> check : checks) {
+            Optional<Rejection> rejection = check.get();
+            if (rejection.isPresent()) {
+                return rejection;
             }
         }
         return Optional.empty();
     }
 
+    /** An id or asset name: not blank, not longer than the limit. */
+    private Optional<Rejection> id(String field, String value) {
+        return value.isBlank() ? reject("MISSING_FIELD", field + " is blank") : length(field, value);
+    }
+
+    private Optional<Rejection> length(String field, String value) {
+        return value.length() > bounds.maxIdLength() ? tooLong(field, value) : Optional.empty();
+    }
+
+    private Optional<Rejection> tooLong(String field, String value) {
+        return reject("TOO_LONG", field + " " + DeadLetters.quote(value) + " is longer than "
+                + bounds.maxIdLength() + " characters");
+    }
+
     private static Optional<Rejection> keyMatches(String key, String value, String field) {
         return key.equals(value) ? Optional.empty()
-                : reject("KEY_MISMATCH", "record key '" + key + "' differs from " + field + " '" + value + "'");
+                : reject("KEY_MISMATCH", "record key " + DeadLetters.quote(key) + " differs from " + field + " "
+                        + DeadLetters.quote(value));
     }
 
-    private static Optional<Rejection> notBlank(String field, String value) {
-        return value.isBlank() ? reject("MISSING_FIELD", field + " is blank") : Optional.empty();
+    /** A price, strike, forward or tick size: finite and positive, and within the bounds. */
+    private Optional<Rejection> price(String what, double value) {
+        if (!(Double.isFinite(value) && value > 0.0)) {
+            return reject("INVALID_PRICE", what + " must be finite and positive: " + value);
+        }
+        if (value < bounds.minPrice() || value > bounds.maxPrice()) {
+            return reject("OUT_OF_RANGE", what + " " + value + " is outside [" + bounds.minPrice() + ", "
+                    + bounds.maxPrice() + "]");
+        }
+        return Optional.empty();
     }
 
-    private static Optional<Rejection> positivePrice(String what, double value) {
-        return Double.isFinite(value) && value > 0.0 ? Optional.empty()
-                : reject("INVALID_PRICE", what + " must be finite and positive: " + value);
+    private static Optional<Rejection> atMost(String what, BigDecimal value, BigDecimal limit) {
+        return value.abs().compareTo(limit) > 0
+                ? reject("OUT_OF_RANGE", what + " " + abbreviated(value) + " is beyond ±" + limit.toPlainString())
+                : Optional.empty();
+    }
+
+    private Optional<Rejection> time(String what, Instant time) {
+        return time.isBefore(bounds.earliestTime()) || !time.isBefore(bounds.latestTime())
+                ? reject("OUT_OF_RANGE", what + " " + time + " is outside [" + bounds.earliestTime() + ", "
+                        + bounds.latestTime() + ")")
+                : Optional.empty();
+    }
+
+    private Optional<Rejection> eventTime(Instant eventTime, Instant recordTimestamp) {
+        Optional<Rejection> window = time("event time", eventTime);
+        if (window.isPresent()) {
+            return window;
+        }
+        return eventTime.isAfter(recordTimestamp.plusMillis(bounds.maxFutureMillis()))
+                ? reject("OUT_OF_RANGE", "event time " + eventTime + " is after the record's timestamp "
+                        + recordTimestamp + " (allowing " + bounds.maxFutureMillis() + " ms of clock skew):"
+                        + " a record cannot describe an event after it was published")
+                : Optional.empty();
+    }
+
+    /** A decimal in a reason: scientific notation when it is huge, so that the reason stays short. */
+    private static String abbreviated(BigDecimal value) {
+        String plain = value.stripTrailingZeros().toPlainString();
+        return plain.length() <= 40 ? plain : value.round(new java.math.MathContext(6)).toString();
     }
 
     private static Optional<Rejection> reject(String errorClass, String reason) {

@@ -1,20 +1,20 @@
 package io.marginflow.sequencer;
 
 import io.marginflow.app.Topics;
+import io.marginflow.errors.Failures;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.CollateralMovement;
-import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.JournalEntry;
 import io.marginflow.schema.PriceUpdate;
-import io.marginflow.schema.RejectionStage;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SourceCoordinates;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.serde.RecordCoordinates;
 import io.marginflow.serde.RecordDecodingException;
 import io.marginflow.serde.SpecificAvroDeserializer;
+import io.marginflow.translation.DeadLetters;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -32,14 +32,20 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * Decodes and validates one input record and forwards it either to the journal, wrapped in a
  * {@link JournalEntry} with its source coordinates, or to the dead letters with its original
  * bytes and the reason. Stateless. A schema registry outage is not the record's fault: it fails
- * the task instead, so the record is retried, never lost.
+ * the task instead, so the record is retried, never lost. Any other exception while reading a
+ * record (a bug, a value nothing bounded) dead-letters it as {@code PROCESSING_FAILURE}: one
+ * record never stops the sequencer.
  */
 final class SequencerProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
 
     private final Map<String, SpecificAvroDeserializer<? extends SpecificRecord>> decoders;
+    private final InputValidator validator;
+    private final DeadLetters deadLetters;
     private ProcessorContext<String, SpecificRecord> context;
 
-    SequencerProcessor(Topics topics, SchemaRegistry registry) {
+    SequencerProcessor(Topics topics, SchemaRegistry registry, InputBounds bounds, DeadLetters deadLetters) {
+        this.validator = new InputValidator(bounds);
+        this.deadLetters = deadLetters;
         this.decoders = Map.of(
                 topics.fills(), new SpecificAvroDeserializer<>(Fill.class, registry),
                 topics.collateral(), new SpecificAvroDeserializer<>(CollateralMovement.class, registry),
@@ -70,36 +76,33 @@ final class SequencerProcessor implements Processor<byte[], byte[], String, Spec
                     + " (instruments are retired with state EXPIRED, not deleted)");
             return;
         }
-        SpecificRecord payload;
+        JournalEntry entry;
         try {
-            payload = decoders.get(metadata.topic()).decode(
+            SpecificRecord payload = decoders.get(metadata.topic()).decode(
                     RecordCoordinates.of(metadata.topic(), metadata.partition(), metadata.offset()), record.value());
+            Optional<Rejection> rejection = validator.check(key.get(), payload, source.getTimestamp());
+            if (rejection.isPresent()) {
+                reject(record, source, rejection.get().errorClass(), rejection.get().reason());
+                return;
+            }
+            entry = new JournalEntry(source, InputRecords.eventTime(payload), payload);
         } catch (RecordDecodingException e) {
             reject(record, source, e.reason().name(), e.getMessage());
             return;
-        }
-        Optional<Rejection> rejection = InputValidator.check(key.get(), payload);
-        if (rejection.isPresent()) {
-            reject(record, source, rejection.get().errorClass(), rejection.get().reason());
+        } catch (RuntimeException e) {
+            if (Failures.isOutage(e)) {
+                throw e;
+            }
+            reject(record, source, Failures.errorClass(e), Failures.describe(e));
             return;
         }
-        Instant eventTime = InputRecords.eventTime(payload);
-        JournalEntry entry = new JournalEntry(source, eventTime, payload);
-        context.forward(new Record<String, SpecificRecord>(key.get(), entry, eventTime.toEpochMilli()),
+        context.forward(new Record<String, SpecificRecord>(key.get(), entry, entry.getEventTime().toEpochMilli()),
                 SequencerTopology.JOURNAL_SINK);
     }
 
     private void reject(Record<byte[], byte[]> record, SourceCoordinates source, String errorClass, String reason) {
-        DeadLetter deadLetter = DeadLetter.newBuilder()
-                .setSource(source)
-                .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-                .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-                .setStage(RejectionStage.SEQUENCER)
-                .setErrorClass(errorClass)
-                .setReason(reason)
-                .build();
-        String key = utf8(record.key()).orElse(source.getTopic());
-        context.forward(new Record<String, SpecificRecord>(key, deadLetter, record.timestamp()),
+        context.forward(new Record<String, SpecificRecord>(DeadLetters.key(utf8(record.key()).orElse(null), source.getTopic()),
+                deadLetters.sequencer(source, record.key(), record.value(), errorClass, reason), record.timestamp()),
                 SequencerTopology.DEAD_LETTER_SINK);
     }
 

@@ -5,6 +5,7 @@ import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.JournalEntry;
 import io.marginflow.serde.SpecificAvroSerde;
+import io.marginflow.translation.DeadLetters;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
@@ -22,17 +23,18 @@ import org.apache.kafka.streams.Topology;
  */
 public final class SequencerTopology {
 
-    static final String SOURCE = "sequencer-inputs";
-    static final String PROCESSOR = "sequencer";
-    static final String JOURNAL_SINK = "sequencer-journal";
-    static final String DEAD_LETTER_SINK = "sequencer-dead-letters";
+    public static final String SOURCE = "sequencer-inputs";
+    public static final String PROCESSOR = "sequencer";
+    public static final String JOURNAL_SINK = "sequencer-journal";
+    public static final String DEAD_LETTER_SINK = "sequencer-dead-letters";
 
     private SequencerTopology() {}
 
-    public static void addTo(Topology topology, Topics topics, SchemaRegistry registry) {
+    public static void addTo(Topology topology, Topics topics, SchemaRegistry registry, InputBounds bounds,
+                             DeadLetters deadLetters) {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 topics.inputs().toArray(String[]::new));
-        topology.addProcessor(PROCESSOR, () -> new SequencerProcessor(topics, registry), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new SequencerProcessor(topics, registry, bounds, deadLetters), SOURCE);
         topology.addSink(JOURNAL_SINK, topics.journal(), new StringSerializer(),
                 SpecificAvroSerde.forValues(JournalEntry.class, registry).serializer(),
                 new JournalPartitioner(), PROCESSOR);

@@ -89,10 +89,22 @@ public final class EngineTypes {
                 parameters.getConcentrationRate(), parameters.getStatisticsRefreshMillis());
     }
 
-    /** A USD amount from the engine, rounded to the engine's money precision, at the contract's scale. */
+    /** The largest magnitude the contract's decimal(38,18) carries, as a double. */
+    private static final double CONTRACT_MONEY_LIMIT = 1e20;
+
+    /**
+     * A USD amount from the engine, rounded to the engine's money precision, at the contract's scale.
+     *
+     * @throws OutOfRangeException if the amount is infinite or beyond ±1e20, which decimal(38,18) cannot carry
+     * @throws IllegalStateException if the amount is NaN (a bug)
+     */
     public static BigDecimal money(double usd) {
-        if (!Double.isFinite(usd)) {
-            throw new IllegalStateException("the engine produced a non-finite amount: " + usd);
+        if (Double.isNaN(usd)) {
+            throw new IllegalStateException("the engine produced an amount that is not a number");
+        }
+        if (!(Math.abs(usd) < CONTRACT_MONEY_LIMIT)) {
+            throw new OutOfRangeException("an amount of " + usd + " USD is beyond the ±1e20 the contract's"
+                    + " decimal(38,18) carries");
         }
         return BigDecimal.valueOf(usd).setScale(Position.MONEY_SCALE, RoundingMode.HALF_EVEN)
                 .setScale(CONTRACT_DECIMAL_SCALE, RoundingMode.UNNECESSARY);

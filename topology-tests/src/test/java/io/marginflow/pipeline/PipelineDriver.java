@@ -3,6 +3,7 @@ package io.marginflow.pipeline;
 import io.marginflow.app.MarginflowConfig;
 import io.marginflow.app.MarginflowTopology;
 import io.marginflow.app.Topics;
+import io.marginflow.errors.FailureWatch;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.CollateralMovement;
@@ -17,6 +18,7 @@ import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.serde.SpecificAvroSerde;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,8 @@ public final class PipelineDriver implements AutoCloseable {
     private final String scope = "pipeline-" + UUID.randomUUID();
     private final TopologyTestDriver driver;
     private final Map<String, TestOutputTopic<String, ? extends SpecificRecord>> outputs = new HashMap<>();
+    /** Failures the application retried (outages): none in a specification unless it says so. */
+    public final FailureWatch failures = new FailureWatch(3);
 
     public PipelineDriver() {
         this(Map.of());
@@ -59,31 +63,71 @@ public final class PipelineDriver implements AutoCloseable {
         config = MarginflowConfig.of(settings);
         topics = config.topics();
         registry = InMemorySchemaRegistry.scope(scope);
-        Properties properties = config.streamsProperties();
+        Properties properties = MarginflowTopology.properties(config, registry, failures);
         driver = new TopologyTestDriver(MarginflowTopology.build(config, registry), properties);
     }
 
+    @SuppressWarnings("unchecked")
     public void publish(SpecificRecord record) {
-        if (record instanceof Fill fill) {
-            send(topics.fills(), fill.getAccount(), Fill.class, fill);
-        } else if (record instanceof CollateralMovement movement) {
-            send(topics.collateral(), movement.getAccount(), CollateralMovement.class, movement);
-        } else if (record instanceof PriceUpdate price) {
-            send(topics.prices(), price.getInstrument(), PriceUpdate.class, price);
-        } else if (record instanceof Instrument instrument) {
-            send(topics.instruments(), instrument.getInstrumentId(), Instrument.class, instrument);
-        } else if (record instanceof RiskParameters parameters) {
-            send(topics.parameters(), parameters.getUnderlying(), RiskParameters.class, parameters);
-        } else if (record instanceof VolSurface surface) {
-            send(topics.volSurfaces(), surface.getUnderlying(), VolSurface.class, surface);
-        } else {
-            throw new IllegalArgumentException("cannot publish " + record.getSchema().getName());
-        }
+        send(topicOf(record), keyOf(record), (Class<SpecificRecord>) record.getClass(), record);
+    }
+
+    /**
+     * Publishes {@code record} under {@code key} with a generic writer that checks no decimal
+     * precision ({@link LooseAvro}), stamped {@code timestamp}: as a careless producer might.
+     */
+    public void publishLoose(String key, SpecificRecord record, Instant timestamp) {
+        publishBytes(topicOf(record), key, LooseAvro.wireFormat(registry, topicOf(record), record), timestamp);
+    }
+
+    /** {@link #publishLoose(String, SpecificRecord, Instant)} under the record's own key, stamped now. */
+    public void publishLoose(SpecificRecord record) {
+        publishLoose(keyOf(record), record, Instant.now());
     }
 
     /** Publishes raw bytes, as a misbehaving producer might. */
     public void publishBytes(String topic, String key, byte[] value) {
-        driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()).pipeInput(key, value);
+        publishBytes(topic, key, value, Instant.now());
+    }
+
+    public void publishBytes(String topic, String key, byte[] value, Instant timestamp) {
+        driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()).pipeInput(key, value, timestamp);
+    }
+
+    /** The input topic a record of this kind is published on. */
+    public String topicOf(SpecificRecord record) {
+        if (record instanceof Fill) {
+            return topics.fills();
+        } else if (record instanceof CollateralMovement) {
+            return topics.collateral();
+        } else if (record instanceof PriceUpdate) {
+            return topics.prices();
+        } else if (record instanceof Instrument) {
+            return topics.instruments();
+        } else if (record instanceof RiskParameters) {
+            return topics.parameters();
+        } else if (record instanceof VolSurface) {
+            return topics.volSurfaces();
+        }
+        throw new IllegalArgumentException("cannot publish " + record.getSchema().getName());
+    }
+
+    /** The key a clearinghouse publishes a record under: its account, instrument or underlying. */
+    public static String keyOf(SpecificRecord record) {
+        if (record instanceof Fill fill) {
+            return fill.getAccount();
+        } else if (record instanceof CollateralMovement movement) {
+            return movement.getAccount();
+        } else if (record instanceof PriceUpdate price) {
+            return price.getInstrument();
+        } else if (record instanceof Instrument instrument) {
+            return instrument.getInstrumentId();
+        } else if (record instanceof RiskParameters parameters) {
+            return parameters.getUnderlying();
+        } else if (record instanceof VolSurface surface) {
+            return surface.getUnderlying();
+        }
+        throw new IllegalArgumentException("no key for " + record.getSchema().getName());
     }
 
     /** Publishes {@code record} under {@code key}, whatever the record says. */

@@ -119,22 +119,6 @@ class ReplaySpec {
 
     /** The key the sequencer journalled the entry under: the record's account, instrument or underlying. */
     static String keyOf(JournalEntry entry) {
-        Object payload = entry.getPayload();
-        if (payload instanceof Fill fill) {
-            return fill.getAccount();
-        }
-        if (payload instanceof CollateralMovement movement) {
-            return movement.getAccount();
-        }
-        if (payload instanceof PriceUpdate price) {
-            return price.getInstrument();
-        }
-        if (payload instanceof Instrument instrument) {
-            return instrument.getInstrumentId();
-        }
-        if (payload instanceof VolSurface surface) {
-            return surface.getUnderlying();
-        }
-        return ((RiskParameters) payload).getUnderlying();
+        return PipelineDriver.keyOf((SpecificRecord) entry.getPayload());
     }
 }

@@ -22,8 +22,9 @@ public record AntiProcyclicality(Tool tool, double buffer, double stressedWeight
     public static final AntiProcyclicality NONE = new AntiProcyclicality(Tool.NONE, 0.0, 0.0);
 
     public AntiProcyclicality {
-        if (tool == Tool.BUFFER && !(buffer >= 0.25)) {
-            throw new IllegalArgumentException("EMIR asks for a buffer of at least 25%: " + buffer);
+        if (tool == Tool.BUFFER && !(buffer >= 0.25 && buffer <= 10.0)) {
+            throw new IllegalArgumentException("EMIR asks for a buffer of at least 25% (and this engine for at most"
+                    + " 1,000%): " + buffer);
         }
         if (tool == Tool.STRESSED_WEIGHT && !(stressedWeight >= 0.25 && stressedWeight <= 1.0)) {
             throw new IllegalArgumentException("EMIR asks for a weight of at least 25% on stressed observations: "

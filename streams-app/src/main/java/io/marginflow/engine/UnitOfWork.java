@@ -1,0 +1,106 @@
+package io.marginflow.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The state writes and outputs of one unit of the engine's work (a journal entry, or one
+ * account's share of a market entry), held back until the unit is done: then applied together,
+ * in the order they were made ({@link #commit}); or, when the unit fails, dropped together
+ * ({@link #discard}), so that a failure leaves every store exactly as it was and forwards
+ * nothing. Reads through a {@link Staged} store see the unit's own writes.
+ */
+final class UnitOfWork {
+
+    private static final Object DELETED = new Object();
+
+    private final ProcessorContext<String, SpecificRecord> context;
+    private final List<Runnable> effects = new ArrayList<>();
+    private final List<Staged<?>> stores = new ArrayList<>();
+
+    UnitOfWork(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+    }
+
+    /** The store named {@code name}, with its writes held in this unit. */
+    <V> Staged<V> store(String name) {
+        Staged<V> staged = new Staged<>(context.getStateStore(name));
+        stores.add(staged);
+        return staged;
+    }
+
+    /** Forwards {@code record} to {@code sink} when the unit commits. */
+    void forward(Record<String, SpecificRecord> record, String sink) {
+        effects.add(() -> context.forward(record, sink));
+    }
+
+    /** Applies every held write and forward, in order. */
+    void commit() {
+        try {
+            for (Runnable effect : effects) {
+                effect.run();
+            }
+        } finally {
+            clear();
+        }
+    }
+
+    /** Drops every held write and forward. */
+    void discard() {
+        clear();
+    }
+
+    private void clear() {
+        effects.clear();
+        for (Staged<?> store : stores) {
+            store.overlay.clear();
+        }
+    }
+
+    /** A state store whose writes wait for the unit; gets see them, scans see committed state only. */
+    final class Staged<V> {
+        private final KeyValueStore<String, V> store;
+        private final Map<String, Object> overlay = new HashMap<>();
+
+        private Staged(KeyValueStore<String, V> store) {
+            this.store = store;
+        }
+
+        @SuppressWarnings("unchecked")
+        V get(String key) {
+            Object staged = overlay.get(key);
+            if (staged == null) {
+                return store.get(key);
+            }
+            return staged == DELETED ? null : (V) staged;
+        }
+
+        void put(String key, V value) {
+            overlay.put(key, value);
+            effects.add(() -> store.put(key, value));
+        }
+
+        void delete(String key) {
+            overlay.put(key, DELETED);
+            effects.add(() -> store.delete(key));
+        }
+
+        /** Every committed entry: for restoring derived state, never inside a unit. */
+        KeyValueIterator<String, V> all() {
+            return store.all();
+        }
+
+        /** The committed entries whose key starts with {@code prefix}, in key order. */
+        KeyValueIterator<String, V> prefixScan(String prefix) {
+            return store.prefixScan(prefix, new StringSerializer());
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.marginflow.errors;
+
+import io.marginflow.schema.RejectionStage;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka Streams' production exception handler for Marginflow: what happens when a record cannot
+ * be written. A record the broker refuses for its own sake (too large for the topic, for
+ * example after its {@code max.message.bytes} was lowered) or that cannot be serialized is
+ * replaced by a dead letter saying which record was not written and why (for the engine, the
+ * lost output's bytes; for the sequencer, the input's), and processing goes on: a gap in an
+ * account's hash chain is then explained on {@code risk.dead-letters}. Retriable errors are
+ * retried; anything else (authorization, a fenced producer) fails the task, because it would
+ * fail every record alike.
+ */
+public final class ProductionFailureHandler implements ProductionExceptionHandler {
+
+    /** The dead letter's error class for a record that could not be written. */
+    public static final String NOT_WRITTEN = "NOT_WRITTEN";
+    private static final Logger LOG = LoggerFactory.getLogger(ProductionFailureHandler.class);
+
+    private DeadLetterSink sink;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        sink = DeadLetterSink.from(configs);
+    }
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+        if (exception instanceof RetriableException) {
+            return Response.retry();
+        }
+        if (!(exception instanceof RecordTooLargeException)) {
+            LOG.error("writing to {} failed, the task fails: {}", record.topic(), Failures.describe(exception));
+            return Response.fail();
+        }
+        return notWritten(context, record, exception);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
+                                             SerializationExceptionOrigin origin) {
+        if (Failures.isOutage(exception)) {
+            sink.watch().failed(DeadLetterSink.coordinates(context), exception);
+            return Response.fail();
+        }
+        byte[] key = record.key() instanceof String text ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+        return notWritten(context, new ProducerRecord<>(record.topic(), key, null), exception);
+    }
+
+    private Response notWritten(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+        if (record.topic().equals(sink.topic())) {
+            // A dead letter is cut to fit; one that still cannot be written cannot be reported on its own topic.
+            LOG.error("a dead letter for {} partition {} offset {} could not be written: {}", context.topic(),
+                    context.partition(), context.offset(), Failures.describe(exception));
+            return Response.resume();
+        }
+        RejectionStage stage = DeadLetterSink.stageOf(context.processorNodeId());
+        int size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        String reason = "the record for " + record.topic() + (size > 0 ? " (" + size + " bytes)" : "")
+                + " could not be written and is not on " + record.topic() + ": " + Failures.describe(exception);
+        LOG.error("{} partition {} offset {}: {}", context.topic(), context.partition(), context.offset(), reason);
+        return stage == RejectionStage.SEQUENCER
+                ? Response.resume(sink.letter(context, stage, context.sourceRawKey(), context.sourceRawValue(),
+                        NOT_WRITTEN, reason))
+                : Response.resume(sink.letter(context, stage, record.key(), record.value(), NOT_WRITTEN, reason));
+    }
+}
