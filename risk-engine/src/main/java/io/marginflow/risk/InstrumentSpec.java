@@ -62,6 +62,17 @@ public record InstrumentSpec(
         return kind != Kind.OPTION;
     }
 
+    /**
+     * Whether {@code other} has the same terms: kind, underlying, expiry, multiplier, settlement
+     * asset and option terms. Only an instrument's state may change once it is listed: positions
+     * and margin are built on its terms.
+     */
+    public boolean sameTerms(InstrumentSpec other) {
+        return id.equals(other.id) && kind == other.kind && underlying.equals(other.underlying)
+                && expiryMillis.equals(other.expiryMillis) && multiplier.compareTo(other.multiplier) == 0
+                && settlementAsset.equals(other.settlementAsset) && option.equals(other.option);
+    }
+
     /** The same instrument, no longer tradeable (after its final settlement). */
     public InstrumentSpec expired() {
         return new InstrumentSpec(id, kind, underlying, expiryMillis, multiplier, settlementAsset, false, option);

@@ -401,9 +401,25 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         }));
     }
 
+    /**
+     * A new instrument, or a known one again: only its state may change (ACTIVE to EXPIRED), never
+     * its terms, and an expired instrument is not listed again; positions are built on its terms.
+     */
     private FanOut onInstrument(Instrument instrument, Trigger cause) {
-        instruments.put(instrument.getInstrumentId(), instrument);
-        market.putInstrument(EngineTypes.instrumentSpec(instrument));
+        String id = instrument.getInstrumentId();
+        InstrumentSpec spec = EngineTypes.instrumentSpec(instrument);
+        Optional<InstrumentSpec> known = market.instrument(id);
+        if (known.isPresent() && !known.get().sameTerms(spec)) {
+            reject(id, cause, "INSTRUMENT_REDEFINED", "the terms of " + id + " cannot change once it is listed ("
+                    + known.get() + " is now defined as " + spec + "); list the new terms under a new instrument id");
+            return FanOut.NONE;
+        }
+        if (known.isPresent() && !known.get().active() && spec.active()) {
+            reject(id, cause, "INSTRUMENT_REDEFINED", id + " has expired and cannot be listed again");
+            return FanOut.NONE;
+        }
+        instruments.put(id, instrument);
+        market.putInstrument(spec);
         return recomputeExposed(instrument.getUnderlying(), cause);
     }
 

@@ -220,6 +220,26 @@ class PoisonRecordSpec {
         }
 
         @Test
+        void anInstrumentKeepsItsTermsOnceListed() {
+            // found by ValidatorPropertySpec: a redefinition on another underlying left accounts' cached
+            // scenario vectors of the old underlying's length, and recomputing them failed
+            pipeline.publish(parameters("ETH", 1, 0.20, 5, 0.5));
+            pipeline.publish(deposit("M-1", "ACC-A", "USD", "10000"));
+            pipeline.publish(fill("F-1", "ACC-A", "BTC-PERPETUAL", "1", 5_000.0));
+            pipeline.margin();
+
+            pipeline.publish(perpetual("BTC-PERPETUAL", "ETH"));
+            pipeline.publish(Inputs.expired(perpetual("BTC-PERPETUAL", "BTC")));
+            pipeline.publish(perpetual("BTC-PERPETUAL", "BTC"));
+
+            assertThat(pipeline.deadLetters()).extracting(DeadLetter::getErrorClass)
+                    .containsExactly("INSTRUMENT_REDEFINED", "INSTRUMENT_REDEFINED");
+            pipeline.publish(mark("BTC-PERPETUAL", 4_000.0, 5));
+            // still margined as BTC at ±16%: IM = 4000 × 0.16 = 640
+            assertThat(last(pipeline.margin(), "ACC-A").getInitialMargin()).isEqualByComparingTo("640");
+        }
+
+        @Test
         void anOutputTooLargeToPublishDeadLettersItsEntryWhichChangesNothing() {
             pipeline.close();
             // a margin result is about 180 bytes without an underlying and 370 with one; allow 300
