@@ -1,18 +1,29 @@
 package io.marginflow.app;
 
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.sequencer.InputBounds;
+import io.marginflow.sequencer.InputValidator;
+import io.marginflow.sequencer.Rejection;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.serde.SpecificAvroSerde;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -25,8 +36,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Input: one {@code time,price} per line, the time as an ISO-8601 instant
  * ({@code 2020-03-10T00:00:00Z}) or epoch milliseconds; a first line that is not a price (a
- * header) is skipped. Every line is checked before anything is published: one bad line refuses
- * the whole file, with its line number and reason.
+ * header) is skipped. Every line is checked before anything is published, as the sequencer will
+ * check the price it becomes ({@link InputValidator}): one bad line refuses the whole file, with
+ * its line number and reason. Nothing is published either if the prices topic's retention would
+ * delete the oldest price before the sequencer has journalled it.
  */
 public final class HistorySeeder {
 
@@ -37,9 +50,11 @@ public final class HistorySeeder {
 
     /**
      * @throws IllegalArgumentException naming every bad line, if any line is not a time and a
-     *         positive price, or the times do not increase
+     *         price, the price of {@code index} it makes would not pass the sequencer's checks
+     *         under {@code bounds}, or the times do not increase
      */
-    public static List<Line> parse(List<String> lines) {
+    public static List<Line> parse(List<String> lines, String index, InputBounds bounds) {
+        InputValidator validator = new InputValidator(bounds);
         List<Line> prices = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Instant previous = null;
@@ -56,8 +71,9 @@ public final class HistorySeeder {
                 Instant time = cells[0].strip().chars().allMatch(Character::isDigit)
                         ? Instant.ofEpochMilli(Long.parseLong(cells[0].strip())) : Instant.parse(cells[0].strip());
                 double price = Double.parseDouble(cells[1].strip());
-                if (!(price > 0.0) || !Double.isFinite(price)) {
-                    throw new IllegalArgumentException("the price must be finite and positive: " + cells[1].strip());
+                Optional<Rejection> rejection = validator.check(index, indexPrice(index, time, price), time);
+                if (rejection.isPresent()) {
+                    throw new IllegalArgumentException(rejection.get().reason());
                 }
                 if (previous != null && !time.isAfter(previous)) {
                     throw new IllegalArgumentException("times must increase: " + time + " is not after " + previous);
@@ -76,21 +92,55 @@ public final class HistorySeeder {
         return prices;
     }
 
-    /** Publishes {@code prices} of {@code index} and waits until the broker has them all; returns how many. */
-    public static int publish(MarginflowConfig config, SchemaRegistry registry, String index, List<Line> prices) {
+    /**
+     * Publishes {@code prices} of {@code index} and waits until the broker has them all; returns how many.
+     *
+     * @throws IllegalStateException (publishing nothing) if the prices topic would delete the
+     *         oldest price by its timestamp before the sequencer journals it
+     */
+    public static int publish(MarginflowConfig config, SchemaRegistry registry, String index, List<Line> prices)
+            throws ExecutionException, InterruptedException {
         String topic = config.topics().prices();
+        if (!prices.isEmpty()) {
+            refuseIfRetentionWouldDelete(config, topic, prices.get(0).time());
+        }
         Serializer<PriceUpdate> values = SpecificAvroSerde.forValues(PriceUpdate.class, registry).serializer();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config.streamsProperties()),
                 new StringSerializer(), (t, bytes) -> bytes)) {
             for (Line line : prices) {
-                PriceUpdate price = PriceUpdate.newBuilder().setInstrument(index).setPrice(line.price())
-                        .setKind(PriceKind.INDEX).setEventTime(line.time()).build();
                 producer.send(new ProducerRecord<>(topic, null, line.time().toEpochMilli(), index,
-                        values.serialize(topic, price)));
+                        values.serialize(topic, indexPrice(index, line.time(), line.price()))));
             }
             producer.flush();
         }
         return prices.size();
+    }
+
+    private static PriceUpdate indexPrice(String index, Instant time, double price) {
+        return PriceUpdate.newBuilder().setInstrument(index).setPrice(price).setKind(PriceKind.INDEX).setEventTime(time).build();
+    }
+
+    /** Records stamped {@code oldest} must outlive the topic's time-based retention (checked on the wall clock, now). */
+    private static void refuseIfRetentionWouldDelete(MarginflowConfig config, String topic, Instant oldest)
+            throws ExecutionException, InterruptedException {
+        Map<String, Object> adminProperties = new java.util.HashMap<>();
+        config.streamsProperties().forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains((String) key)) {
+                adminProperties.put((String) key, value);
+            }
+        });
+        try (Admin admin = Admin.create(adminProperties)) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config topicConfig = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            long retention = Long.parseLong(topicConfig.get(TopicConfig.RETENTION_MS_CONFIG).value());
+            boolean deletes = topicConfig.get(TopicConfig.CLEANUP_POLICY_CONFIG).value().contains(TopicConfig.CLEANUP_POLICY_DELETE);
+            if (deletes && retention >= 0 && oldest.isBefore(Instant.now().minusMillis(retention))) {
+                throw new IllegalStateException("nothing published: " + topic + " deletes records with a timestamp older than "
+                        + Duration.ofMillis(retention) + " (retention.ms=" + retention + "), so the prices from " + oldest
+                        + " would be deleted before they are journalled; set retention.ms=-1 on " + topic
+                        + " (create-topics creates it so)");
+            }
+        }
     }
 
     /** The client settings a producer understands, from the application's (Kafka Streams) configuration. */

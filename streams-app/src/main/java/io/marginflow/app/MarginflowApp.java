@@ -45,6 +45,7 @@ public final class MarginflowApp {
             case "create-topics" -> {
                 try (Admin admin = Admin.create(config.streamsProperties())) {
                     System.out.println("created: " + TopicSetup.createMissing(admin, config.topics()));
+                    TopicSetup.retentionWarnings(admin, config.topics()).forEach(w -> System.err.println("warning: " + w));
                 }
             }
             case "seed-history" -> {
@@ -53,14 +54,22 @@ public final class MarginflowApp {
                 }
                 List<HistorySeeder.Line> prices;
                 try {
-                    prices = HistorySeeder.parse(java.nio.file.Files.readAllLines(Path.of(options.get("--csv"))));
+                    prices = HistorySeeder.parse(java.nio.file.Files.readAllLines(Path.of(options.get("--csv"))),
+                            options.get("--index"), config.inputBounds());
                 } catch (IllegalArgumentException e) {
                     System.err.println(e.getMessage());
                     System.exit(2);
                     return;
                 }
-                int sent = HistorySeeder.publish(config, SchemaRegistries.fromConfig(config.registryConfig()),
-                        options.get("--index"), prices);
+                int sent;
+                try {
+                    sent = HistorySeeder.publish(config, SchemaRegistries.fromConfig(config.registryConfig()),
+                            options.get("--index"), prices);
+                } catch (IllegalStateException e) {
+                    System.err.println(e.getMessage());
+                    System.exit(2);
+                    return;
+                }
                 System.out.println("published " + sent + " INDEX prices of " + options.get("--index") + " to "
                         + config.topics().prices());
             }

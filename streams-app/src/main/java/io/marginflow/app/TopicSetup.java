@@ -1,15 +1,19 @@
 package io.marginflow.app;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -17,10 +21,12 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * Creates every Marginflow topic that does not exist yet. Fills, collateral, the journal and all
  * outputs are kept forever (they are the record an auditor replays); instruments and parameters
- * are compacted (the latest definition per key is what counts); raw prices and surfaces expire
- * after {@code topics.market-retention.ms}, since the journal keeps every one the engine used.
- * The journal gets as many partitions as the fills topic, so an account's journal partition is
- * its fills partition.
+ * are compacted (the latest definition per key is what counts); prices and surfaces are kept for
+ * {@code topics.market-retention.ms}, by default forever too: the broker deletes by record
+ * timestamp whether or not the sequencer has read a record, and prices published with their
+ * historical time are old on arrival, so a time-based retention can delete input before it is
+ * journalled ({@link #retentionWarnings} names existing topics where it could). The journal gets
+ * as many partitions as the fills topic, so an account's journal partition is its fills partition.
  */
 public final class TopicSetup {
 
@@ -80,6 +86,43 @@ public final class TopicSetup {
                     + topics.fills() + " has " + fillsPartitions + "; they must match");
         }
         return created;
+    }
+
+    /**
+     * Why an existing input topic could lose records before the sequencer journals them: one line
+     * per input topic whose cleanup deletes by time or size. Compaction alone only ever removes a
+     * record superseded by a later one for the same key.
+     */
+    public static List<String> retentionWarnings(Admin admin, Topics topics) throws ExecutionException, InterruptedException {
+        Set<String> existing = admin.listTopics().names().get();
+        List<ConfigResource> inputs = topics.inputs().stream().filter(existing::contains)
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(inputs).all().get();
+        List<String> warnings = new ArrayList<>();
+        for (ConfigResource topic : inputs) {
+            retentionWarning(topic.name(), configs.get(topic)).ifPresent(warnings::add);
+        }
+        return warnings;
+    }
+
+    /** Why {@code topic}, configured as {@code config}, could delete records the sequencer has not read. */
+    static Optional<String> retentionWarning(String topic, Config config) {
+        if (!config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value().contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
+            return Optional.empty();
+        }
+        long millis = Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+        long bytes = Long.parseLong(config.get(TopicConfig.RETENTION_BYTES_CONFIG).value());
+        List<String> limits = new ArrayList<>();
+        if (millis >= 0) {
+            limits.add("records with a timestamp older than " + Duration.ofMillis(millis) + " (retention.ms=" + millis
+                    + "), read or not, so records published with their historical time or while Marginflow is down"
+                    + " longer than that");
+        }
+        if (bytes >= 0) {
+            limits.add("the oldest records beyond " + bytes + " bytes per partition (retention.bytes=" + bytes + ")");
+        }
+        return limits.isEmpty() ? Optional.empty() : Optional.of(topic + " deletes " + String.join(", and ", limits)
+                + ": input can be lost before it is journalled; set retention.ms=-1 and retention.bytes=-1 on it");
     }
 
     /** Creates {@code topic}; false if it exists already. */

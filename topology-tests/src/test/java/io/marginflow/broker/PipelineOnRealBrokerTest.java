@@ -12,18 +12,12 @@ import static io.marginflow.pipeline.Inputs.surface;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marginflow.app.HistorySeeder;
-import io.marginflow.app.MarginflowApp;
 import io.marginflow.app.MarginflowConfig;
 import io.marginflow.app.Topics;
-import io.marginflow.app.TopicSetup;
 import io.marginflow.embedded.EmbeddedKafka;
-import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.CollateralMovement;
-import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Fill;
-import io.marginflow.schema.JournalEntry;
-import io.marginflow.schema.LiquidationSignal;
 import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.schema.MarginResult;
@@ -33,39 +27,17 @@ import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.pipeline.Inputs;
-import io.marginflow.sequencer.InputRecords;
 import io.marginflow.sequencer.JournalPartitioner;
-import io.marginflow.serde.SpecificAvroDeserializer;
-import io.marginflow.serde.SpecificAvroSerde;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -88,58 +60,31 @@ import org.junit.jupiter.api.TestMethodOrder;
 class PipelineOnRealBrokerTest {
 
     private static final int ACCOUNTS = 30;
-    private static final String SCOPE = "pipeline-on-real-broker";
 
     private EmbeddedKafka kafka;
-    private Path stateDirectory;
+    private RealBrokerPipeline pipeline;
     private MarginflowConfig config;
     private Topics topics;
     private SchemaRegistry registry;
-    private KafkaStreams streams;
-    private KafkaProducer<String, byte[]> producer;
-    private KafkaConsumer<String, byte[]> outputs;
-    private final List<SpecificRecord> seen = new ArrayList<>();
+    private List<SpecificRecord> seen;
 
     @BeforeAll
     void start() throws Exception {
         kafka = EmbeddedKafka.start();
-        stateDirectory = Files.createTempDirectory("marginflow-state-");
-        config = MarginflowConfig.of(Map.of(
-                "bootstrap.servers", kafka.bootstrapServers(),
-                "application.id", "marginflow-real-broker-test",
-                "schema.registry.url", "mock://" + SCOPE,
-                "topics.partitions", "3",
-                "state.dir", stateDirectory.toString(),
+        pipeline = RealBrokerPipeline.on(kafka, "marginflow-real-broker-test", Map.of(
                 // A short return history, so that order 6 can seed one in a few dozen prices.
                 "engine.history.length", "60",
-                "engine.history.min-returns", "20"));
-        topics = config.topics();
-        registry = InMemorySchemaRegistry.scope(SCOPE);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicSetup.createMissing(admin, topics);
-        }
-        streams = startApplication();
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
-        outputs = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "liquidation-service",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        outputs.subscribe(topics.outputs());
+                "engine.history.min-returns", "20")).startApplication();
+        config = pipeline.config;
+        topics = pipeline.topics;
+        registry = pipeline.registry;
+        seen = pipeline.seen;
     }
 
     @AfterAll
     void stop() throws Exception {
-        outputs.close();
-        producer.close();
-        streams.close(Duration.ofSeconds(30));
+        pipeline.close();
         kafka.close();
-        InMemorySchemaRegistry.dropScope(SCOPE);
-        try (var paths = Files.walk(stateDirectory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
     }
 
     @Test
@@ -153,21 +98,21 @@ class PipelineOnRealBrokerTest {
             send(topics.collateral(), account, deposit(account + "-M", account, "USD", "1000"));
             send(topics.fills(), account, fill(account + "-F", account, "BTC-PERPETUAL", "1", 5_000.0));
             if (account.equals("ACC-15")) {
-                producer.send(new ProducerRecord<>(topics.fills(), "ACC-15", "not avro".getBytes(StandardCharsets.UTF_8)));
+                pipeline.sendBytes(topics.fills(), "ACC-15", "not avro".getBytes(StandardCharsets.UTF_8), Instant.now());
             }
         }
-        producer.flush();
+        pipeline.flush();
 
         // Deposits and fills travel on different topics, so the sequencer may journal an account's fill
         // before its deposit (a transient liquidation); what counts is where every account ends up.
-        awaitOutputs(records -> latestResults(records).values().stream().filter(PipelineOnRealBrokerTest::fundedAndMargined)
-                .count() == ACCOUNTS && !deadLetters(records).isEmpty());
+        pipeline.awaitOutputs(records -> RealBrokerPipeline.latestResults(records).values().stream().filter(PipelineOnRealBrokerTest::fundedAndMargined)
+                .count() == ACCOUNTS && !RealBrokerPipeline.deadLetters(records).isEmpty());
 
-        assertThat(deadLetters(seen)).singleElement().satisfies(letter -> {
+        assertThat(RealBrokerPipeline.deadLetters(seen)).singleElement().satisfies(letter -> {
             assertThat(letter.getErrorClass()).isEqualTo("NOT_WIRE_FORMAT");
             assertThat(letter.getSource().getTopic()).isEqualTo(topics.fills());
         });
-        assertThat(latestResults(seen)).containsOnlyKeys(accounts())
+        assertThat(RealBrokerPipeline.latestResults(seen)).containsOnlyKeys(accounts())
                 .allSatisfy((account, result) -> assertThat(fundedAndMargined(result)).isTrue());
     }
 
@@ -178,25 +123,18 @@ class PipelineOnRealBrokerTest {
                 && result.getStatus() == MarginStatus.NORMAL;
     }
 
-    private static Map<String, MarginResult> latestResults(List<SpecificRecord> records) {
-        Map<String, MarginResult> latest = new TreeMap<>();
-        results(records, r -> true).forEach(result -> latest.merge(result.getAccount(), result,
-                (a, b) -> a.getSequence() > b.getSequence() ? a : b));
-        return latest;
-    }
-
     @Test
     @Order(2)
     void onePriceTickRepricesAccountsOnEveryPartitionAndEachCallArrivesExactlyOnce() {
         seen.clear();
         // 4750: equity 750 < IM 760 and ≥ MM 380 → a margin call for every account
         send(topics.prices(), "BTC-PERPETUAL", mark("BTC-PERPETUAL", 4_750.0, 10));
-        producer.flush();
+        pipeline.flush();
 
-        awaitOutputs(records -> calls(records).size() >= ACCOUNTS);
-        settle();
+        pipeline.awaitOutputs(records -> RealBrokerPipeline.calls(records).size() >= ACCOUNTS);
+        pipeline.settle();
 
-        List<MarginCallEvent> calls = calls(seen);
+        List<MarginCallEvent> calls = RealBrokerPipeline.calls(seen);
         assertThat(calls).hasSize(ACCOUNTS).allSatisfy(call ->
                 assertThat(call.getTransition()).isEqualTo(MarginCallTransition.ISSUED));
         assertThat(calls).extracting(MarginCallEvent::getAccount).containsExactlyInAnyOrderElementsOf(accounts());
@@ -209,18 +147,18 @@ class PipelineOnRealBrokerTest {
     @Order(3)
     void aRestartedApplicationRemembersEveryAccountAndRepeatsNothing() throws Exception {
         seen.clear();
-        restartApplication();
+        pipeline.restartApplication();
 
         // 5000: equity 1000 ≥ IM 800 → every call met, exactly once, after the restart
         send(topics.prices(), "BTC-PERPETUAL", mark("BTC-PERPETUAL", 5_000.0, 20));
-        producer.flush();
+        pipeline.flush();
 
-        awaitOutputs(records -> calls(records).size() >= ACCOUNTS);
-        settle();
+        pipeline.awaitOutputs(records -> RealBrokerPipeline.calls(records).size() >= ACCOUNTS);
+        pipeline.settle();
 
-        assertThat(calls(seen)).hasSize(ACCOUNTS).allSatisfy(call ->
+        assertThat(RealBrokerPipeline.calls(seen)).hasSize(ACCOUNTS).allSatisfy(call ->
                 assertThat(call.getTransition()).isEqualTo(MarginCallTransition.MET));
-        assertThat(calls(seen)).extracting(MarginCallEvent::getCallId)
+        assertThat(RealBrokerPipeline.calls(seen)).extracting(MarginCallEvent::getCallId)
                 .containsExactlyInAnyOrderElementsOf(accounts().stream().map(a -> a + "-CALL-1").toList());
     }
 
@@ -235,10 +173,10 @@ class PipelineOnRealBrokerTest {
         send(topics.instruments(), "ETH-30D-2000-C", option("ETH-30D-2000-C", "ETH", OptionType.CALL, 2_000, ETH_EXPIRY));
         send(topics.prices(), "ETH", index("ETH", 2_000.0, 30));
         send(topics.volSurfaces(), "ETH", surface("ETH", 31, ETH_EXPIRY, 2_000.0, ETH_STRIKES, new double[] {0.6, 0.6, 0.6}));
-        producer.flush();
+        pipeline.flush();
         // Market data and fills are sequenced by different tasks; like the demo, wait until the surface
         // is in every journal partition, so that no writer's fill is journalled before ETH has a price.
-        awaitJournalled(entry -> entry.getPayload() instanceof VolSurface, 3);
+        pipeline.awaitJournalled(entry -> entry.getPayload() instanceof VolSurface, 3);
         for (String writer : writers()) {
             // 320 USD and short one 30-day at-the-money call at its value (~137 at vol 0.6): IM ~256, normal.
             send(topics.collateral(), writer, CollateralMovement.newBuilder(deposit(writer + "-M", writer, "USD", "320"))
@@ -246,24 +184,24 @@ class PipelineOnRealBrokerTest {
             send(topics.fills(), writer, Fill.newBuilder(fill(writer + "-F", writer, "ETH-30D-2000-C", "-1", 137.0))
                     .setEventTime(Inputs.T0.plusSeconds(33 * 60)).build());
         }
-        producer.flush();
-        awaitOutputs(records -> latestResults(records).keySet().containsAll(writers())
-                && writers().stream().allMatch(w -> latestResults(records).get(w).getInitialMargin().signum() > 0));
-        assertThat(writers()).allSatisfy(w -> assertThat(latestResults(seen).get(w).getStatus()).isEqualTo(MarginStatus.NORMAL));
+        pipeline.flush();
+        pipeline.awaitOutputs(records -> RealBrokerPipeline.latestResults(records).keySet().containsAll(writers())
+                && writers().stream().allMatch(w -> RealBrokerPipeline.latestResults(records).get(w).getInitialMargin().signum() > 0));
+        assertThat(writers()).allSatisfy(w -> assertThat(RealBrokerPipeline.latestResults(seen).get(w).getStatus()).isEqualTo(MarginStatus.NORMAL));
         seen.clear();
 
         // Vol doubles: the call is worth ~273, equity ~184 < IM ~290 → a call for every writer, none for anyone else.
         send(topics.volSurfaces(), "ETH", surface("ETH", 40, ETH_EXPIRY, 2_000.0, ETH_STRIKES, new double[] {1.2, 1.2, 1.2}));
-        producer.flush();
-        awaitOutputs(records -> calls(records).size() >= WRITERS);
-        settle();
+        pipeline.flush();
+        pipeline.awaitOutputs(records -> RealBrokerPipeline.calls(records).size() >= WRITERS);
+        pipeline.settle();
 
-        assertThat(calls(seen)).hasSize(WRITERS).allSatisfy(call -> {
+        assertThat(RealBrokerPipeline.calls(seen)).hasSize(WRITERS).allSatisfy(call -> {
             assertThat(call.getTransition()).isEqualTo(MarginCallTransition.ISSUED);
             assertThat(call.getCause().getSource().getTopic()).isEqualTo(topics.volSurfaces());
         });
-        assertThat(calls(seen)).extracting(MarginCallEvent::getAccount).containsExactlyInAnyOrderElementsOf(writers());
-        assertThat(calls(seen).stream().map(call -> call.getCause().getJournalPartition()).collect(Collectors.toSet()))
+        assertThat(RealBrokerPipeline.calls(seen)).extracting(MarginCallEvent::getAccount).containsExactlyInAnyOrderElementsOf(writers());
+        assertThat(RealBrokerPipeline.calls(seen).stream().map(call -> call.getCause().getJournalPartition()).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder(0, 1, 2);
     }
 
@@ -271,26 +209,26 @@ class PipelineOnRealBrokerTest {
     @Order(5)
     void afterARestartTheSurfaceIsRememberedAndExpirySettlesTheWritersOut() throws Exception {
         seen.clear();
-        restartApplication();
+        pipeline.restartApplication();
 
         // The same index a minute later: valued off the remembered surface (vol 1.2), nothing changes status.
         // (Had the surface been lost, the call would be valued at the vol its fill price implies, 0.6,
         // and every writer's call would be met.)
         send(topics.prices(), "ETH", index("ETH", 2_000.0, 41));
-        producer.flush();
-        settle();
-        assertThat(calls(seen)).isEmpty();
+        pipeline.flush();
+        pipeline.settle();
+        assertThat(RealBrokerPipeline.calls(seen)).isEmpty();
 
         // Expiry: ETH delivers at 2,000, the at-the-money call expires worthless. Each writer keeps the
         // premium: 320 + 137 = 457 USD, no position, no margin → every call met, exactly once.
         send(topics.prices(), "ETH", settlement("ETH", 2_000.0, ETH_EXPIRY.plusSeconds(60)));
-        producer.flush();
-        awaitOutputs(records -> calls(records).size() >= WRITERS);
-        settle();
+        pipeline.flush();
+        pipeline.awaitOutputs(records -> RealBrokerPipeline.calls(records).size() >= WRITERS);
+        pipeline.settle();
 
-        assertThat(calls(seen)).hasSize(WRITERS).allSatisfy(call ->
+        assertThat(RealBrokerPipeline.calls(seen)).hasSize(WRITERS).allSatisfy(call ->
                 assertThat(call.getTransition()).isEqualTo(MarginCallTransition.MET));
-        assertThat(latestResults(seen)).containsOnlyKeys(writers()).allSatisfy((writer, result) -> {
+        assertThat(RealBrokerPipeline.latestResults(seen)).containsOnlyKeys(writers()).allSatisfy((writer, result) -> {
             assertThat(result.getEquity()).isEqualByComparingTo("457");
             assertThat(result.getInitialMargin()).isEqualByComparingTo("0");
             assertThat(result.getUnderlyings()).isEmpty();
@@ -309,10 +247,10 @@ class PipelineOnRealBrokerTest {
             price *= Math.exp(0.04 * random.nextGaussian());
             csv.add(Inputs.T0.plus(Duration.ofDays(day)) + "," + price);
         }
-        HistorySeeder.publish(config, registry, "ETH", HistorySeeder.parse(csv));
+        HistorySeeder.publish(config, registry, "ETH", HistorySeeder.parse(csv, "ETH", config.inputBounds()));
         send(topics.instruments(), "ETH-PERPETUAL", perpetual("ETH-PERPETUAL", "ETH"));
-        producer.flush();
-        awaitJournalled(entry -> entry.getPayload() instanceof io.marginflow.schema.Instrument i
+        pipeline.flush();
+        pipeline.awaitJournalled(entry -> entry.getPayload() instanceof io.marginflow.schema.Instrument i
                 && i.getInstrumentId().equals("ETH-PERPETUAL"), 3);
         Instant later = Inputs.T0.plus(Duration.ofDays(60)).plusSeconds(60);
         send(topics.prices(), "ETH-PERPETUAL", PriceUpdate.newBuilder().setInstrument("ETH-PERPETUAL").setPrice(price)
@@ -321,17 +259,17 @@ class PipelineOnRealBrokerTest {
                 .setEventTime(later.plusSeconds(1)).build());
         send(topics.fills(), "STAT-00", Fill.newBuilder(fill("STAT-F1", "STAT-00", "ETH-PERPETUAL", "10", price))
                 .setEventTime(later.plusSeconds(2)).build());
-        producer.flush();
-        awaitOutputs(records -> results(records, r -> r.getAccount().equals("STAT-00") && r.getExpectedShortfall() > 0).size() >= 1);
-        MarginResult before = results(seen, r -> r.getAccount().equals("STAT-00") && r.getExpectedShortfall() > 0).get(0);
+        pipeline.flush();
+        pipeline.awaitOutputs(records -> RealBrokerPipeline.results(records, r -> r.getAccount().equals("STAT-00") && r.getExpectedShortfall() > 0).size() >= 1);
+        MarginResult before = RealBrokerPipeline.results(seen, r -> r.getAccount().equals("STAT-00") && r.getExpectedShortfall() > 0).get(0);
 
-        restartApplication();
+        pipeline.restartApplication();
         seen.clear();
         send(topics.fills(), "STAT-00", Fill.newBuilder(fill("STAT-F2", "STAT-00", "ETH-PERPETUAL", "10", price))
                 .setEventTime(later.plusSeconds(3)).build());
-        producer.flush();
-        awaitOutputs(records -> !results(records, r -> r.getAccount().equals("STAT-00")).isEmpty());
-        MarginResult after = results(seen, r -> r.getAccount().equals("STAT-00")).get(0);
+        pipeline.flush();
+        pipeline.awaitOutputs(records -> !RealBrokerPipeline.results(records, r -> r.getAccount().equals("STAT-00")).isEmpty());
+        MarginResult after = RealBrokerPipeline.results(seen, r -> r.getAccount().equals("STAT-00")).get(0);
 
         // 29 returns ≥ the 20 needed: VaR/ES on, from the restored history too. Twice the position at the
         // same mark: exactly twice the ES (money is published to 1e-8 USD; ES is a double).
@@ -343,102 +281,15 @@ class PipelineOnRealBrokerTest {
 
     private static final int WRITERS = 12;
 
-    /** Reads the journal (read_committed) until {@code count} entries match, for at most a minute. */
-    private void awaitJournalled(Predicate<JournalEntry> which, int count) {
-        try (KafkaConsumer<String, byte[]> journal = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = journal.partitionsFor(topics.journal()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            journal.assign(partitions);
-            journal.seekToBeginning(partitions);
-            SpecificAvroDeserializer<JournalEntry> decoder = new SpecificAvroDeserializer<>(JournalEntry.class, registry);
-            int matched = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (matched < count && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : journal.poll(Duration.ofMillis(200))) {
-                    if (which.test(decoder.deserialize(record.topic(), record.value()))) {
-                        matched++;
-                    }
-                }
-            }
-            assertThat(matched).as("matching journal entries").isGreaterThanOrEqualTo(count);
-        }
-    }
-
     private static List<String> writers() {
         return IntStream.range(0, WRITERS).mapToObj(i -> String.format("WRITER-%02d", i)).toList();
-    }
-
-    /** Stops the application as an operator would (leaving the group) and starts it again on the same state. */
-    private void restartApplication() throws InterruptedException {
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
-        streams = startApplication();
-    }
-
-    private KafkaStreams startApplication() throws InterruptedException {
-        KafkaStreams started = MarginflowApp.start(config, registry);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (started.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(started.state()).isEqualTo(KafkaStreams.State.RUNNING);
-        return started;
     }
 
     private static List<String> accounts() {
         return IntStream.range(0, ACCOUNTS).mapToObj(i -> String.format("ACC-%02d", i)).toList();
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private void send(String topic, String key, SpecificRecord record) {
-        byte[] value = SpecificAvroSerde.forValues((Class) record.getClass(), registry).serializer().serialize(topic, record);
-        // As a clearinghouse should, stamp each record with its event time.
-        producer.send(new ProducerRecord<>(topic, null, InputRecords.eventTime(record).toEpochMilli(), key, value));
-    }
-
-    /** Polls the outputs into {@link #seen} until {@code done} holds, for at most a minute. */
-    private void awaitOutputs(Predicate<List<SpecificRecord>> done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!done.test(seen) && System.nanoTime() < deadline) {
-            poll();
-        }
-        assertThat(done.test(seen)).as("expected outputs within a minute; saw %s", seen.size()).isTrue();
-    }
-
-    /** Keeps reading for a while longer, so that a duplicate would be seen. */
-    private void settle() {
-        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < until) {
-            poll();
-        }
-    }
-
-    private void poll() {
-        for (ConsumerRecord<String, byte[]> record : outputs.poll(Duration.ofMillis(200))) {
-            seen.add(decode(record));
-        }
-    }
-
-    private SpecificRecord decode(ConsumerRecord<String, byte[]> record) {
-        Class<? extends SpecificRecord> type = record.topic().equals(topics.margin()) ? MarginResult.class
-                : record.topic().equals(topics.marginCalls()) ? MarginCallEvent.class
-                : record.topic().equals(topics.deadLetters()) ? DeadLetter.class
-                : LiquidationSignal.class;
-        return new SpecificAvroDeserializer<>(type, registry).deserialize(record.topic(), record.value());
-    }
-
-    private static List<MarginResult> results(List<SpecificRecord> records, Predicate<MarginResult> which) {
-        return records.stream().filter(MarginResult.class::isInstance).map(MarginResult.class::cast).filter(which).toList();
-    }
-
-    private static List<MarginCallEvent> calls(List<SpecificRecord> records) {
-        return records.stream().filter(MarginCallEvent.class::isInstance).map(MarginCallEvent.class::cast).toList();
-    }
-
-    private static List<DeadLetter> deadLetters(List<SpecificRecord> records) {
-        return records.stream().filter(DeadLetter.class::isInstance).map(DeadLetter.class::cast).toList();
+        pipeline.send(topic, key, record);
     }
 }

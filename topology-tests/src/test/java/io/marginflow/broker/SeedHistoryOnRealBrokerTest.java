@@ -43,7 +43,7 @@ class SeedHistoryOnRealBrokerTest {
                 csv.add(Instant.parse("2020-02-01T00:00:00Z").plus(Duration.ofDays(day)) + "," + (9_000 + 10 * day));
             }
 
-            int sent = HistorySeeder.publish(config, registry, "BTC", HistorySeeder.parse(csv));
+            int sent = HistorySeeder.publish(config, registry, "BTC", HistorySeeder.parse(csv, "BTC", config.inputBounds()));
 
             assertThat(sent).isEqualTo(30);
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();

@@ -49,8 +49,26 @@ class TopicSetupOnRealBrokerTest {
         assertThat(config(topics.margin()).get("retention.ms").value()).isEqualTo("-1");
         assertThat(config(topics.instruments()).get("cleanup.policy").value()).isEqualTo("compact");
         assertThat(config(topics.parameters()).get("cleanup.policy").value()).isEqualTo("compact");
-        assertThat(config(topics.prices()).get("retention.ms").value()).isEqualTo("604800000");
+        assertThat(config(topics.prices()).get("retention.ms").value()).isEqualTo("-1");
+        assertThat(config(topics.volSurfaces()).get("retention.ms").value()).isEqualTo("-1");
         assertThat(partitions(topics.journal())).isEqualTo(4);
+        assertThat(TopicSetup.retentionWarnings(admin, topics)).as("nothing can delete unjournalled input").isEmpty();
+    }
+
+    @Test
+    void existingInputTopicsThatCouldDeleteUnjournalledInputAreNamed() throws Exception {
+        Topics topics = topics("d", 2);
+        admin.createTopics(List.of(
+                new NewTopic(topics.prices(), 2, (short) 1).configs(Map.of("retention.ms", "604800000")),
+                new NewTopic(topics.fills(), 2, (short) 1).configs(Map.of("retention.ms", "-1", "retention.bytes", "1073741824")),
+                new NewTopic(topics.instruments(), 2, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
+
+        TopicSetup.createMissing(admin, topics);
+
+        assertThat(TopicSetup.retentionWarnings(admin, topics)).satisfiesExactly(
+                fills -> assertThat(fills).startsWith("d.clearing.fills deletes the oldest records beyond 1073741824 bytes"),
+                prices -> assertThat(prices).startsWith("d.market.prices deletes records with a timestamp older than PT168H")
+                        .contains("input can be lost before it is journalled", "set retention.ms=-1"));
     }
 
     @Test
@@ -95,7 +113,19 @@ class TopicSetupOnRealBrokerTest {
         return admin.describeConfigs(List.of(resource)).all().get().get(resource);
     }
 
+    /** The partition count of a topic, once broker metadata shows it (it may lag just after creation). */
     private int partitions(String topic) throws Exception {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 }
