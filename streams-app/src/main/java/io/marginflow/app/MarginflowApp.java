@@ -2,6 +2,7 @@ package io.marginflow.app;
 
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.Failures;
+import io.marginflow.errors.OutputLimits;
 import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
 import java.nio.file.Path;
@@ -86,8 +87,7 @@ public final class MarginflowApp {
     /** Starts the pipeline and blocks until the JVM is asked to stop. */
     static void run(MarginflowConfig config) throws InterruptedException {
         KafkaStreams streams = start(config, SchemaRegistries.fromConfig(config.registryConfig()));
-        ProgressWatch progress = ProgressWatch.start(streams, config.monitoring().stuckAfter(),
-                config.monitoring().checkInterval());
+        ProgressWatch progress = ProgressWatch.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             progress.close();
@@ -109,8 +109,10 @@ public final class MarginflowApp {
 
     /** Starts the pipeline; {@code watch} counts the failures a stuck input causes. */
     public static KafkaStreams start(MarginflowConfig config, SchemaRegistry registry, FailureWatch watch) {
-        KafkaStreams streams = new KafkaStreams(MarginflowTopology.build(config, registry),
-                MarginflowTopology.properties(config, registry, watch));
+        OutputLimits limits = new OutputLimits(config.engine().maxOutputBytes(), topic -> TopicSetup.recordLimit(config, topic));
+        TopicSetup.recordLimits(config).forEach(limits::topicLimit);
+        KafkaStreams streams = new KafkaStreams(MarginflowTopology.build(config, registry, limits),
+                MarginflowTopology.properties(config, registry, watch, limits));
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.warn("a stream thread failed and is replaced: {}", Failures.describe(exception));
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -6,6 +6,7 @@ import io.marginflow.sequencer.SequencerTopology;
 import io.marginflow.translation.DeadLetters;
 import io.marginflow.errors.DeadLetterSink;
 import io.marginflow.errors.FailureWatch;
+import io.marginflow.errors.OutputLimits;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -20,19 +21,24 @@ public final class MarginflowTopology {
      * dead-letter topic (Kafka Streams' {@code errors.dead.letter.queue.topic.name}), and the
      * {@link DeadLetterSink} that Marginflow's exception handlers write dead letters through.
      */
-    public static Properties properties(MarginflowConfig config, SchemaRegistry registry, FailureWatch watch) {
+    public static Properties properties(MarginflowConfig config, SchemaRegistry registry, FailureWatch watch,
+                                        OutputLimits limits) {
         Properties properties = config.streamsProperties();
         properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
         properties.put(DeadLetterSink.CONFIG, new DeadLetterSink(config.topics().deadLetters(),
-                new DeadLetters(config.deadLetterLimits()), registry, watch));
+                new DeadLetters(config.deadLetterLimits()), registry, watch, limits));
         return properties;
     }
 
-    public static Topology build(MarginflowConfig config, SchemaRegistry registry) {
+    /**
+     * The topology; {@code limits} is shared with the exception handlers of
+     * {@link #properties}, so that what the broker refuses is refused at the source next time.
+     */
+    public static Topology build(MarginflowConfig config, SchemaRegistry registry, OutputLimits limits) {
         Topology topology = new Topology();
         DeadLetters deadLetters = new DeadLetters(config.deadLetterLimits());
-        SequencerTopology.addTo(topology, config.topics(), registry, config.inputBounds(), deadLetters);
-        MarginEngineTopology.addTo(topology, config.topics(), registry, config.engine(), deadLetters);
+        SequencerTopology.addTo(topology, config.topics(), registry, config.inputBounds(), deadLetters, limits);
+        MarginEngineTopology.addTo(topology, config.topics(), registry, config.engine(), deadLetters, limits);
         return topology;
     }
 }

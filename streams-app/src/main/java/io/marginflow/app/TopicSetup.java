@@ -6,17 +6,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates every Marginflow topic that does not exist yet. Fills, collateral, the journal and all
@@ -29,6 +35,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * as many partitions as the fills topic, so an account's journal partition is its fills partition.
  */
 public final class TopicSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
     private TopicSetup() {}
 
@@ -123,6 +131,54 @@ public final class TopicSetup {
         }
         return limits.isEmpty() ? Optional.empty() : Optional.of(topic + " deletes " + String.join(", and ", limits)
                 + ": input can be lost before it is journalled; set retention.ms=-1 and retention.bytes=-1 on it");
+    }
+
+    /**
+     * The largest record batch each topic Marginflow writes takes: the journal's, the outputs' and
+     * the dead letters' {@code max.message.bytes}, each no more than the producer's
+     * {@code max.request.size}. Read at start so that no record the broker would refuse is ever
+     * sent (under exactly-once a refused record fails its whole transaction); empty, with a
+     * warning, if the broker cannot be asked.
+     */
+    public static Map<String, Long> recordLimits(MarginflowConfig config) {
+        Topics topics = config.topics();
+        List<String> written = new ArrayList<>(List.of(topics.journal()));
+        written.addAll(topics.outputs());
+        return recordLimits(config, written);
+    }
+
+    /** The largest record batch {@code topic} takes now, if the broker says. */
+    public static OptionalLong recordLimit(MarginflowConfig config, String topic) {
+        Long limit = recordLimits(config, List.of(topic)).get(topic);
+        return limit == null ? OptionalLong.empty() : OptionalLong.of(limit);
+    }
+
+    private static Map<String, Long> recordLimits(MarginflowConfig config, List<String> topics) {
+        Properties streams = config.streamsProperties();
+        long maxRequest = Long.parseLong(String.valueOf(streams.getOrDefault("producer." + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                streams.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576"))));
+        Map<String, Object> client = new java.util.HashMap<>();
+        streams.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains((String) key)) {
+                client.put((String) key, value);
+            }
+        });
+        Map<String, Long> limits = new LinkedHashMap<>();
+        try (Admin admin = Admin.create(client)) {
+            List<ConfigResource> resources = topics.stream()
+                    .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            for (ConfigResource topic : resources) {
+                long maxMessage = Long.parseLong(configs.get(topic).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+                limits.put(topic.name(), Math.min(maxMessage, maxRequest));
+            }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            LOG.warn("cannot read the record limits of {} ({}); outputs are limited by engine.max-output-bytes alone",
+                    topics, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return limits;
     }
 
     /** Creates {@code topic}; false if it exists already. */

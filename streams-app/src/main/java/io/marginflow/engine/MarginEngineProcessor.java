@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SortedSet;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -90,6 +91,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
 
     private final EngineSettings settings;
     private final DeadLetters deadLetters;
+    private final ToLongFunction<String> maxOutputBytes;
     private final MarginCalculator calculator = new MarginCalculator();
     private ProcessorContext<String, SpecificRecord> context;
     private UnitOfWork unit;
@@ -118,9 +120,14 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         static final FanOut NONE = new FanOut(List.of(), account -> { });
     }
 
-    MarginEngineProcessor(EngineSettings settings, DeadLetters deadLetters) {
+    /**
+     * @param maxOutputBytes the largest output record (key and value bytes) each output sink's
+     *        topic takes ({@link io.marginflow.errors.OutputLimits})
+     */
+    MarginEngineProcessor(EngineSettings settings, DeadLetters deadLetters, ToLongFunction<String> maxOutputBytes) {
         this.settings = settings;
         this.deadLetters = deadLetters;
+        this.maxOutputBytes = maxOutputBytes;
     }
 
     @Override
@@ -572,9 +579,11 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         private void emit(SpecificRecord output, String sink) {
             OutputChain.Sealed sealed = OutputChain.seal(output);
             long size = sealed.recordBytes(account);
-            if (size > settings.maxOutputBytes()) {
-                throw new OutputTooLargeException(output.getSchema().getName() + " of " + account
-                        + " would be " + size + " bytes, more than engine.max-output-bytes " + settings.maxOutputBytes());
+            long limit = maxOutputBytes.applyAsLong(sink);
+            if (size > limit) {
+                throw new OutputTooLargeException(output.getSchema().getName() + " of " + account + " would be " + size
+                        + " bytes, more than its topic takes (" + limit + " bytes: engine.max-output-bytes, or less if"
+                        + " the topic's max.message.bytes or the producer's max.request.size is lower)");
             }
             hashHead = sealed.hash();
             unit.forward(new Record<>(account, output, cause.timestamp()), sink);

@@ -2,6 +2,7 @@ package io.marginflow.engine;
 
 import io.marginflow.app.EngineSettings;
 import io.marginflow.app.Topics;
+import io.marginflow.errors.OutputLimits;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Instrument;
@@ -14,6 +15,7 @@ import io.marginflow.schema.VolSurface;
 import io.marginflow.serde.PlainAvroSerde;
 import io.marginflow.serde.SpecificAvroSerde;
 import io.marginflow.translation.DeadLetters;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -54,10 +56,13 @@ public final class MarginEngineTopology {
     private MarginEngineTopology() {}
 
     public static void addTo(Topology topology, Topics topics, SchemaRegistry registry, EngineSettings settings,
-                             DeadLetters deadLetters) {
+                             DeadLetters deadLetters, OutputLimits limits) {
         topology.addSource(SOURCE, new StringDeserializer(),
                 SpecificAvroSerde.forValues(JournalEntry.class, registry).deserializer(), topics.journal());
-        topology.addProcessor(PROCESSOR, () -> new MarginEngineProcessor(settings, deadLetters), SOURCE);
+        Map<String, String> sinkTopics = Map.of(MARGIN_SINK, topics.margin(), MARGIN_CALLS_SINK, topics.marginCalls(),
+                LIQUIDATIONS_SINK, topics.liquidations());
+        topology.addProcessor(PROCESSOR, () -> new MarginEngineProcessor(settings, deadLetters,
+                sink -> limits.maxBytes(sinkTopics.get(sink))), SOURCE);
         store(topology, ACCOUNTS, new AccountRecordSerde());
         store(topology, INSTRUMENTS, new PlainAvroSerde<>(Instrument.class));
         store(topology, PRICES, Serdes.Double());

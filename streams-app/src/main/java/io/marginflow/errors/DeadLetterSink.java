@@ -18,7 +18,8 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 /**
  * What Kafka Streams' exception handlers need to turn a failure into a dead letter on
  * {@code risk.dead-letters}, in the contract's own Avro schema: the topic, the encoder, the
- * limits that keep every dead letter writable, and the {@link FailureWatch} for outages. The
+ * limits that keep every dead letter writable, the {@link FailureWatch} for outages and the
+ * {@link OutputLimits} the broker has taught. The
  * application puts one into its Kafka Streams configuration under {@link #CONFIG}; the handlers
  * find it there when Kafka Streams configures them.
  */
@@ -31,12 +32,15 @@ public final class DeadLetterSink {
     private final DeadLetters deadLetters;
     private final SpecificAvroSerializer<DeadLetter> encoder;
     private final FailureWatch watch;
+    private final OutputLimits limits;
 
-    public DeadLetterSink(String topic, DeadLetters deadLetters, SchemaRegistry registry, FailureWatch watch) {
+    public DeadLetterSink(String topic, DeadLetters deadLetters, SchemaRegistry registry, FailureWatch watch,
+                          OutputLimits limits) {
         this.topic = topic;
         this.deadLetters = deadLetters;
         this.encoder = SpecificAvroSerde.forValues(DeadLetter.class, registry).serializer();
         this.watch = watch;
+        this.limits = limits;
     }
 
     /** The sink a handler was configured with. */
@@ -55,6 +59,10 @@ public final class DeadLetterSink {
 
     public FailureWatch watch() {
         return watch;
+    }
+
+    public OutputLimits limits() {
+        return limits;
     }
 
     /** Which stage a processor or sink node belongs to. */

@@ -59,6 +59,11 @@ public final class FailureWatch {
         return count == null ? OptionalInt.empty() : OptionalInt.of(count);
     }
 
+    /** Every record that has failed (of the last thousand), with its count. */
+    public synchronized Map<Coordinates, Integer> failedSoFar() {
+        return new LinkedHashMap<>(failures);
+    }
+
     /** The records that have failed at least {@code stuckAfter} times, with their counts. */
     public synchronized Map<Coordinates, Integer> stuck() {
         Map<Coordinates, Integer> stuck = new LinkedHashMap<>();

@@ -12,17 +12,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka Streams' production exception handler for Marginflow: what happens when a record cannot
- * be written. A record the broker refuses for its own sake (too large for the topic, for
- * example after its {@code max.message.bytes} was lowered) or that cannot be serialized is
- * replaced by a dead letter saying which record was not written and why (for the engine, the
- * lost output's bytes; for the sequencer, the input's), and processing goes on: a gap in an
- * account's hash chain is then explained on {@code risk.dead-letters}. Retriable errors are
- * retried; anything else (authorization, a fenced producer) fails the task, because it would
- * fail every record alike.
+ * be written.
+ * <ul>
+ *   <li>A record that cannot be serialized (it never reached the producer) is replaced by a dead
+ *       letter saying which record was not written and why, with the input's bytes for the
+ *       sequencer and the lost output's for the engine, and processing goes on.</li>
+ *   <li>A record the broker refused as too large: under exactly-once its transaction is lost
+ *       with it, so the record cannot be skipped. Its size is recorded in the {@link OutputLimits},
+ *       the task fails and restarts from its last commit (counted by the {@link FailureWatch}), and
+ *       on the way through again the processors dead-letter that output themselves
+ *       ({@code OUTPUT_TOO_LARGE}).</li>
+ *   <li>Retriable errors are retried; anything else (authorization, a fenced producer) fails the
+ *       task, because it would fail every record alike.</li>
+ * </ul>
  */
 public final class ProductionFailureHandler implements ProductionExceptionHandler {
 
-    /** The dead letter's error class for a record that could not be written. */
+    /** The dead letter's error class for a record that could not be serialized. */
     public static final String NOT_WRITTEN = "NOT_WRITTEN";
     private static final Logger LOG = LoggerFactory.getLogger(ProductionFailureHandler.class);
 
@@ -38,11 +44,16 @@ public final class ProductionFailureHandler implements ProductionExceptionHandle
         if (exception instanceof RetriableException) {
             return Response.retry();
         }
-        if (!(exception instanceof RecordTooLargeException)) {
+        if (exception instanceof RecordTooLargeException) {
+            long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+            sink.limits().refused(record.topic(), size);
+            LOG.error("{} refused a record of {} bytes; the task restarts and the engine will dead-letter that output"
+                    + " (check max.message.bytes of {} against engine.max-output-bytes)", record.topic(), size, record.topic());
+        } else {
             LOG.error("writing to {} failed, the task fails: {}", record.topic(), Failures.describe(exception));
-            return Response.fail();
         }
-        return notWritten(context, record, exception);
+        sink.watch().failed(DeadLetterSink.coordinates(context), exception);
+        return Response.fail();
     }
 
     @Override
@@ -65,13 +76,12 @@ public final class ProductionFailureHandler implements ProductionExceptionHandle
             return Response.resume();
         }
         RejectionStage stage = DeadLetterSink.stageOf(context.processorNodeId());
-        int size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
-        String reason = "the record for " + record.topic() + (size > 0 ? " (" + size + " bytes)" : "")
-                + " could not be written and is not on " + record.topic() + ": " + Failures.describe(exception);
+        String reason = "the record for " + record.topic() + " could not be serialized and is not on " + record.topic()
+                + ": " + Failures.describe(exception);
         LOG.error("{} partition {} offset {}: {}", context.topic(), context.partition(), context.offset(), reason);
         return stage == RejectionStage.SEQUENCER
                 ? Response.resume(sink.letter(context, stage, context.sourceRawKey(), context.sourceRawValue(),
                         NOT_WRITTEN, reason))
-                : Response.resume(sink.letter(context, stage, record.key(), record.value(), NOT_WRITTEN, reason));
+                : Response.resume(sink.letter(context, stage, record.key(), null, NOT_WRITTEN, reason));
     }
 }

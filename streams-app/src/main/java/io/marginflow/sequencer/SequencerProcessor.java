@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -41,11 +42,15 @@ final class SequencerProcessor implements Processor<byte[], byte[], String, Spec
     private final Map<String, SpecificAvroDeserializer<? extends SpecificRecord>> decoders;
     private final InputValidator validator;
     private final DeadLetters deadLetters;
+    private final LongSupplier maxJournalBytes;
     private ProcessorContext<String, SpecificRecord> context;
 
-    SequencerProcessor(Topics topics, SchemaRegistry registry, InputBounds bounds, DeadLetters deadLetters) {
+    /** @param maxJournalBytes the largest journal record the journal topic takes ({@link io.marginflow.errors.OutputLimits}) */
+    SequencerProcessor(Topics topics, SchemaRegistry registry, InputBounds bounds, DeadLetters deadLetters,
+                       LongSupplier maxJournalBytes) {
         this.validator = new InputValidator(bounds);
         this.deadLetters = deadLetters;
+        this.maxJournalBytes = maxJournalBytes;
         this.decoders = Map.of(
                 topics.fills(), new SpecificAvroDeserializer<>(Fill.class, registry),
                 topics.collateral(), new SpecificAvroDeserializer<>(CollateralMovement.class, registry),
@@ -74,6 +79,13 @@ final class SequencerProcessor implements Processor<byte[], byte[], String, Spec
         if (record.value() == null) {
             reject(record, source, "TOMBSTONE", "a record without a value is not an input event"
                     + " (instruments are retired with state EXPIRED, not deleted)");
+            return;
+        }
+        // The journal entry carries the record re-encoded and its source coordinates: at most this much more.
+        long journalBytes = record.key().length + record.value().length + 128L + metadata.topic().length();
+        if (journalBytes > maxJournalBytes.getAsLong()) {
+            reject(record, source, Failures.OUTPUT_TOO_LARGE, "its journal entry would be about " + journalBytes
+                    + " bytes, more than the journal takes (" + maxJournalBytes.getAsLong() + " bytes)");
             return;
         }
         JournalEntry entry;

@@ -1,6 +1,7 @@
 package io.marginflow.sequencer;
 
 import io.marginflow.app.Topics;
+import io.marginflow.errors.OutputLimits;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.JournalEntry;
@@ -31,10 +32,11 @@ public final class SequencerTopology {
     private SequencerTopology() {}
 
     public static void addTo(Topology topology, Topics topics, SchemaRegistry registry, InputBounds bounds,
-                             DeadLetters deadLetters) {
+                             DeadLetters deadLetters, OutputLimits limits) {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 topics.inputs().toArray(String[]::new));
-        topology.addProcessor(PROCESSOR, () -> new SequencerProcessor(topics, registry, bounds, deadLetters), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new SequencerProcessor(topics, registry, bounds, deadLetters,
+                () -> limits.maxBytes(topics.journal())), SOURCE);
         topology.addSink(JOURNAL_SINK, topics.journal(), new StringSerializer(),
                 SpecificAvroSerde.forValues(JournalEntry.class, registry).serializer(),
                 new JournalPartitioner(), PROCESSOR);

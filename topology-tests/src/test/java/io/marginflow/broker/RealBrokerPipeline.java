@@ -9,6 +9,7 @@ import io.marginflow.app.Topics;
 import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.registry.InMemorySchemaRegistry;
+import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.JournalEntry;
@@ -116,9 +117,14 @@ final class RealBrokerPipeline implements AutoCloseable {
         return names;
     }
 
-    /** Starts the application and waits until it runs. */
+    /**
+     * Starts the application and waits until it runs. It shares the test's in-memory registry,
+     * unless {@code schema.registry.url} names another registry.
+     */
     RealBrokerPipeline startApplication() throws InterruptedException {
-        streams = MarginflowApp.start(config, registry, failures);
+        String url = config.get("schema.registry.url");
+        SchemaRegistry appRegistry = url.equals("mock://" + scope) ? registry : SchemaRegistries.fromConfig(config.registryConfig());
+        streams = MarginflowApp.start(config, appRegistry, failures);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
             Thread.sleep(100);

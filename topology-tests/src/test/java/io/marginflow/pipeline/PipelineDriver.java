@@ -4,6 +4,7 @@ import io.marginflow.app.MarginflowConfig;
 import io.marginflow.app.MarginflowTopology;
 import io.marginflow.app.Topics;
 import io.marginflow.errors.FailureWatch;
+import io.marginflow.errors.OutputLimits;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.CollateralMovement;
@@ -63,8 +64,9 @@ public final class PipelineDriver implements AutoCloseable {
         config = MarginflowConfig.of(settings);
         topics = config.topics();
         registry = InMemorySchemaRegistry.scope(scope);
-        Properties properties = MarginflowTopology.properties(config, registry, failures);
-        driver = new TopologyTestDriver(MarginflowTopology.build(config, registry), properties);
+        OutputLimits limits = new OutputLimits(config.engine().maxOutputBytes());
+        Properties properties = MarginflowTopology.properties(config, registry, failures, limits);
+        driver = new TopologyTestDriver(MarginflowTopology.build(config, registry, limits), properties);
     }
 
     @SuppressWarnings("unchecked")

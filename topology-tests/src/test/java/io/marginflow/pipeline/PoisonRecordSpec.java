@@ -252,7 +252,7 @@ class PoisonRecordSpec {
 
             assertThat(pipeline.deadLetters()).singleElement().satisfies(letter -> {
                 assertThat(letter.getErrorClass()).isEqualTo("OUTPUT_TOO_LARGE");
-                assertThat(letter.getReason()).contains("MarginResult of ACC-A", "engine.max-output-bytes 300",
+                assertThat(letter.getReason()).contains("MarginResult of ACC-A", "more than its topic takes (300 bytes",
                         "the entry changed nothing");
                 assertThat(letter.getSource().getTopic()).isEqualTo("clearing.fills");
             });
