@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -123,13 +122,7 @@ public final class HistorySeeder {
     /** Records stamped {@code oldest} must outlive the topic's time-based retention (checked on the wall clock, now). */
     private static void refuseIfRetentionWouldDelete(MarginflowConfig config, String topic, Instant oldest)
             throws ExecutionException, InterruptedException {
-        Map<String, Object> adminProperties = new java.util.HashMap<>();
-        config.streamsProperties().forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains((String) key)) {
-                adminProperties.put((String) key, value);
-            }
-        });
-        try (Admin admin = Admin.create(adminProperties)) {
+        try (Admin admin = Admin.create(config.adminProperties())) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             Config topicConfig = admin.describeConfigs(List.of(resource)).all().get().get(resource);
             long retention = Long.parseLong(topicConfig.get(TopicConfig.RETENTION_MS_CONFIG).value());

@@ -44,7 +44,7 @@ public final class MarginflowApp {
         MarginflowConfig config = MarginflowConfig.load(file, System.getenv(), Map.of());
         switch (args[0]) {
             case "create-topics" -> {
-                try (Admin admin = Admin.create(config.streamsProperties())) {
+                try (Admin admin = Admin.create(config.adminProperties())) {
                     System.out.println("created: " + TopicSetup.createMissing(admin, config.topics()));
                     TopicSetup.retentionWarnings(admin, config.topics()).forEach(w -> System.err.println("warning: " + w));
                 }

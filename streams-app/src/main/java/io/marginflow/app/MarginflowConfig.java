@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -162,6 +163,17 @@ public final class MarginflowConfig {
             }
         });
         return properties;
+    }
+
+    /** The settings an admin client understands (bootstrap servers, security …), for topic setup and monitoring. */
+    public Map<String, Object> adminProperties() {
+        Map<String, Object> admin = new TreeMap<>();
+        streamsProperties().forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains((String) key)) {
+                admin.put((String) key, value);
+            }
+        });
+        return admin;
     }
 
     /** The schema registry client's configuration (the keys of {@code SchemaRegistries}). */

@@ -79,15 +79,10 @@ public final class ProgressWatch implements AutoCloseable {
 
     /** Checks every {@code interval}, reporting partitions stalled for {@code stuckAfter}. */
     public static ProgressWatch start(MarginflowConfig config, Duration stuckAfter, Duration interval) {
-        Map<String, Object> client = new HashMap<>();
-        config.streamsProperties().forEach((key, value) -> {
-            if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains((String) key)) {
-                client.put((String) key, value);
-            }
-        });
         List<String> read = new ArrayList<>(config.topics().inputs());
         read.add(config.topics().journal());
-        return new ProgressWatch(Admin.create(client), config.get("application.id"), read, stuckAfter, interval);
+        return new ProgressWatch(Admin.create(config.adminProperties()), config.get("application.id"), read, stuckAfter,
+                interval);
     }
 
     /** The stalls as of {@code nowMillis}, each logged when first seen and every {@code stuckAfter} after. */

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -157,17 +156,11 @@ public final class TopicSetup {
         Properties streams = config.streamsProperties();
         long maxRequest = Long.parseLong(String.valueOf(streams.getOrDefault("producer." + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                 streams.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576"))));
-        Map<String, Object> client = new java.util.HashMap<>();
-        streams.forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains((String) key)) {
-                client.put((String) key, value);
-            }
-        });
         Map<String, Long> limits = new LinkedHashMap<>();
-        try (Admin admin = Admin.create(client)) {
+        try (Admin admin = Admin.create(config.adminProperties())) {
             List<ConfigResource> resources = topics.stream()
                     .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
-            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            Map<ConfigResource, Config> configs = describe(admin, resources);
             for (ConfigResource topic : resources) {
                 long maxMessage = Long.parseLong(configs.get(topic).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
                 limits.put(topic.name(), Math.min(maxMessage, maxRequest));
@@ -179,6 +172,22 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
         }
         return limits;
+    }
+
+    /** The topics' configurations, waiting up to 30 s for broker metadata to show topics just created. */
+    private static Map<ConfigResource, Config> describe(Admin admin, List<ConfigResource> topics)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeConfigs(topics).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** Creates {@code topic}; false if it exists already. */

@@ -65,6 +65,18 @@ public final class DeadLetterSink {
         return limits;
     }
 
+    /**
+     * Whether {@code failure} is an outage, not the record's fault: then it is counted against
+     * the record being processed, which the handler's failing response has retried.
+     */
+    boolean outage(ErrorHandlerContext context, Exception failure) {
+        if (!Failures.isOutage(failure)) {
+            return false;
+        }
+        watch.failed(coordinates(context), failure);
+        return true;
+    }
+
     /** Which stage a processor or sink node belongs to. */
     static RejectionStage stageOf(String node) {
         return node != null && node.startsWith("sequencer") ? RejectionStage.SEQUENCER : RejectionStage.ENGINE;

@@ -25,8 +25,7 @@ public final class DeserializationFailureHandler implements DeserializationExcep
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        if (Failures.isOutage(exception)) {
-            sink.watch().failed(DeadLetterSink.coordinates(context), exception);
+        if (sink.outage(context, exception)) {
             return Response.fail();
         }
         String errorClass = exception instanceof RecordDecodingException decoding ? decoding.reason().name()

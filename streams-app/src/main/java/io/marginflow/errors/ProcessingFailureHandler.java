@@ -23,8 +23,7 @@ public final class ProcessingFailureHandler implements ProcessingExceptionHandle
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (Failures.isOutage(exception)) {
-            sink.watch().failed(DeadLetterSink.coordinates(context), exception);
+        if (sink.outage(context, exception)) {
             return Response.fail();
         }
         RejectionStage stage = DeadLetterSink.stageOf(context.processorNodeId());

@@ -60,8 +60,7 @@ public final class ProductionFailureHandler implements ProductionExceptionHandle
     @SuppressWarnings("rawtypes")
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
                                              SerializationExceptionOrigin origin) {
-        if (Failures.isOutage(exception)) {
-            sink.watch().failed(DeadLetterSink.coordinates(context), exception);
+        if (sink.outage(context, exception)) {
             return Response.fail();
         }
         byte[] key = record.key() instanceof String text ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;

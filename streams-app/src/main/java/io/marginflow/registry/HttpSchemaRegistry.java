@@ -31,8 +31,8 @@ import org.apache.avro.SchemaParseException;
 public final class HttpSchemaRegistry implements SchemaRegistry {
 
     /** Attempts to open a connection before the registry counts as unreachable. */
-    private static final int CONNECT_ATTEMPTS = 4;
-    private static final long CONNECT_RETRY_PAUSE_MS = 50;
+    private static final int CONNECT_ATTEMPTS = 6;
+    private static final long CONNECT_RETRY_PAUSE_MS = 100;
 
     /** How to reach the registry. */
     public record Settings(
