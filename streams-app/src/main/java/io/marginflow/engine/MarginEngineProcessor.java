@@ -41,7 +41,6 @@ import java.util.SortedSet;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -193,24 +192,20 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
                 .setSource(entry.getSource())
                 .setEventTime(entry.getEventTime())
                 .build(), entry.getEventTime().toEpochMilli());
-        FanOut fanOut;
-        try {
-            fanOut = apply(record.key(), entry.getPayload(), cause);
-            commit();
-        } catch (RuntimeException e) {
-            failed(e, record.key(), cause, "the entry changed nothing");
+        Optional<FanOut> applied = unit.attempt(() -> apply(record.key(), entry.getPayload(), cause), failure -> {
+            deadLetter(failure, record.key(), cause, "the entry changed nothing");
             cache.clear();
             restoreMarket();
-            return;
-        }
+        });
+        FanOut fanOut = applied.orElse(FanOut.NONE);
         for (String account : fanOut.accounts()) {
-            try {
+            unit.attempt(() -> {
                 fanOut.perAccount().accept(account);
-                commit();
-            } catch (RuntimeException e) {
-                failed(e, account, cause, "account " + account + " keeps its state from before this entry");
+                return account;
+            }, failure -> {
+                deadLetter(failure, account, cause, "account " + account + " keeps its state from before this entry");
                 cache.remove(account);
-            }
+            });
         }
     }
 
@@ -239,25 +234,8 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         throw new IllegalStateException("unknown journal payload " + payload.getClass().getName());
     }
 
-    /** Applies the unit's writes and outputs; a store or broker failure here is an outage, not the entry's fault. */
-    private void commit() {
-        try {
-            unit.commit();
-        } catch (RuntimeException e) {
-            throw e instanceof StreamsException streams ? streams
-                    : new StreamsException("applying a unit of work to the engine's stores failed", e);
-        }
-    }
-
-    /**
-     * A unit failed: drops its writes and outputs and dead-letters the entry under {@code key},
-     * with the reason; an outage is rethrown to fail the task, so that it is retried.
-     */
-    private void failed(RuntimeException e, String key, Trigger cause, String consequence) {
-        unit.discard();
-        if (Failures.isOutage(e)) {
-            throw e;
-        }
+    /** Dead-letters the entry under {@code key}: a unit of it failed, and {@code consequence} is what that left. */
+    private void deadLetter(RuntimeException e, String key, Trigger cause, String consequence) {
         String errorClass = Failures.errorClass(e);
         String reason = Failures.describe(e) + "; " + consequence;
         LOG.error("journal partition {} offset {}: {} for {}: {}", cause.cause().getJournalPartition(),

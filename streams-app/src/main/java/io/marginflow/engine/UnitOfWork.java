@@ -1,11 +1,16 @@
 package io.marginflow.engine;
 
+import io.marginflow.errors.Failures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -14,9 +19,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The state writes and outputs of one unit of the engine's work (a journal entry, or one
  * account's share of a market entry), held back until the unit is done: then applied together,
- * in the order they were made ({@link #commit}); or, when the unit fails, dropped together
- * ({@link #discard}), so that a failure leaves every store exactly as it was and forwards
- * nothing. Reads through a {@link Staged} store see the unit's own writes.
+ * in the order they were made; or, when the unit fails, dropped together, so that a failure
+ * leaves every store exactly as it was and forwards nothing ({@link #attempt}). Reads through a
+ * {@link Staged} store see the unit's own writes.
  */
 final class UnitOfWork {
 
@@ -42,20 +47,37 @@ final class UnitOfWork {
         effects.add(() -> context.forward(record, sink));
     }
 
-    /** Applies every held write and forward, in order. */
-    void commit() {
+    /**
+     * Runs {@code body} as one unit: if it completes, its writes and outputs are applied, in
+     * order; if it throws, they are dropped and {@code failed} is told why, unless the failure is
+     * an outage ({@link Failures#isOutage}), which is rethrown to fail the task, to be retried.
+     *
+     * @return what {@code body} returned, or empty if the unit failed
+     * @throws StreamsException if applying the held writes fails: a state store failure, not the unit's fault
+     */
+    <T> Optional<T> attempt(Supplier<T> body, Consumer<RuntimeException> failed) {
+        T result;
+        try {
+            result = body.get();
+        } catch (RuntimeException e) {
+            clear();
+            if (Failures.isOutage(e)) {
+                throw e;
+            }
+            failed.accept(e);
+            return Optional.empty();
+        }
         try {
             for (Runnable effect : effects) {
                 effect.run();
             }
+        } catch (RuntimeException e) {
+            throw e instanceof StreamsException streams ? streams
+                    : new StreamsException("applying a unit of work to the engine's stores failed", e);
         } finally {
             clear();
         }
-    }
-
-    /** Drops every held write and forward. */
-    void discard() {
-        clear();
+        return Optional.of(result);
     }
 
     private void clear() {
