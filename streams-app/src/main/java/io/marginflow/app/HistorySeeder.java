@@ -1,7 +1,8 @@
 package io.marginflow.app;
 
+import io.marginflow.config.MarginflowConfig;
 import io.marginflow.registry.SchemaRegistry;
-import io.marginflow.sequencer.InputBounds;
+import io.marginflow.config.InputBounds;
 import io.marginflow.sequencer.InputValidator;
 import io.marginflow.sequencer.Rejection;
 import io.marginflow.schema.PriceKind;

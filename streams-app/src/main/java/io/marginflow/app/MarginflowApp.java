@@ -1,5 +1,6 @@
 package io.marginflow.app;
 
+import io.marginflow.config.MarginflowConfig;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.Failures;
 import io.marginflow.errors.OutputLimits;

@@ -1,5 +1,6 @@
 package io.marginflow.app;
 
+import io.marginflow.config.MarginflowConfig;
 import io.marginflow.engine.MarginEngineTopology;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.sequencer.SequencerTopology;

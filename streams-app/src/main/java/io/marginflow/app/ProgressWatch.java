@@ -1,5 +1,6 @@
 package io.marginflow.app;
 
+import io.marginflow.config.MarginflowConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
 package io.marginflow.app;
 
+import io.marginflow.config.MarginflowConfig;
+import io.marginflow.config.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.marginflow.engine;
 
-import io.marginflow.app.EngineSettings;
+import io.marginflow.config.EngineSettings;
 import io.marginflow.errors.Failures;
 import io.marginflow.errors.OutputTooLargeException;
 import io.marginflow.risk.AccountMargin;

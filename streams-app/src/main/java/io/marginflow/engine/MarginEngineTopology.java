@@ -1,7 +1,7 @@
 package io.marginflow.engine;
 
-import io.marginflow.app.EngineSettings;
-import io.marginflow.app.Topics;
+import io.marginflow.config.EngineSettings;
+import io.marginflow.config.Topics;
 import io.marginflow.errors.OutputLimits;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.DeadLetter;

@@ -1,5 +1,6 @@
 package io.marginflow.sequencer;
 
+import io.marginflow.config.InputBounds;
 import io.marginflow.schema.CollateralHaircut;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.Fill;

@@ -1,6 +1,7 @@
 package io.marginflow.sequencer;
 
-import io.marginflow.app.Topics;
+import io.marginflow.config.InputBounds;
+import io.marginflow.config.Topics;
 import io.marginflow.errors.OutputLimits;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.DeadLetter;

@@ -1,5 +1,6 @@
 package io.marginflow.translation;
 
+import io.marginflow.config.DeadLetterLimits;
 import io.marginflow.schema.Cause;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.RejectionStage;
@@ -10,9 +11,9 @@ import java.util.Arrays;
 
 /**
  * Every {@link DeadLetter} is built here, so that each one can always be written: the original
- * key and value bytes are cut to {@link Limits#maxOriginalBytes} (their full sizes are recorded,
- * and the whole record stays at its source coordinates), the reason to
- * {@link Limits#maxReasonChars}, and the Kafka key to {@link #MAX_KEY_CHARS}.
+ * key and value bytes are cut to {@link DeadLetterLimits#maxOriginalBytes} (their full sizes are
+ * recorded, and the whole record stays at its source coordinates), the reason to
+ * {@link DeadLetterLimits#maxReasonChars}, and the Kafka key to {@link #MAX_KEY_CHARS}.
  */
 public final class DeadLetters {
 
@@ -21,27 +22,9 @@ public final class DeadLetters {
     /** How many characters of a long value a reason quotes. */
     private static final int QUOTED_CHARS = 64;
 
-    /**
-     * @param maxOriginalBytes most bytes of the original key, and of the original value, carried
-     * @param maxReasonChars most characters of the reason
-     */
-    public record Limits(int maxOriginalBytes, int maxReasonChars) {
+    private final DeadLetterLimits limits;
 
-        public static final Limits DEFAULT = new Limits(65_536, 2_000);
-
-        public Limits {
-            if (maxOriginalBytes < 0) {
-                throw new IllegalArgumentException("the original bytes limit must not be negative: " + maxOriginalBytes);
-            }
-            if (maxReasonChars < 80) {
-                throw new IllegalArgumentException("a reason needs at least 80 characters: " + maxReasonChars);
-            }
-        }
-    }
-
-    private final Limits limits;
-
-    public DeadLetters(Limits limits) {
+    public DeadLetters(DeadLetterLimits limits) {
         this.limits = limits;
     }
 

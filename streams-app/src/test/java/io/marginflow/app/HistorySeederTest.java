@@ -3,7 +3,7 @@ package io.marginflow.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.marginflow.sequencer.InputBounds;
+import io.marginflow.config.InputBounds;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

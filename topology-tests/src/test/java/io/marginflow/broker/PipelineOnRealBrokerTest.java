@@ -12,8 +12,8 @@ import static io.marginflow.pipeline.Inputs.surface;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marginflow.app.HistorySeeder;
-import io.marginflow.app.MarginflowConfig;
-import io.marginflow.app.Topics;
+import io.marginflow.config.MarginflowConfig;
+import io.marginflow.config.Topics;
 import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.CollateralMovement;

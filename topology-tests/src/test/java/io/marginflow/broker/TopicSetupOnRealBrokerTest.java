@@ -3,9 +3,9 @@ package io.marginflow.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.marginflow.app.MarginflowConfig;
+import io.marginflow.config.MarginflowConfig;
 import io.marginflow.app.TopicSetup;
-import io.marginflow.app.Topics;
+import io.marginflow.config.Topics;
 import io.marginflow.embedded.EmbeddedKafka;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.marginflow.pipeline;
 
-import io.marginflow.app.MarginflowConfig;
+import io.marginflow.config.MarginflowConfig;
 import io.marginflow.app.MarginflowTopology;
-import io.marginflow.app.Topics;
+import io.marginflow.config.Topics;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.OutputLimits;
 import io.marginflow.registry.InMemorySchemaRegistry;

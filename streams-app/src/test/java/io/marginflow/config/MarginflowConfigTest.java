@@ -1,4 +1,4 @@
-package io.marginflow.app;
+package io.marginflow.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * A real Confluent-compatible schema registry on loopback: Apicurio Registry 3.3.3, unpacked by
- * Maven from Central into {@code streams-app/target/apicurio-registry}, run on a Java 21+ runtime,
+ * Maven from Central into {@code wire/target/apicurio-registry}, run on a Java 21+ runtime,
  * serving its Confluent API over TLS (a self-signed certificate made with keytool) behind HTTP
  * basic authentication, with in-memory storage.
  *

@@ -1,4 +1,4 @@
-package io.marginflow.app;
+package io.marginflow.config;
 
 import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Market;

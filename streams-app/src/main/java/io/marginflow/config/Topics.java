@@ -1,4 +1,4 @@
-package io.marginflow.app;
+package io.marginflow.config;
 
 import java.util.List;
 

@@ -1,9 +1,8 @@
-package io.marginflow.app;
+package io.marginflow.config;
 
 import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
-import io.marginflow.sequencer.InputBounds;
-import io.marginflow.translation.DeadLetters;
+import io.marginflow.config.InputBounds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -126,8 +125,8 @@ public final class MarginflowConfig {
     }
 
     /** How dead letters are cut to fit ({@code dead-letters.*}). */
-    public DeadLetters.Limits deadLetterLimits() {
-        return wrapped("dead-letters.", () -> new DeadLetters.Limits(positiveInt("dead-letters.max-original-bytes"),
+    public DeadLetterLimits deadLetterLimits() {
+        return wrapped("dead-letters.", () -> new DeadLetterLimits(positiveInt("dead-letters.max-original-bytes"),
                 positiveInt("dead-letters.max-reason-chars")));
     }
 

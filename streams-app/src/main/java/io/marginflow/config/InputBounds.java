@@ -1,4 +1,4 @@
-package io.marginflow.sequencer;
+package io.marginflow.config;
 
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,0 +1,45 @@
+package io.marginflow;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The application reads top-down, and its packages point one way: configuration, then
+ * translation between the contract and the engine, then failure handling, then the sequencer and
+ * the margin engine (which know nothing of each other), then the application that wires them.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses APPLICATION = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.marginflow.config", "io.marginflow.translation", "io.marginflow.errors",
+                    "io.marginflow.sequencer", "io.marginflow.engine", "io.marginflow.app");
+
+    @Test
+    void packagesPointOneWay() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("config").definedBy("io.marginflow.config..")
+                .layer("translation").definedBy("io.marginflow.translation..")
+                .layer("errors").definedBy("io.marginflow.errors..")
+                .layer("sequencer").definedBy("io.marginflow.sequencer..")
+                .layer("engine").definedBy("io.marginflow.engine..")
+                .layer("app").definedBy("io.marginflow.app..")
+                .whereLayer("app").mayNotBeAccessedByAnyLayer()
+                .whereLayer("sequencer").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("errors").mayOnlyBeAccessedByLayers("sequencer", "engine", "app")
+                .whereLayer("translation").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "app")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("translation", "errors", "sequencer", "engine", "app")
+                .check(APPLICATION);
+    }
+
+    @Test
+    void noPackageLoops() {
+        slices().matching("io.marginflow.(*)..").should().beFreeOfCycles().check(APPLICATION);
+    }
+}
