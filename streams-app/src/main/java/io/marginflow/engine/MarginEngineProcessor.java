@@ -3,41 +3,27 @@ package io.marginflow.engine;
 import io.marginflow.config.EngineSettings;
 import io.marginflow.errors.Failures;
 import io.marginflow.errors.OutputTooLargeException;
-import io.marginflow.risk.AccountMargin;
 import io.marginflow.risk.AccountRiskView;
 import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.MarginCalculator;
 import io.marginflow.risk.MarginParameters;
-import io.marginflow.risk.MarginStatus;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.Portfolio;
-import io.marginflow.risk.stats.ReturnHistory;
 import io.marginflow.schema.Cause;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
-import io.marginflow.schema.InstrumentState;
 import io.marginflow.schema.JournalEntry;
 import io.marginflow.schema.LiquidationSignal;
-import io.marginflow.schema.LiquidationTransition;
 import io.marginflow.schema.MarginCallEvent;
-import io.marginflow.schema.MarginCallTransition;
-import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.translation.DeadLetters;
 import io.marginflow.translation.EngineTypes;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.SortedSet;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
@@ -45,7 +31,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,60 +38,39 @@ import org.slf4j.LoggerFactory;
  * The margin engine of one journal partition: a deterministic state machine over the journal.
  * Each entry updates state, then the accounts it affects are recomputed: one account for a fill
  * or collateral movement; every local account exposed to the underlying for a price, instrument
- * or parameter change. Results, margin calls, liquidation signals and engine-stage rejections are
- * forwarded to their sinks, each stamped with the entry that caused it.
+ * or parameter change. This class orchestrates; the phases live beside it: the market replica
+ * ({@link MarketReplica}), the account's status transitions and outputs ({@link AccountTransitions},
+ * pure), the records themselves ({@link io.marginflow.translation.EngineOutputs}), and the unit of
+ * work that applies an entry's writes and outputs all together or not at all ({@link UnitOfWork}).
  *
  * <p>Checks that need state are made here, in journal order, so that a replay decides them the
  * same way: unknown or expired instruments, options that cannot be valued yet, duplicate fill and
- * movement ids, stale parameters.
+ * movement ids, redefined instruments, stale parameters.
  *
- * <p>Index prices are also sampled into each underlying's return history (one close per
- * {@code engine.history.interval.ms} of event time), stored per underlying; the statistical
- * layer (VaR/ES, offsets, dynamic scan ranges, anti-procyclicality) works on it.
+ * <p>Nothing an entry contains can stop the engine. An exception while applying an entry (an
+ * amount beyond what the contract carries, an output too large to publish, or a bug) drops its
+ * writes and outputs, rebuilds the market replica from the stores, and dead-letters the entry
+ * ({@link Failures}), so the entry changes nothing, on every replay alike. A market entry then
+ * recomputes each exposed account as a unit of its own: an account that fails keeps its previous
+ * state and is dead-lettered under its own key, and the others are margined. Only outages (state
+ * store, broker, schema registry) fail the task, to be retried.
  *
- * <p>The prices store holds, besides marks and index prices, two derived figures per underlying
- * that option valuation needs and that must survive a restart: its valuation time
- * ({@code CLOCK:BTC}, the event time of its latest index price or surface, in epoch millis) and
- * its index price when its surface arrived ({@code ANCHOR:BTC}).
- *
- * <p>The in-memory {@link Market} and account cache are derived from the stores and rebuilt in
- * {@link #init}; the stores hold the only copy of everything.
- *
- * <p>Nothing an entry contains can stop the engine. Each entry is one {@link UnitOfWork}: its
- * state writes and outputs are held until it is done, and an exception while applying it (an
- * amount beyond what the contract carries, an output too large to publish, or a bug) drops them
- * all, rebuilds the in-memory state from the stores, and dead-letters the entry instead
- * ({@link Failures}), so the entry changes nothing, on every replay alike. A market entry
- * then recomputes each exposed account as a unit of its own: an account that fails keeps its
- * previous state and is dead-lettered under its own key, and the others are margined. Only
- * outages (state store, broker, schema registry) fail the task, to be retried.
+ * <p>The account cache is derived from the accounts store and rebuilt on demand; the stores hold
+ * the only copy of everything.
  */
 final class MarginEngineProcessor implements Processor<String, JournalEntry, String, SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(MarginEngineProcessor.class);
-    private static final char SEPARATOR = '\u0000';
-    private static final String CLOCK = "CLOCK:";
-    private static final String ANCHOR = "ANCHOR:";
 
     private final EngineSettings settings;
     private final DeadLetters deadLetters;
     private final ToLongFunction<String> maxOutputBytes;
     private final MarginCalculator calculator = new MarginCalculator();
+    private final AccountTransitions transitions;
     private ProcessorContext<String, SpecificRecord> context;
     private UnitOfWork unit;
-    private Market market;
-    private UnitOfWork.Staged<AccountRecord> accounts;
-    private UnitOfWork.Staged<Instrument> instruments;
-    private UnitOfWork.Staged<Double> prices;
-    private UnitOfWork.Staged<RiskParameters> parameters;
-    private UnitOfWork.Staged<VolSurface> surfaces;
-    private UnitOfWork.Staged<byte[]> exposures;
-    private UnitOfWork.Staged<Long> seenIds;
-    private UnitOfWork.Staged<ReturnHistory> histories;
-    private Map<String, CachedAccount> cache;
-
-    /** A decoded account and its risk view, derived from the store. */
-    private record CachedAccount(AccountRecord record, AccountRiskView view) {}
+    private MarketReplica replica;
+    private AccountBook book;
 
     /** The journal entry being processed: the cause every output names, and its event time. */
     private record Trigger(Cause cause, long timestamp) {}
@@ -127,59 +91,16 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         this.settings = settings;
         this.deadLetters = deadLetters;
         this.maxOutputBytes = maxOutputBytes;
+        this.transitions = new AccountTransitions(settings);
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         unit = new UnitOfWork(context);
-        accounts = unit.store(MarginEngineTopology.ACCOUNTS);
-        instruments = unit.store(MarginEngineTopology.INSTRUMENTS);
-        prices = unit.store(MarginEngineTopology.PRICES);
-        parameters = unit.store(MarginEngineTopology.PARAMETERS);
-        surfaces = unit.store(MarginEngineTopology.SURFACES);
-        exposures = unit.store(MarginEngineTopology.EXPOSURES);
-        seenIds = unit.store(MarginEngineTopology.SEEN_IDS);
-        histories = unit.store(MarginEngineTopology.RETURN_HISTORIES);
-        int capacity = settings.accountCacheSize();
-        cache = new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, CachedAccount> eldest) {
-                return size() > capacity;
-            }
-        };
-        restoreMarket();
-    }
-
-    /** Builds the in-memory market replica from the stores, as at a restart. */
-    private void restoreMarket() {
-        market = new Market(settings.defaultParameters(), settings.cashAssets(), settings.history());
-        try (KeyValueIterator<String, Instrument> all = instruments.all()) {
-            all.forEachRemaining(entry -> market.putInstrument(EngineTypes.instrumentSpec(entry.value)));
-        }
-        try (KeyValueIterator<String, RiskParameters> all = parameters.all()) {
-            all.forEachRemaining(entry -> market.putParameters(EngineTypes.marginParameters(entry.value)));
-        }
-        Map<String, Double> anchors = new HashMap<>();
-        try (KeyValueIterator<String, Double> all = prices.all()) {
-            all.forEachRemaining(entry -> {
-                if (entry.key.startsWith(ANCHOR)) {
-                    anchors.put(entry.key.substring(ANCHOR.length()), entry.value);
-                } else {
-                    applyPrice(entry.key, entry.value);
-                }
-            });
-        }
-        try (KeyValueIterator<String, ReturnHistory> all = histories.all()) {
-            all.forEachRemaining(entry -> market.putHistory(entry.key, entry.value));
-        }
-        try (KeyValueIterator<String, VolSurface> all = surfaces.all()) {
-            all.forEachRemaining(entry -> {
-                Double anchor = anchors.get(entry.key);
-                market.putSurface(EngineTypes.volSurface(entry.value),
-                        anchor == null ? OptionalDouble.empty() : OptionalDouble.of(anchor));
-            });
-        }
+        replica = new MarketReplica(unit, settings);
+        book = new AccountBook(unit, settings, () -> replica.market());
+        replica.restore();
     }
 
     @Override
@@ -194,8 +115,8 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
                 .build(), entry.getEventTime().toEpochMilli());
         Optional<FanOut> applied = unit.attempt(() -> apply(record.key(), entry.getPayload(), cause), failure -> {
             deadLetter(failure, record.key(), cause, "the entry changed nothing");
-            cache.clear();
-            restoreMarket();
+            book.forgetAll();
+            replica.restore();
         });
         FanOut fanOut = applied.orElse(FanOut.NONE);
         for (String account : fanOut.accounts()) {
@@ -204,7 +125,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
                 return account;
             }, failure -> {
                 deadLetter(failure, account, cause, "account " + account + " keeps its state from before this entry");
-                cache.remove(account);
+                book.forget(account);
             });
         }
     }
@@ -246,6 +167,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     }
 
     private void onFill(String account, Fill fill, Trigger cause) {
+        Market market = replica.market();
         Optional<InstrumentSpec> spec = market.instrument(fill.getInstrument());
         if (spec.isEmpty()) {
             reject(account, cause, "UNKNOWN_INSTRUMENT", "fill " + fill.getFillId() + " is for instrument "
@@ -266,15 +188,11 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         if (alreadySeen("F:" + fill.getFillId(), account, cause, "DUPLICATE_FILL")) {
             return;
         }
-        if (market.mark(fill.getInstrument()).isEmpty()) {
-            // Until a mark is published, the first traded price values the instrument.
-            prices.put(priceKey(PriceKind.MARK, fill.getInstrument()), fill.getPrice());
-            market.putMarkIfAbsent(fill.getInstrument(), fill.getPrice());
-        }
-        AccountRecord before = load(account).record();
+        replica.markIfUnmarked(fill.getInstrument(), fill.getPrice());
+        AccountRecord before = book.load(account).record();
         Portfolio portfolio = before.portfolio().withFill(spec.get(), fill.getQuantity(), fill.getPrice(),
                 fill.getFee(), fill.getFeeAsset());
-        saveLedger(account, before, portfolio);
+        book.saveLedger(account, before, portfolio);
         recompute(account, cause);
     }
 
@@ -282,8 +200,8 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         if (alreadySeen("M:" + movement.getMovementId(), account, cause, "DUPLICATE_MOVEMENT")) {
             return;
         }
-        AccountRecord before = load(account).record();
-        saveLedger(account, before, before.portfolio().withMovement(movement.getAsset(), movement.getAmount()));
+        AccountRecord before = book.load(account).record();
+        book.saveLedger(account, before, before.portfolio().withMovement(movement.getAsset(), movement.getAmount()));
         recompute(account, cause);
     }
 
@@ -294,46 +212,21 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
                 return settlement.get();
             }
         }
-        String key = priceKey(price.getKind(), price.getInstrument());
-        prices.put(key, price.getPrice());
-        applyPrice(key, price.getPrice());
-        if (price.getKind() == PriceKind.INDEX) {
-            advanceValuationTime(price.getInstrument(), cause);
-            market.recordIndexPrice(price.getInstrument(), cause.timestamp(), price.getPrice())
-                    .ifPresent(history -> histories.put(price.getInstrument(), history));
-        }
-        return recomputeExposed(market.underlyingOf(price.getInstrument()), cause);
+        replica.putPrice(price, cause.timestamp());
+        return recomputeExposed(replica.market().underlyingOf(price.getInstrument()), cause);
     }
 
-    /**
-     * A surface replaces the previous one of its underlying; forwards move with the index from
-     * the index price it arrives at. The sequencer has refused malformed and arbitrageable ones.
-     */
+    /** The sequencer has refused malformed and arbitrageable surfaces. */
     private FanOut onSurface(VolSurface record, Trigger cause) {
-        String underlying = record.getUnderlying();
         io.marginflow.risk.options.VolSurface surface;
         try {
             surface = EngineTypes.volSurface(record);
         } catch (IllegalArgumentException e) {
-            reject(underlying, cause, "INVALID_SURFACE", e.getMessage());
+            reject(record.getUnderlying(), cause, "INVALID_SURFACE", e.getMessage());
             return FanOut.NONE;
         }
-        surfaces.put(underlying, record);
-        OptionalDouble anchor = market.indexPrice(underlying);
-        if (anchor.isPresent()) {
-            prices.put(ANCHOR + underlying, anchor.getAsDouble());
-        } else {
-            prices.delete(ANCHOR + underlying);
-        }
-        market.putSurface(surface, anchor);
-        advanceValuationTime(underlying, cause);
-        return recomputeExposed(underlying, cause);
-    }
-
-    private void advanceValuationTime(String underlying, Trigger cause) {
-        if (market.advanceValuationTime(underlying, cause.timestamp())) {
-            prices.put(CLOCK + underlying, (double) cause.timestamp());
-        }
+        replica.putSurface(record, surface, cause.timestamp());
+        return recomputeExposed(record.getUnderlying(), cause);
     }
 
     /**
@@ -347,6 +240,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
      */
     private Optional<FanOut> settleExpired(PriceUpdate price, Trigger cause) {
         String id = price.getInstrument();
+        Market market = replica.market();
         Optional<InstrumentSpec> instrument = market.instrument(id);
         List<InstrumentSpec> expiring;
         String underlying;
@@ -367,20 +261,15 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
             }
             underlying = id;
         }
-        for (InstrumentSpec spec : expiring) {
-            Instrument definition = Instrument.newBuilder(instruments.get(spec.id()))
-                    .setState(InstrumentState.EXPIRED).build();
-            instruments.put(spec.id(), definition);
-            market.putInstrument(spec.expired());
-        }
-        return Optional.of(new FanOut(exposedAccounts(underlying), account -> {
-            AccountRecord before = load(account).record();
+        expiring.forEach(replica::expire);
+        return Optional.of(new FanOut(book.exposedTo(underlying), account -> {
+            AccountRecord before = book.load(account).record();
             Portfolio portfolio = before.portfolio();
             for (InstrumentSpec spec : expiring) {
                 portfolio = portfolio.withSettlement(spec, spec.finalValue(price.getPrice()));
             }
             if (portfolio != before.portfolio()) {
-                saveLedger(account, before, portfolio);
+                book.saveLedger(account, before, portfolio);
                 recompute(account, cause);
             }
         }));
@@ -393,7 +282,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     private FanOut onInstrument(Instrument instrument, Trigger cause) {
         String id = instrument.getInstrumentId();
         InstrumentSpec spec = EngineTypes.instrumentSpec(instrument);
-        Optional<InstrumentSpec> known = market.instrument(id);
+        Optional<InstrumentSpec> known = replica.market().instrument(id);
         if (known.isPresent() && !known.get().sameTerms(spec)) {
             reject(id, cause, "INSTRUMENT_REDEFINED", "the terms of " + id + " cannot change once it is listed ("
                     + known.get() + " is now defined as " + spec + "); list the new terms under a new instrument id");
@@ -403,248 +292,74 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
             reject(id, cause, "INSTRUMENT_REDEFINED", id + " has expired and cannot be listed again");
             return FanOut.NONE;
         }
-        instruments.put(id, instrument);
-        market.putInstrument(spec);
+        replica.putInstrument(instrument, spec);
         return recomputeExposed(instrument.getUnderlying(), cause);
     }
 
     private FanOut onParameters(RiskParameters set, Trigger cause) {
-        Optional<MarginParameters> current = market.ownParameters(set.getUnderlying());
+        Optional<MarginParameters> current = replica.market().ownParameters(set.getUnderlying());
         if (current.isPresent() && current.get().version() >= set.getVersion()) {
             reject(set.getUnderlying(), cause, "STALE_PARAMETERS", "parameters of " + set.getUnderlying()
                     + " version " + set.getVersion() + " are not newer than version " + current.get().version());
             return FanOut.NONE;
         }
-        parameters.put(set.getUnderlying(), set);
-        market.putParameters(EngineTypes.marginParameters(set));
+        replica.putParameters(set);
         // An underlying's parameters may carry the haircut of its collateral asset of the same name.
         return recomputeExposed(set.getUnderlying(), cause);
     }
 
     private FanOut recomputeExposed(String underlying, Trigger cause) {
-        return new FanOut(exposedAccounts(underlying), account -> recompute(account, cause));
+        return new FanOut(book.exposedTo(underlying), account -> recompute(account, cause));
     }
 
-    /** The local accounts exposed to {@code underlying}, in account order. */
-    private List<String> exposedAccounts(String underlying) {
-        List<String> exposed = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> keys = exposures.prefixScan(underlying + SEPARATOR)) {
-            keys.forEachRemaining(entry -> exposed.add(entry.key.substring(underlying.length() + 1)));
-        }
-        return exposed;
-    }
-
+    /** Recomputes an account's margin and publishes what it changed, each output within its topic's limit. */
     private void recompute(String account, Trigger cause) {
-        CachedAccount cached = load(account);
-        AccountRecord before = cached.record();
-        AccountMargin margin = calculator.margin(cached.view(), market);
-        MarginStatus status = margin.status();
-        boolean statusChanged = status != before.status();
-        boolean moved = !before.published()
-                || settings.movedBeyondTolerance(before.publishedEquity(), margin.equity())
-                || settings.movedBeyondTolerance(before.publishedInitialMargin(), margin.initialMargin())
-                || settings.movedBeyondTolerance(before.publishedMaintenanceMargin(), margin.maintenanceMargin());
-        if (!statusChanged && !moved) {
-            return;
-        }
-        Outputs out = new Outputs(account, before, cause);
-        out.result(margin);
-        if (statusChanged) {
-            transitions(out, before.status(), status, margin);
-        }
-        AccountRecord after = new AccountRecord(before.portfolio(), status, out.sequence, out.hashHead, true,
-                margin.equity(), margin.initialMargin(), margin.maintenanceMargin(), out.openCallId,
-                out.liquidationId, out.callCount, out.liquidationCount);
-        store(account, after, cached.view());
-    }
-
-    /** The margin-call and liquidation events of a status change, in the order they happen. */
-    private void transitions(Outputs out, MarginStatus from, MarginStatus to, AccountMargin margin) {
-        if (from == MarginStatus.MARGIN_CALL) {
-            out.call(to == MarginStatus.NORMAL ? MarginCallTransition.MET : MarginCallTransition.ESCALATED, margin);
-        }
-        if (from == MarginStatus.LIQUIDATION) {
-            out.liquidation(LiquidationTransition.ENDED, margin);
-        }
-        if (to == MarginStatus.MARGIN_CALL) {
-            out.call(MarginCallTransition.ISSUED, margin);
-        }
-        if (to == MarginStatus.LIQUIDATION) {
-            out.liquidation(LiquidationTransition.STARTED, margin);
-        }
-    }
-
-    /** Builds an account's outputs for one entry, extending its hash chain. */
-    private final class Outputs {
-        final String account;
-        final Trigger cause;
-        long sequence;
-        String hashHead;
-        String openCallId;
-        String liquidationId;
-        int callCount;
-        int liquidationCount;
-
-        Outputs(String account, AccountRecord before, Trigger cause) {
-            this.account = account;
-            this.cause = cause;
-            this.sequence = before.sequence();
-            this.hashHead = before.hashHead();
-            this.openCallId = before.openCallId();
-            this.liquidationId = before.liquidationId();
-            this.callCount = before.callCount();
-            this.liquidationCount = before.liquidationCount();
-        }
-
-        void result(AccountMargin margin) {
-            emit(MarginResult.newBuilder()
-                    .setAccount(account).setSequence(++sequence).setCause(cause.cause())
-                    .setEquity(EngineTypes.money(margin.equity()))
-                    .setInitialMargin(EngineTypes.money(margin.initialMargin()))
-                    .setMaintenanceMargin(EngineTypes.money(margin.maintenanceMargin()))
-                    .setExcess(EngineTypes.money(margin.excess()))
-                    .setStatus(EngineTypes.status(margin.status()))
-                    .setScenarioMargin(margin.scenarioMargin())
-                    .setValueAtRisk(margin.valueAtRisk())
-                    .setExpectedShortfall(margin.expectedShortfall())
-                    .setAddOns(margin.addOns())
-                    .setBindingComponent(EngineTypes.component(margin.binding()))
-                    .setUnderlyings(EngineTypes.breakdown(margin))
-                    .setPreviousHash(hashHead).setHash("")
-                    .build(), MarginEngineTopology.MARGIN_SINK);
-        }
-
-        void call(MarginCallTransition transition, AccountMargin margin) {
-            Instant deadline = null;
-            if (transition == MarginCallTransition.ISSUED) {
-                openCallId = account + "-CALL-" + (++callCount);
-                long grace = maxGraceMillis();
-                deadline = Instant.ofEpochMilli(cause.timestamp() + grace);
-            }
-            double shortfall = transition == MarginCallTransition.MET ? 0.0 : Math.max(0.0, -margin.excess());
-            emit(MarginCallEvent.newBuilder()
-                    .setCallId(openCallId).setAccount(account).setSequence(++sequence).setCause(cause.cause())
-                    .setTransition(transition)
-                    .setShortfall(EngineTypes.money(shortfall))
-                    .setEquity(EngineTypes.money(margin.equity()))
-                    .setInitialMargin(EngineTypes.money(margin.initialMargin()))
-                    .setMaintenanceMargin(EngineTypes.money(margin.maintenanceMargin()))
-                    .setDeadline(deadline)
-                    .setPreviousHash(hashHead).setHash("")
-                    .build(), MarginEngineTopology.MARGIN_CALLS_SINK);
-            if (transition != MarginCallTransition.ISSUED) {
-                openCallId = "";
-            }
-        }
-
-        void liquidation(LiquidationTransition transition, AccountMargin margin) {
-            if (transition == LiquidationTransition.STARTED) {
-                liquidationId = account + "-LIQ-" + (++liquidationCount);
-            }
-            emit(LiquidationSignal.newBuilder()
-                    .setSignalId(liquidationId).setAccount(account).setSequence(++sequence).setCause(cause.cause())
-                    .setTransition(transition)
-                    .setEquity(EngineTypes.money(margin.equity()))
-                    .setInitialMargin(EngineTypes.money(margin.initialMargin()))
-                    .setMaintenanceMargin(EngineTypes.money(margin.maintenanceMargin()))
-                    .setPreviousHash(hashHead).setHash("")
-                    .build(), MarginEngineTopology.LIQUIDATIONS_SINK);
-            if (transition == LiquidationTransition.ENDED) {
-                liquidationId = "";
-            }
-        }
-
-        private void emit(SpecificRecord output, String sink) {
-            OutputChain.Sealed sealed = OutputChain.seal(output);
-            long size = sealed.recordBytes(account);
-            long limit = maxOutputBytes.applyAsLong(sink);
-            if (size > limit) {
-                throw new OutputTooLargeException(output.getSchema().getName() + " of " + account + " would be " + size
-                        + " bytes, more than its topic takes (" + limit + " bytes: engine.max-output-bytes, or less if"
-                        + " the topic's max.message.bytes or the producer's max.request.size is lower)");
-            }
-            hashHead = sealed.hash();
-            unit.forward(new Record<>(account, output, cause.timestamp()), sink);
-        }
-
-        /** The grace period: the longest of the account's underlyings' (the defaults when it has none). */
-        private long maxGraceMillis() {
-            long grace = settings.defaultCallGracePeriodMillis();
-            CachedAccount cached = cache.get(account);
-            if (cached != null) {
-                for (String exposure : cached.view().exposures(settings.cashAssets())) {
-                    grace = Math.max(grace, market.parameters(exposure).callGracePeriodMillis());
+        AccountBook.Account cached = book.load(account);
+        Market market = replica.market();
+        transitions.next(account, cached.record(), calculator.margin(cached.view(), market), cause.cause(),
+                () -> graceMillis(cached.view(), market)).ifPresent(update -> {
+            for (OutputChain.Sealed sealed : update.outputs()) {
+                SpecificRecord output = sealed.output();
+                String sink = sinkOf(output);
+                long size = sealed.recordBytes(account);
+                long limit = maxOutputBytes.applyAsLong(sink);
+                if (size > limit) {
+                    throw new OutputTooLargeException(output.getSchema().getName() + " of " + account + " would be "
+                            + size + " bytes, more than its topic takes (" + limit + " bytes: engine.max-output-bytes,"
+                            + " or less if the topic's max.message.bytes or the producer's max.request.size is lower)");
                 }
+                unit.forward(new Record<>(account, output, cause.timestamp()), sink);
             }
-            return grace;
+            book.store(account, update.after(), cached.view());
+        });
+    }
+
+    private static String sinkOf(SpecificRecord output) {
+        if (output instanceof MarginCallEvent) {
+            return MarginEngineTopology.MARGIN_CALLS_SINK;
         }
+        return output instanceof LiquidationSignal ? MarginEngineTopology.LIQUIDATIONS_SINK : MarginEngineTopology.MARGIN_SINK;
+    }
+
+    /** A call's grace period: the longest of the account's underlyings' (the defaults when it has none). */
+    private long graceMillis(AccountRiskView view, Market market) {
+        long grace = settings.defaultCallGracePeriodMillis();
+        for (String exposure : view.exposures(settings.cashAssets())) {
+            grace = Math.max(grace, market.parameters(exposure).callGracePeriodMillis());
+        }
+        return grace;
     }
 
     private boolean alreadySeen(String id, String key, Trigger cause, String errorClass) {
-        Long first = seenIds.get(id);
-        if (first != null) {
-            reject(key, cause, errorClass, id.substring(2) + " was already applied from journal offset " + first
-                    + "; a re-published duplicate does not change the account");
-            return true;
-        }
-        seenIds.put(id, cause.cause().getJournalOffset());
-        return false;
+        Optional<Long> first = book.firstApplied(id, cause.cause().getJournalOffset());
+        first.ifPresent(offset -> reject(key, cause, errorClass, id.substring(2) + " was already applied from journal"
+                + " offset " + offset + "; a re-published duplicate does not change the account"));
+        return first.isPresent();
     }
 
     private void reject(String key, Trigger cause, String errorClass, String reason) {
         unit.forward(new Record<String, SpecificRecord>(DeadLetters.key(key, null),
                 deadLetters.engine(cause.cause(), key, errorClass, reason), cause.timestamp()),
                 MarginEngineTopology.DEAD_LETTERS_SINK);
-    }
-
-    private CachedAccount load(String account) {
-        CachedAccount cached = cache.get(account);
-        if (cached == null) {
-            AccountRecord record = accounts.get(account);
-            record = record == null ? AccountRecord.NEW : record;
-            cached = new CachedAccount(record, AccountRiskView.of(record.portfolio(), market));
-            cache.put(account, cached);
-        }
-        return cached;
-    }
-
-    /** Stores a changed ledger and keeps the exposure index in step with it. */
-    private void saveLedger(String account, AccountRecord before, Portfolio portfolio) {
-        AccountRiskView oldView = load(account).view();
-        AccountRiskView newView = AccountRiskView.of(portfolio, market);
-        SortedSet<String> oldExposures = oldView.exposures(settings.cashAssets());
-        SortedSet<String> newExposures = newView.exposures(settings.cashAssets());
-        for (String gone : oldExposures) {
-            if (!newExposures.contains(gone)) {
-                exposures.delete(gone + SEPARATOR + account);
-            }
-        }
-        for (String exposure : newExposures) {
-            if (!oldExposures.contains(exposure)) {
-                exposures.put(exposure + SEPARATOR + account, new byte[0]);
-            }
-        }
-        store(account, before.withPortfolio(portfolio), newView);
-    }
-
-    private void store(String account, AccountRecord record, AccountRiskView view) {
-        accounts.put(account, record);
-        cache.put(account, new CachedAccount(record, view));
-    }
-
-    private void applyPrice(String key, double price) {
-        String id = key.substring(key.indexOf(':') + 1);
-        if (key.startsWith(CLOCK)) {
-            market.advanceValuationTime(id, (long) price);
-        } else if (key.startsWith(PriceKind.INDEX.name())) {
-            market.putIndexPrice(id, price);
-        } else {
-            market.putMark(id, price);
-        }
-    }
-
-    /** A settlement price before expiry counts as a mark. */
-    private static String priceKey(PriceKind kind, String id) {
-        return (kind == PriceKind.INDEX ? PriceKind.INDEX : PriceKind.MARK).name() + ":" + id;
     }
 }

@@ -23,11 +23,11 @@ public final class OutputChain {
     private OutputChain() {}
 
     /**
-     * An output sealed into its account's chain: its hash, and its Avro encoding's size.
+     * An output sealed into its account's chain: the output, its hash, and its Avro encoding's size.
      *
      * @param encodedBytes size of the Avro binary encoding with {@code hash} empty
      */
-    public record Sealed(String hash, int encodedBytes) {
+    public record Sealed(SpecificRecord output, String hash, int encodedBytes) {
 
         /**
          * The bytes the output's Kafka record carries: the key, the wire-format header (5 bytes)
@@ -43,7 +43,7 @@ public final class OutputChain {
         byte[] encoded = encode(output);
         String hash = sha256(encoded);
         output.put(output.getSchema().getField("hash").pos(), hash);
-        return new Sealed(hash, encoded.length);
+        return new Sealed(output, hash, encoded.length);
     }
 
     /** The hash of an output whose {@code hash} field is the empty string. */

@@ -1,0 +1,168 @@
+package io.marginflow.engine;
+
+import io.marginflow.config.EngineSettings;
+import io.marginflow.risk.InstrumentSpec;
+import io.marginflow.risk.Market;
+import io.marginflow.risk.stats.ReturnHistory;
+import io.marginflow.schema.Instrument;
+import io.marginflow.schema.InstrumentState;
+import io.marginflow.schema.PriceKind;
+import io.marginflow.schema.PriceUpdate;
+import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.VolSurface;
+import io.marginflow.translation.EngineTypes;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * One engine task's replica of market state, built from the market entries every journal
+ * partition receives: instruments, marks and index prices, each underlying's valuation time and
+ * the index price its surface arrived at, surfaces, parameters and return histories. The stores
+ * hold the only copy; the {@link Market} in memory is derived from them and rebuilt by
+ * {@link #restore}, at start and after an entry that failed.
+ *
+ * <p>The prices store holds four kinds of key, known only here ({@link PriceKey}): an
+ * instrument's {@code MARK:}, an index's {@code INDEX:}, an underlying's valuation time
+ * {@code CLOCK:} (epoch millis, stored as a double) and its surface anchor {@code ANCHOR:}.
+ */
+final class MarketReplica {
+
+    /** The kinds of key in the prices store. */
+    private enum PriceKey {
+        MARK, INDEX, CLOCK, ANCHOR;
+
+        String of(String id) {
+            return name() + ":" + id;
+        }
+
+        static PriceKey kindOf(String key) {
+            return valueOf(key.substring(0, key.indexOf(':')));
+        }
+
+        static String idOf(String key) {
+            return key.substring(key.indexOf(':') + 1);
+        }
+    }
+
+    private final EngineSettings settings;
+    private final UnitOfWork.Staged<Instrument> instruments;
+    private final UnitOfWork.Staged<Double> prices;
+    private final UnitOfWork.Staged<RiskParameters> parameters;
+    private final UnitOfWork.Staged<VolSurface> surfaces;
+    private final UnitOfWork.Staged<ReturnHistory> histories;
+    private Market market;
+
+    MarketReplica(UnitOfWork unit, EngineSettings settings) {
+        this.settings = settings;
+        instruments = unit.store(MarginEngineTopology.INSTRUMENTS);
+        prices = unit.store(MarginEngineTopology.PRICES);
+        parameters = unit.store(MarginEngineTopology.PARAMETERS);
+        surfaces = unit.store(MarginEngineTopology.SURFACES);
+        histories = unit.store(MarginEngineTopology.RETURN_HISTORIES);
+    }
+
+    /** The market as the applied entries left it. */
+    Market market() {
+        return market;
+    }
+
+    /** Builds the market from the stores, as at a restart. */
+    void restore() {
+        market = new Market(settings.defaultParameters(), settings.cashAssets(), settings.history());
+        try (KeyValueIterator<String, Instrument> all = instruments.all()) {
+            all.forEachRemaining(entry -> market.putInstrument(EngineTypes.instrumentSpec(entry.value)));
+        }
+        try (KeyValueIterator<String, RiskParameters> all = parameters.all()) {
+            all.forEachRemaining(entry -> market.putParameters(EngineTypes.marginParameters(entry.value)));
+        }
+        Map<String, Double> anchors = new HashMap<>();
+        try (KeyValueIterator<String, Double> all = prices.all()) {
+            all.forEachRemaining(entry -> {
+                String id = PriceKey.idOf(entry.key);
+                switch (PriceKey.kindOf(entry.key)) {
+                    case ANCHOR -> anchors.put(id, entry.value);
+                    case CLOCK -> market.advanceValuationTime(id, entry.value.longValue());
+                    case INDEX -> market.putIndexPrice(id, entry.value);
+                    case MARK -> market.putMark(id, entry.value);
+                }
+            });
+        }
+        try (KeyValueIterator<String, ReturnHistory> all = histories.all()) {
+            all.forEachRemaining(entry -> market.putHistory(entry.key, entry.value));
+        }
+        try (KeyValueIterator<String, VolSurface> all = surfaces.all()) {
+            all.forEachRemaining(entry -> {
+                Double anchor = anchors.get(entry.key);
+                market.putSurface(EngineTypes.volSurface(entry.value),
+                        anchor == null ? OptionalDouble.empty() : OptionalDouble.of(anchor));
+            });
+        }
+    }
+
+    /** Lists an instrument, or a known one's new state. */
+    void putInstrument(Instrument definition, InstrumentSpec spec) {
+        instruments.put(spec.id(), definition);
+        market.putInstrument(spec);
+    }
+
+    /** An instrument that has been settled: no longer tradeable. */
+    void expire(InstrumentSpec spec) {
+        instruments.put(spec.id(), Instrument.newBuilder(instruments.get(spec.id())).setState(InstrumentState.EXPIRED).build());
+        market.putInstrument(spec.expired());
+    }
+
+    void putParameters(RiskParameters set) {
+        parameters.put(set.getUnderlying(), set);
+        market.putParameters(EngineTypes.marginParameters(set));
+    }
+
+    /** Until a mark is published, an instrument's first traded price values it. */
+    void markIfUnmarked(String instrument, double price) {
+        if (market.mark(instrument).isEmpty()) {
+            prices.put(PriceKey.MARK.of(instrument), price);
+            market.putMarkIfAbsent(instrument, price);
+        }
+    }
+
+    /**
+     * A mark (a settlement price before expiry counts as one) or an index price; an index price
+     * also moves its underlying's valuation time and is sampled into its return history.
+     */
+    void putPrice(PriceUpdate price, long eventTime) {
+        String id = price.getInstrument();
+        if (price.getKind() == PriceKind.INDEX) {
+            prices.put(PriceKey.INDEX.of(id), price.getPrice());
+            market.putIndexPrice(id, price.getPrice());
+            advanceValuationTime(id, eventTime);
+            market.recordIndexPrice(id, eventTime, price.getPrice()).ifPresent(history -> histories.put(id, history));
+        } else {
+            prices.put(PriceKey.MARK.of(id), price.getPrice());
+            market.putMark(id, price.getPrice());
+        }
+    }
+
+    /**
+     * A surface replaces the previous one of its underlying; forwards move with the index from
+     * the index price it arrives at, and it moves the underlying's valuation time.
+     */
+    void putSurface(VolSurface record, io.marginflow.risk.options.VolSurface surface, long eventTime) {
+        String underlying = record.getUnderlying();
+        surfaces.put(underlying, record);
+        OptionalDouble anchor = market.indexPrice(underlying);
+        if (anchor.isPresent()) {
+            prices.put(PriceKey.ANCHOR.of(underlying), anchor.getAsDouble());
+        } else {
+            prices.delete(PriceKey.ANCHOR.of(underlying));
+        }
+        market.putSurface(surface, anchor);
+        advanceValuationTime(underlying, eventTime);
+    }
+
+    private void advanceValuationTime(String underlying, long eventTime) {
+        if (market.advanceValuationTime(underlying, eventTime)) {
+            prices.put(PriceKey.CLOCK.of(underlying), (double) eventTime);
+        }
+    }
+}
