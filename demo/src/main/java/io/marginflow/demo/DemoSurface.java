@@ -1,5 +1,6 @@
 package io.marginflow.demo;
 
+import io.marginflow.risk.options.DeribitChain;
 import io.marginflow.schema.SmilePoint;
 import io.marginflow.schema.VolSmile;
 import io.marginflow.schema.VolSurface;
@@ -48,39 +49,32 @@ final class DemoSurface {
      *        middle one's at-the-money vol is the reference level
      */
     static DemoSurface load(String resource, Instant start, Map<Long, Instant> expiries) {
-        Map<Long, TreeMap<Double, double[]>> ivsByExpiry = new TreeMap<>();
-        Map<Long, double[]> forwardAndIndexByExpiry = new TreeMap<>();
-        long snapshot = Long.MIN_VALUE;
+        DeribitChain chain;
         try (InputStream raw = DemoSurface.class.getResourceAsStream(resource)) {
             if (raw == null) {
                 throw new IllegalArgumentException("no demo data " + resource);
             }
-            BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8));
-            List<String> header = csvFields(lines.readLine());
-            int expiryColumn = header.indexOf("expiration_timestamp");
-            int strikeColumn = header.indexOf("strike");
-            int forwardColumn = header.indexOf("underlying_price");
-            int indexColumn = header.indexOf("index_price");
-            int ivColumn = header.indexOf("mark_iv");
-            int timeColumn = header.indexOf("timestamp");
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                List<String> cells = csvFields(line);
-                long expiry = Long.parseLong(cells.get(expiryColumn));
-                snapshot = Math.max(snapshot, Long.parseLong(cells.get(timeColumn)));
-                if (!expiries.containsKey(expiry)) {
-                    continue;
-                }
-                // Per strike, the mean of the call's and the put's mark IV (percent in the file).
-                double[] iv = ivsByExpiry.computeIfAbsent(expiry, e -> new TreeMap<>())
-                        .computeIfAbsent(Double.parseDouble(cells.get(strikeColumn)), k -> new double[2]);
-                iv[0] += Double.parseDouble(cells.get(ivColumn)) / 100.0;
-                iv[1]++;
-                double[] sums = forwardAndIndexByExpiry.computeIfAbsent(expiry, e -> new double[2]);
-                sums[0] += Double.parseDouble(cells.get(forwardColumn));
-                sums[1] += Double.parseDouble(cells.get(indexColumn));
-            }
+            chain = DeribitChain.parse(new BufferedReader(new InputStreamReader(new GZIPInputStream(raw),
+                    StandardCharsets.UTF_8)).lines().toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        Map<Long, TreeMap<Double, double[]>> ivsByExpiry = new TreeMap<>();
+        Map<Long, double[]> forwardAndIndexByExpiry = new TreeMap<>();
+        long snapshot = Long.MIN_VALUE;
+        for (DeribitChain.Row row : chain.rows()) {
+            snapshot = Math.max(snapshot, row.timestampMillis());
+            if (!expiries.containsKey(row.expiryMillis())) {
+                continue;
+            }
+            // Per strike, the mean of the call's and the put's mark IV.
+            double[] iv = ivsByExpiry.computeIfAbsent(row.expiryMillis(), e -> new TreeMap<>())
+                    .computeIfAbsent(row.strike(), k -> new double[2]);
+            iv[0] += row.markIv();
+            iv[1]++;
+            double[] sums = forwardAndIndexByExpiry.computeIfAbsent(row.expiryMillis(), e -> new double[2]);
+            sums[0] += row.forward();
+            sums[1] += row.index();
         }
         List<Smile> smiles = new ArrayList<>();
         long taken = snapshot;
@@ -156,24 +150,5 @@ final class DemoSurface {
             out.add(VolSmile.newBuilder().setExpiry(smile.expiry()).setForward(forward).setPoints(points).build());
         }
         return VolSurface.newBuilder().setUnderlying("BTC").setEventTime(time).setSmiles(out).build();
-    }
-
-    /** Splits a CSV line, keeping commas inside double quotes. */
-    private static List<String> csvFields(String line) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (char c : line.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                fields.add(field.toString());
-                field.setLength(0);
-            } else {
-                field.append(c);
-            }
-        }
-        fields.add(field.toString());
-        return fields;
     }
 }

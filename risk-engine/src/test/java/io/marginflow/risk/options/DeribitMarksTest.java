@@ -21,7 +21,7 @@ class DeribitMarksTest {
     @ParameterizedTest
     @ValueSource(strings = {"20200514", "20200521"})
     void pricesAndGreeksAgreeWithDeribitsMarks(String day) {
-        List<DeribitChain.Row> rows = DeribitChain.load(day).rows().stream()
+        List<DeribitChain.Row> rows = TestChains.load(day).rows().stream()
                 .filter(row -> row.years() >= DAY) // options in their last day are left to the edge tests
                 .toList();
         assertThat(rows).hasSizeGreaterThan(250);
@@ -47,7 +47,7 @@ class DeribitMarksTest {
     @ParameterizedTest
     @ValueSource(strings = {"20200514", "20200521"})
     void deribitsSurfaceIsAcceptedAndReproducesItsOwnMarks(String day) {
-        DeribitChain chain = DeribitChain.load(day);
+        DeribitChain chain = TestChains.load(day);
         VolSurface surface = chain.surface();
         for (DeribitChain.Row row : chain.rows()) {
             if (row.expiryMillis() > surface.asOfMillis()) {

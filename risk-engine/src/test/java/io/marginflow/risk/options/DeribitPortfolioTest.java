@@ -37,7 +37,7 @@ class DeribitPortfolioTest {
     @ParameterizedTest
     @ValueSource(strings = {"20200514", "20200521"})
     void portfolioGreeksAreTheSumOfDeribitsPublishedGreeks(String day) {
-        DeribitChain chain = DeribitChain.load(day);
+        DeribitChain chain = TestChains.load(day);
         VolSurface surface = chain.surface();
         Market market = new Market(new MarginParameters("*", 1, 0, 0.16, 9,
                 List.of(new ExtremeMove(-0.66, 0.3), new ExtremeMove(5.0, 0.3)),

@@ -1,43 +1,46 @@
 package io.marginflow.risk.options;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
-/** One real Deribit BTC option-chain snapshot (test resources, see SOURCES.md there), row by row. */
-record DeribitChain(List<Row> rows) {
+/**
+ * A Deribit BTC option-chain snapshot as Deribit's ticker CSV gives it, row by row (the real
+ * snapshots the tests and the demo use are described in their SOURCES.md).
+ */
+public record DeribitChain(List<Row> rows) {
 
-    /** One option's ticker: USD prices and Greeks as Deribit publishes them. */
-    record Row(String instrument, OptionType type, double strike, long expiryMillis, long timestampMillis,
-               double forward, double markBtc, double markIv, double delta, double gamma, double vega, double theta) {
+    /**
+     * One option's ticker: USD prices and Greeks as Deribit publishes them.
+     *
+     * @param forward Deribit's {@code underlying_price}: the forward of the option's expiry
+     * @param index Deribit's {@code index_price}: the BTC index when the ticker was taken
+     * @param markIv mark implied vol as a fraction (the file has percent)
+     */
+    public record Row(String instrument, OptionType type, double strike, long expiryMillis, long timestampMillis,
+                      double forward, double index, double markBtc, double markIv, double delta, double gamma,
+                      double vega, double theta) {
 
-        double years() {
+        public double years() {
             return VolSurface.yearsBetween(timestampMillis, expiryMillis);
         }
 
-        double markUsd() {
+        public double markUsd() {
             return markBtc * forward;
         }
     }
 
     private static final Pattern GREEK = Pattern.compile("'(\\w+)': (-?[0-9.e-]+)");
 
-    static DeribitChain load(String day) {
-        String name = "deribit/deribit_btc_option_chain_" + day + ".csv.gz";
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(DeribitChain.class.getResourceAsStream(name)), StandardCharsets.UTF_8))) {
-            List<String> header = fields(in.readLine());
-            List<Row> rows = new ArrayList<>();
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
+    /** The chain in {@code lines}: a header line, then one ticker per line. */
+    public static DeribitChain parse(List<String> lines) {
+        List<String> header = fields(lines.get(0));
+        List<Row> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (!line.isBlank()) {
                 List<String> f = fields(line);
                 Map<String, Double> greeks = new TreeMap<>();
                 Matcher m = GREEK.matcher(f.get(header.indexOf("greeks")));
@@ -50,21 +53,20 @@ record DeribitChain(List<Row> rows) {
                         Long.parseLong(f.get(header.indexOf("expiration_timestamp"))),
                         Long.parseLong(f.get(header.indexOf("timestamp"))),
                         Double.parseDouble(f.get(header.indexOf("underlying_price"))),
+                        Double.parseDouble(f.get(header.indexOf("index_price"))),
                         Double.parseDouble(f.get(header.indexOf("mark_price"))),
                         Double.parseDouble(f.get(header.indexOf("mark_iv"))) / 100.0,
                         greeks.get("delta"), greeks.get("gamma"), greeks.get("vega"), greeks.get("theta")));
             }
-            return new DeribitChain(List.copyOf(rows));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        return new DeribitChain(List.copyOf(rows));
     }
 
     /**
      * The snapshot as a surface at its last ticker's time: per expiry the median forward, and per
      * strike the mean of the call's and the put's mark IV.
      */
-    VolSurface surface() {
+    public VolSurface surface() {
         long asOf = rows.stream().mapToLong(Row::timestampMillis).max().orElseThrow();
         TreeMap<Long, List<Row>> byExpiry = new TreeMap<>();
         rows.forEach(row -> byExpiry.computeIfAbsent(row.expiryMillis(), e -> new ArrayList<>()).add(row));
