@@ -77,13 +77,108 @@ public record MarginParameters(
                 volatility, shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts, callGracePeriodMillis, riskModel);
     }
 
-    /** Parameters with the default statistical layer ({@link RiskModel#DEFAULT}). */
-    public MarginParameters(String underlying, long version, long effectiveMillis, double priceScanRange,
-                            int priceScanSteps, List<ExtremeMove> extremeMoves, VolatilityScan volatility,
-                            double shortOptionMinimum, double maintenanceToInitialRatio,
-                            SortedMap<String, Double> collateralHaircuts, long callGracePeriodMillis) {
-        this(underlying, version, effectiveMillis, priceScanRange, priceScanSteps, extremeMoves, volatility,
-                shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts, callGracePeriodMillis, RiskModel.DEFAULT);
+    /**
+     * Parameters for {@code underlying}, naming what they set: by default version 1 effective
+     * from 0, ±16% in 9 steps, no extreme moves, no volatility scenarios, no short-option minimum,
+     * maintenance at half of initial margin, no haircuts, no grace period and the default
+     * statistical layer ({@link RiskModel#DEFAULT}).
+     */
+    public static Builder builder(String underlying) {
+        return new Builder(underlying);
+    }
+
+    /** Builds {@link MarginParameters} field by field; the record's constructor checks them. */
+    public static final class Builder {
+        private final String underlying;
+        private long version = 1;
+        private long effectiveMillis;
+        private double priceScanRange = 0.16;
+        private int priceScanSteps = 9;
+        private final List<ExtremeMove> extremeMoves = new java.util.ArrayList<>();
+        private VolatilityScan volatility = VolatilityScan.NONE;
+        private double shortOptionMinimum;
+        private double maintenanceToInitialRatio = 0.5;
+        private final SortedMap<String, Double> collateralHaircuts = new TreeMap<>();
+        private long callGracePeriodMillis;
+        private RiskModel riskModel = RiskModel.DEFAULT;
+
+        private Builder(String underlying) {
+            this.underlying = underlying;
+        }
+
+        public Builder version(long version) {
+            this.version = version;
+            return this;
+        }
+
+        public Builder effectiveMillis(long effectiveMillis) {
+            this.effectiveMillis = effectiveMillis;
+            return this;
+        }
+
+        /** The core scan: price moves from −range to +range in {@code steps} evenly spaced points. */
+        public Builder priceScan(double range, int steps) {
+            this.priceScanRange = range;
+            this.priceScanSteps = steps;
+            return this;
+        }
+
+        /** Adds an extreme move, counted with {@code weight}. */
+        public Builder extremeMove(double priceMove, double weight) {
+            extremeMoves.add(new ExtremeMove(priceMove, weight));
+            return this;
+        }
+
+        public Builder extremeMoves(List<ExtremeMove> moves) {
+            extremeMoves.clear();
+            extremeMoves.addAll(moves);
+            return this;
+        }
+
+        public Builder volatility(VolatilityScan volatility) {
+            this.volatility = volatility;
+            return this;
+        }
+
+        public Builder shortOptionMinimum(double shortOptionMinimum) {
+            this.shortOptionMinimum = shortOptionMinimum;
+            return this;
+        }
+
+        public Builder maintenanceToInitial(double ratio) {
+            this.maintenanceToInitialRatio = ratio;
+            return this;
+        }
+
+        public Builder haircut(String asset, double haircut) {
+            collateralHaircuts.put(asset, haircut);
+            return this;
+        }
+
+        public Builder haircuts(SortedMap<String, Double> haircuts) {
+            collateralHaircuts.clear();
+            collateralHaircuts.putAll(haircuts);
+            return this;
+        }
+
+        public Builder callGracePeriodMillis(long millis) {
+            this.callGracePeriodMillis = millis;
+            return this;
+        }
+
+        public Builder riskModel(RiskModel riskModel) {
+            this.riskModel = riskModel;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException with the reason, if the parameters cannot be used
+         */
+        public MarginParameters build() {
+            return new MarginParameters(underlying, version, effectiveMillis, priceScanRange, priceScanSteps,
+                    extremeMoves, volatility, shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts,
+                    callGracePeriodMillis, riskModel);
+        }
     }
 
     /** The scenarios these parameters define. */

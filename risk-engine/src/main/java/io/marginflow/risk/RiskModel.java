@@ -71,6 +71,84 @@ public record RiskModel(VolatilityModel volatilityModel, double ewmaLambda, doub
         }
     }
 
+    /** A model naming what it sets, from {@link #DEFAULT}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link RiskModel} from {@link #DEFAULT}, setting what is named; the record's constructor checks it. */
+    public static final class Builder {
+        private VolatilityModel volatilityModel = DEFAULT.volatilityModel;
+        private double ewmaLambda = DEFAULT.ewmaLambda;
+        private double varConfidence = DEFAULT.varConfidence;
+        private double esConfidence = DEFAULT.esConfidence;
+        private int marginPeriodOfRiskDays = DEFAULT.marginPeriodOfRiskDays;
+        private double maxOffsetCredit = DEFAULT.maxOffsetCredit;
+        private AntiProcyclicality antiProcyclicality = DEFAULT.antiProcyclicality;
+        private double scanRangeFloor = DEFAULT.scanRangeFloor;
+        private double scanRangeCap = DEFAULT.scanRangeCap;
+        private double concentrationThreshold = DEFAULT.concentrationThreshold;
+        private double concentrationRate = DEFAULT.concentrationRate;
+        private long refreshMillis = DEFAULT.refreshMillis;
+
+        private Builder() {}
+
+        public Builder volatilityModel(VolatilityModel model) {
+            this.volatilityModel = model;
+            return this;
+        }
+
+        public Builder ewmaLambda(double lambda) {
+            this.ewmaLambda = lambda;
+            return this;
+        }
+
+        public Builder confidence(double var, double es) {
+            this.varConfidence = var;
+            this.esConfidence = es;
+            return this;
+        }
+
+        public Builder marginPeriodOfRiskDays(int days) {
+            this.marginPeriodOfRiskDays = days;
+            return this;
+        }
+
+        public Builder maxOffsetCredit(double credit) {
+            this.maxOffsetCredit = credit;
+            return this;
+        }
+
+        public Builder antiProcyclicality(AntiProcyclicality tool) {
+            this.antiProcyclicality = tool;
+            return this;
+        }
+
+        /** A core scan range that follows volatility, within [floor, cap]. */
+        public Builder dynamicScanRange(double floor, double cap) {
+            this.scanRangeFloor = floor;
+            this.scanRangeCap = cap;
+            return this;
+        }
+
+        public Builder concentration(double threshold, double rate) {
+            this.concentrationThreshold = threshold;
+            this.concentrationRate = rate;
+            return this;
+        }
+
+        public Builder refreshMillis(long millis) {
+            this.refreshMillis = millis;
+            return this;
+        }
+
+        public RiskModel build() {
+            return new RiskModel(volatilityModel, ewmaLambda, varConfidence, esConfidence, marginPeriodOfRiskDays,
+                    maxOffsetCredit, antiProcyclicality, scanRangeFloor, scanRangeCap, concentrationThreshold,
+                    concentrationRate, refreshMillis);
+        }
+    }
+
     /** The refresh period in sampling intervals (at least 1). */
     public long refreshIntervals(long intervalMillis) {
         return Math.max(1, refreshMillis / intervalMillis);

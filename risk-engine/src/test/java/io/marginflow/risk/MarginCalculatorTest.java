@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.math.BigDecimal;
-import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class MarginCalculatorTest {
 
     /** ±16% in 9 steps, maintenance half of initial, no extreme moves. */
-    static final MarginParameters PLAIN = new MarginParameters("*", 1, 0, 0.16, 9, List.of(), VolatilityScan.NONE, 0.0, 0.5, new TreeMap<>(), 0);
+    /** ±16% in 9 steps, maintenance at half of initial margin. */
+    static final MarginParameters PLAIN = MarginParameters.builder("*").build();
 
     private Market market;
     private final MarginCalculator calculator = new MarginCalculator();
@@ -95,7 +93,7 @@ class MarginCalculatorTest {
 
     @Test
     void underlyingsAddUpWithoutOffsetsAndEachUsesItsOwnMaintenanceRatio() {
-        market.putParameters(new MarginParameters("ETH", 2, 0, 0.20, 5, List.of(), VolatilityScan.NONE, 0.0, 0.8, new TreeMap<>(), 0));
+        market.putParameters(MarginParameters.builder("ETH").version(2).priceScan(0.20, 5).maintenanceToInitial(0.8).build());
         Portfolio portfolio = Portfolio.EMPTY
                 .withFill(spec("BTC-PERPETUAL"), new BigDecimal("1"), 5_000.0, BigDecimal.ZERO, "USD")
                 .withFill(spec("ETH-PERPETUAL"), new BigDecimal("-1"), 120.0, BigDecimal.ZERO, "USD");
@@ -110,8 +108,9 @@ class MarginCalculatorTest {
 
     @Test
     void aWeightedExtremeMoveSetsTheRequirementWhenItsWeightedLossIsLarger() {
-        market.putParameters(new MarginParameters("BTC", 2, 0, 0.16, 9,
-                List.of(new ExtremeMove(-0.66, 0.3), new ExtremeMove(5.0, 0.3)), VolatilityScan.NONE, 0.0, 0.5, new TreeMap<>(), 0));
+        market.putParameters(MarginParameters.builder("BTC").version(2)
+                .extremeMove(-0.66, 0.3).extremeMove(5.0, 0.3)
+                .build());
         Portfolio portfolio = Portfolio.EMPTY
                 .withFill(spec("BTC-PERPETUAL"), new BigDecimal("2"), 5_000.0, BigDecimal.ZERO, "USD");
 
@@ -124,8 +123,7 @@ class MarginCalculatorTest {
 
     @Test
     void collateralIsValuedAtIndexPricesLessHaircutsAndCashAtPar() {
-        market.putParameters(new MarginParameters("BTC", 2, 0, 0.16, 9, List.of(), VolatilityScan.NONE, 0.0, 0.5,
-                new TreeMap<>(Map.of("BTC", 0.1)), 0));
+        market.putParameters(MarginParameters.builder("BTC").version(2).haircut("BTC", 0.1).build());
         market.putIndexPrice("BTC", 5_000.0);
         Portfolio portfolio = Portfolio.EMPTY
                 .withMovement("USDC", new BigDecimal("1000"))

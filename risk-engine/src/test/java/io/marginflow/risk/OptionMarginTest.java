@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,9 +32,10 @@ class OptionMarginTest {
     private static final double[] SMILE = {0.95, 0.80, 0.74, 0.70, 0.72, 0.76, 0.88};
 
     /** ±16% in 9 steps; vol +30% / −20%, scaled by (30/days)^0.5; extremes −66% and +100% at 30%. */
-    static final MarginParameters OPTIONS = new MarginParameters("*", 1, 0, 0.16, 9,
-            List.of(new ExtremeMove(-0.66, 0.3), new ExtremeMove(1.0, 0.3)),
-            new VolatilityScan(0.3, 0.2, 0.5, true), 0.0, 0.5, new TreeMap<>(), 0);
+    static final MarginParameters OPTIONS = MarginParameters.builder("*")
+            .extremeMove(-0.66, 0.3).extremeMove(1.0, 0.3)
+            .volatility(new VolatilityScan(0.3, 0.2, 0.5, true))
+            .build();
 
     private Market market;
     private final MarginCalculator calculator = new MarginCalculator();
@@ -89,9 +89,10 @@ class OptionMarginTest {
     @Test
     void aPureFutureLosesAsMuchInADampenedExtremeAsAtTheEdgeWhenTheWeightsSayTheSame() {
         // An extreme of twice the range at weight 1/2 weighs exactly as much as the edge: 10,000 × 0.16 = 1,600.
-        MarginParameters parameters = new MarginParameters("BTC", 2, 0, 0.16, 9,
-                List.of(new ExtremeMove(-0.32, 0.5), new ExtremeMove(0.32, 0.5)),
-                new VolatilityScan(0.3, 0.2, 0.5, true), 0.0, 0.5, new TreeMap<>(), 0);
+        MarginParameters parameters = MarginParameters.builder("BTC").version(2)
+                .extremeMove(-0.32, 0.5).extremeMove(0.32, 0.5)
+                .volatility(new VolatilityScan(0.3, 0.2, 0.5, true))
+                .build();
         market.putParameters(parameters);
         InstrumentRisk future = market.risk("BTC-PERPETUAL");
         ScenarioGrid grid = market.grid("BTC");
@@ -126,8 +127,9 @@ class OptionMarginTest {
 
     @Test
     void theRequirementRisesWithImpliedVolatility() {
-        MarginParameters coreOnly = new MarginParameters("*", 1, 0, 0.16, 9, List.of(),
-                new VolatilityScan(0.3, 0.2, 0.5, true), 0.0, 0.5, new TreeMap<>(), 0);
+        MarginParameters coreOnly = MarginParameters.builder("*")
+                .volatility(new VolatilityScan(0.3, 0.2, 0.5, true))
+                .build();
         for (MarginParameters parameters : List.of(coreOnly, OPTIONS)) {
             for (long expiry : EXPIRIES) {
                 market = marketWithVolsScaledBy(1.0, parameters);
@@ -160,8 +162,10 @@ class OptionMarginTest {
 
     @Test
     void aDeepOutOfTheMoneyShortOptionCarriesTheShortOptionMinimum() {
-        MarginParameters withMinimum = new MarginParameters("*", 1, 0, 0.16, 9, List.of(),
-                new VolatilityScan(0.3, 0.2, 0.5, true), 0.01, 0.5, new TreeMap<>(), 0);
+        MarginParameters withMinimum = MarginParameters.builder("*")
+                .volatility(new VolatilityScan(0.3, 0.2, 0.5, true))
+                .shortOptionMinimum(0.01)
+                .build();
         market = marketWithVolsScaledBy(1.0, withMinimum);
         InstrumentSpec farCall = option(OptionType.CALL, 30_000, EXPIRIES[0], "1");
 
@@ -284,9 +288,11 @@ class OptionMarginTest {
         // CME SPAN's standard risk array (e.g. Table 12.1 in LPU's DCOM510 Financial Derivatives;
         // CME Group, "Components of SPAN"): price 0, ±1/3, ±2/3, ±3/3 of the scan range, each with
         // vol up and down; then ±2 ranges, vol unchanged, 35% of the loss.
-        ScenarioGrid grid = new MarginParameters("*", 1, 0, 0.09, 7,
-                List.of(new ExtremeMove(0.18, 0.35), new ExtremeMove(-0.18, 0.35)),
-                new VolatilityScan(0.25, 0.25, 0.0, false), 0.0, 0.5, new TreeMap<>(), 0).scenarioGrid();
+        ScenarioGrid grid = MarginParameters.builder("*")
+                .priceScan(0.09, 7)
+                .extremeMove(0.18, 0.35).extremeMove(-0.18, 0.35)
+                .volatility(new VolatilityScan(0.25, 0.25, 0.0, false))
+                .build().scenarioGrid();
 
         List<String> scenarios = new ArrayList<>();
         for (int k = 0; k < grid.size(); k++) {

@@ -7,10 +7,8 @@ import io.marginflow.risk.stats.AntiProcyclicality;
 import io.marginflow.risk.stats.DynamicScanRange;
 import io.marginflow.risk.stats.ReturnHistory;
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -151,9 +149,9 @@ class StatisticalMarginTest {
         assertThat(margin.underlyings().get(0).requirement()).isCloseTo(10_000 * range, within(1e-6));
 
         // Concentration: 2% of the net position value above 50,000 USD: 8 BTC at 10,000 = 80,000 → 600.
-        MarginParameters concentrated = new MarginParameters("BTC", 2, 0, 0.16, 9, List.of(), VolatilityScan.NONE, 0.0,
-                0.5, new TreeMap<>(), 0, new RiskModel(RiskModel.VolatilityModel.EWMA, 0.94, 0.99, 0.975, 2, 0.0,
-                AntiProcyclicality.NONE, 0.0, 0.0, 50_000, 0.02, 0L));
+        MarginParameters concentrated = MarginParameters.builder("BTC").version(2)
+                .riskModel(RiskModel.builder().concentration(50_000, 0.02).build())
+                .build();
         market.putParameters(concentrated);
         AccountMargin big = margin(market, Portfolio.EMPTY.withFill(spec(market, "BTC-PERPETUAL"), new BigDecimal("8"),
                 10_000.0, BigDecimal.ZERO, "USD"));
@@ -164,8 +162,7 @@ class StatisticalMarginTest {
     @Test
     void statisticsAreRefreshedOnTheirScheduleFromTheHistoryAsItStoodThenAndARestoredEngineAgrees() {
         // Refreshed weekly: within a week the forecast stays, at the next multiple of 7 days it moves.
-        RiskModel weekly = new RiskModel(RiskModel.VolatilityModel.GARCH, 0.94, 0.99, 0.975, 2, 0.0,
-                AntiProcyclicality.NONE, 0.0, 0.0, 0.0, 0.0, 7 * DAY);
+        RiskModel weekly = RiskModel.builder().volatilityModel(RiskModel.VolatilityModel.GARCH).refreshMillis(7 * DAY).build();
         Market live = market(weekly);
         feed(live, "BTC", 302, 0.02, 6); // days 0 … 301; day 301 = 7 × 43 starts a week
         double monday = live.statistics("BTC").orElseThrow().forecastVol();
@@ -186,12 +183,11 @@ class StatisticalMarginTest {
     }
 
     private static RiskModel riskModel(double maxCredit, AntiProcyclicality tool, double floor, double cap) {
-        return new RiskModel(RiskModel.VolatilityModel.EWMA, 0.94, 0.99, 0.975, 2, maxCredit, tool, floor, cap, 0.0, 0.0, 0L);
+        return RiskModel.builder().maxOffsetCredit(maxCredit).antiProcyclicality(tool).dynamicScanRange(floor, cap).build();
     }
 
     private static Market market(RiskModel model) {
-        MarginParameters defaults = new MarginParameters("*", 1, 0, 0.16, 9, List.of(), VolatilityScan.NONE, 0.0, 0.5,
-                new TreeMap<>(), 0, model);
+        MarginParameters defaults = MarginParameters.builder("*").riskModel(model).build();
         Market market = new Market(defaults, Set.of("USD"), HISTORY);
         market.putInstrument(MarginCalculatorTest.linear("BTC-PERPETUAL", "BTC", "1"));
         market.putInstrument(MarginCalculatorTest.linear("ETH-PERPETUAL", "ETH", "1"));

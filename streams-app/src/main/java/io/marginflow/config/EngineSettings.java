@@ -3,9 +3,7 @@ package io.marginflow.config;
 import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
-import java.util.List;
 import java.util.SortedSet;
-import java.util.TreeMap;
 
 /**
  * The margin engine's tunables.
@@ -29,8 +27,14 @@ public record EngineSettings(
 
     /** Parameters for an underlying that has none of its own on risk.parameters yet. */
     public MarginParameters defaultParameters() {
-        return new MarginParameters("*", 0, 0, defaultPriceScanRange, defaultPriceScanSteps, List.of(),
-                defaultVolatility, defaultShortOptionMinimum, defaultMaintenanceToInitial, new TreeMap<>(), defaultCallGracePeriodMillis);
+        return MarginParameters.builder("*")
+                .version(0)
+                .priceScan(defaultPriceScanRange, defaultPriceScanSteps)
+                .volatility(defaultVolatility)
+                .shortOptionMinimum(defaultShortOptionMinimum)
+                .maintenanceToInitial(defaultMaintenanceToInitial)
+                .callGracePeriodMillis(defaultCallGracePeriodMillis)
+                .build();
     }
 
     /** Whether a move from {@code previous} to {@code current} is worth publishing. */

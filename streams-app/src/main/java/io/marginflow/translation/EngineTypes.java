@@ -70,23 +70,34 @@ public final class EngineTypes {
         List<ExtremeMove> extremes = parameters.getExtremeMoves().stream()
                 .map(move -> new ExtremeMove(move.getPriceMove(), move.getWeight()))
                 .toList();
-        return new MarginParameters(parameters.getUnderlying(), parameters.getVersion(),
-                parameters.getEffectiveTime().toEpochMilli(), parameters.getPriceScanRange(),
-                parameters.getPriceScanSteps(), extremes,
-                new VolatilityScan(parameters.getVolShockUp(), parameters.getVolShockDown(),
-                        parameters.getVolShockExpiryExponent(), parameters.getVolUnchangedScenarios()),
-                parameters.getShortOptionMinimum(), parameters.getMaintenanceToInitialRatio(), haircuts,
-                parameters.getCallGracePeriodMillis(), riskModel(parameters));
+        return MarginParameters.builder(parameters.getUnderlying())
+                .version(parameters.getVersion())
+                .effectiveMillis(parameters.getEffectiveTime().toEpochMilli())
+                .priceScan(parameters.getPriceScanRange(), parameters.getPriceScanSteps())
+                .extremeMoves(extremes)
+                .volatility(new VolatilityScan(parameters.getVolShockUp(), parameters.getVolShockDown(),
+                        parameters.getVolShockExpiryExponent(), parameters.getVolUnchangedScenarios()))
+                .shortOptionMinimum(parameters.getShortOptionMinimum())
+                .maintenanceToInitial(parameters.getMaintenanceToInitialRatio())
+                .haircuts(haircuts)
+                .callGracePeriodMillis(parameters.getCallGracePeriodMillis())
+                .riskModel(riskModel(parameters))
+                .build();
     }
 
     private static RiskModel riskModel(RiskParameters parameters) {
         AntiProcyclicality.Tool tool = AntiProcyclicality.Tool.valueOf(parameters.getAntiProcyclicality().name());
-        return new RiskModel(RiskModel.VolatilityModel.valueOf(parameters.getVolatilityModel().name()),
-                parameters.getEwmaLambda(), parameters.getVarConfidence(), parameters.getEsConfidence(),
-                parameters.getMarginPeriodOfRiskDays(), parameters.getMaxOffsetCredit(),
-                new AntiProcyclicality(tool, parameters.getApcBuffer(), parameters.getApcStressedWeight()),
-                parameters.getScanRangeFloor(), parameters.getScanRangeCap(), parameters.getConcentrationThreshold(),
-                parameters.getConcentrationRate(), parameters.getStatisticsRefreshMillis());
+        return RiskModel.builder()
+                .volatilityModel(RiskModel.VolatilityModel.valueOf(parameters.getVolatilityModel().name()))
+                .ewmaLambda(parameters.getEwmaLambda())
+                .confidence(parameters.getVarConfidence(), parameters.getEsConfidence())
+                .marginPeriodOfRiskDays(parameters.getMarginPeriodOfRiskDays())
+                .maxOffsetCredit(parameters.getMaxOffsetCredit())
+                .antiProcyclicality(new AntiProcyclicality(tool, parameters.getApcBuffer(), parameters.getApcStressedWeight()))
+                .dynamicScanRange(parameters.getScanRangeFloor(), parameters.getScanRangeCap())
+                .concentration(parameters.getConcentrationThreshold(), parameters.getConcentrationRate())
+                .refreshMillis(parameters.getStatisticsRefreshMillis())
+                .build();
     }
 
     /** The largest magnitude the contract's decimal(38,18) carries, as a double. */

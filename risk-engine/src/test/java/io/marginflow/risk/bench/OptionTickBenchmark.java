@@ -2,7 +2,6 @@ package io.marginflow.risk.bench;
 
 import io.marginflow.risk.AccountMargin;
 import io.marginflow.risk.AccountRiskView;
-import io.marginflow.risk.ExtremeMove;
 import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.MarginCalculator;
 import io.marginflow.risk.MarginParameters;
@@ -19,7 +18,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -82,9 +80,12 @@ public class OptionTickBenchmark {
 
     @Setup
     public void setUp() {
-        MarginParameters parameters = new MarginParameters("*", 1, 0, 0.16, 9,
-                List.of(new ExtremeMove(-0.66, 0.3), new ExtremeMove(5.0, 0.3)),
-                new VolatilityScan(0.3, 0.2, 0.5, true), 0.01, 0.5, new TreeMap<>(), 3_600_000);
+        MarginParameters parameters = MarginParameters.builder("*")
+                .extremeMove(-0.66, 0.3).extremeMove(5.0, 0.3)
+                .volatility(new VolatilityScan(0.3, 0.2, 0.5, true))
+                .shortOptionMinimum(0.01)
+                .callGracePeriodMillis(3_600_000)
+                .build();
         market = new Market(parameters, Set.of("USD"), new Market.HistorySettings(DAY, Math.max(historyDays, 1_000), 250));
         Random history = new Random(3);
         double price = 10_000.0;

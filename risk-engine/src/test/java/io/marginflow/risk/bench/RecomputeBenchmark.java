@@ -2,15 +2,12 @@ package io.marginflow.risk.bench;
 
 import io.marginflow.risk.AccountMargin;
 import io.marginflow.risk.AccountRiskView;
-import io.marginflow.risk.ExtremeMove;
 import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.MarginCalculator;
 import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.Portfolio;
 import io.marginflow.risk.RiskModel;
-import io.marginflow.risk.VolatilityScan;
-import io.marginflow.risk.stats.AntiProcyclicality;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +15,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -82,11 +78,13 @@ public class RecomputeBenchmark {
     @Setup
     public void setUp() {
         RiskModel model = historyDays == 0 ? RiskModel.DEFAULT
-                : new RiskModel(RiskModel.VolatilityModel.valueOf(forecast), 0.94, 0.99, 0.975, 1, 0.5,
-                        AntiProcyclicality.NONE, 0.0, 0.0, 0.0, 0.0, 0L);
-        MarginParameters parameters = new MarginParameters("*", 1, 0, 0.16, 9,
-                List.of(new ExtremeMove(-0.5, 0.25), new ExtremeMove(1.0, 0.25)), VolatilityScan.NONE, 0.0, 0.5,
-                new TreeMap<>(), 3_600_000, model);
+                : RiskModel.builder().volatilityModel(RiskModel.VolatilityModel.valueOf(forecast))
+                        .marginPeriodOfRiskDays(1).maxOffsetCredit(0.5).build();
+        MarginParameters parameters = MarginParameters.builder("*")
+                .extremeMove(-0.5, 0.25).extremeMove(1.0, 0.25)
+                .callGracePeriodMillis(3_600_000)
+                .riskModel(model)
+                .build();
         market = new Market(parameters, Set.of("USD"), new Market.HistorySettings(DAY, Math.max(historyDays, 1_000), 250));
         List<String> underlyings = List.of("BTC", "ETH", "SOL", "XRP");
         Random history = new Random(7);

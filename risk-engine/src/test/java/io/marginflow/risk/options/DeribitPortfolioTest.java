@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.marginflow.risk.AccountMargin;
 import io.marginflow.risk.AccountRiskView;
-import io.marginflow.risk.ExtremeMove;
 import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.MarginCalculator;
 import io.marginflow.risk.MarginParameters;
@@ -14,12 +13,10 @@ import io.marginflow.risk.Portfolio;
 import io.marginflow.risk.UnderlyingRisk;
 import io.marginflow.risk.VolatilityScan;
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,9 +36,11 @@ class DeribitPortfolioTest {
     void portfolioGreeksAreTheSumOfDeribitsPublishedGreeks(String day) {
         DeribitChain chain = TestChains.load(day);
         VolSurface surface = chain.surface();
-        Market market = new Market(new MarginParameters("*", 1, 0, 0.16, 9,
-                List.of(new ExtremeMove(-0.66, 0.3), new ExtremeMove(5.0, 0.3)),
-                new VolatilityScan(0.3, 0.2, 0.5, true), 0.005, 0.5, new TreeMap<>(), 0), Set.of("USD"));
+        Market market = new Market(MarginParameters.builder("*")
+                .extremeMove(-0.66, 0.3).extremeMove(5.0, 0.3)
+                .volatility(new VolatilityScan(0.3, 0.2, 0.5, true))
+                .shortOptionMinimum(0.005)
+                .build(), Set.of("USD"));
         market.putSurface(surface, OptionalDouble.empty());
         market.advanceValuationTime("BTC", surface.asOfMillis());
 
