@@ -71,7 +71,7 @@ public record PriceHistory(String name, long[] times, double[] closes, List<Stri
             if (line.startsWith("snapped_at")) {
                 continue;
             }
-            String[] cells = line.split(",");
+            String[] cells = line.split(",", -1);
             long time = LocalDateTime.parse(cells[0], COINGECKO).toInstant(ZoneOffset.UTC).toEpochMilli();
             if (prices.put(time, Double.parseDouble(cells[1])) != null) {
                 duplicates[0]++;
@@ -100,7 +100,7 @@ public record PriceHistory(String name, long[] times, double[] closes, List<Stri
                 banners++;
                 continue;
             }
-            String[] cells = line.split(",");
+            String[] cells = line.split(",", -1);
             double unix = Double.parseDouble(cells[0]);
             boolean millis = unix > 1e11;
             long time = millis ? (long) unix : Math.round(unix * 1000);

@@ -14,6 +14,8 @@ public record ReferencePortfolio(String name, String slug, List<Leg> legs) {
     public enum Kind { LINEAR, CALL, PUT }
 
     /**
+     * One leg of a reference portfolio.
+     *
      * @param underlying 0 for BTC, 1 for ETH
      * @param notionalUsd signed: units of the underlying × its price at opening (negative: short)
      * @param moneyness strike / price at opening (options)

@@ -28,7 +28,7 @@ record Candle(Instant start, double open, double high, double low, double close)
             List<Candle> candles = new ArrayList<>();
             String line;
             while ((line = lines.readLine()) != null) {
-                String[] cells = line.split(",");
+                String[] cells = line.split(",", -1);
                 if (cells.length < 7 || !Character.isDigit(cells[0].charAt(0))) {
                     continue; // header or banner
                 }

@@ -39,7 +39,7 @@ final class OutputReader implements Runnable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "marginflow-demo-reader",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase()),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(java.util.Locale.ROOT)),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.results = new SpecificAvroDeserializer<>(MarginResult.class, registry);
         this.calls = new SpecificAvroDeserializer<>(MarginCallEvent.class, registry);

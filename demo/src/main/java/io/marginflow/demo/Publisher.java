@@ -6,6 +6,7 @@ import io.marginflow.serde.SpecificAvroSerde;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,6 +20,7 @@ final class Publisher implements AutoCloseable {
     /** Records sent, by kind. */
     final Map<String, Long> published = new TreeMap<>();
     private final KafkaProducer<String, byte[]> producer;
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final SchemaRegistry registry;
     private final Map<Class<?>, org.apache.kafka.common.serialization.Serializer<SpecificRecord>> serializers = new HashMap<>();
 
@@ -35,21 +37,32 @@ final class Publisher implements AutoCloseable {
         var serializer = serializers.computeIfAbsent(record.getClass(),
                 type -> SpecificAvroSerde.forSink((Class) type, registry));
         // Stamped with event time, so that the sequencer merges its inputs in event-time order.
-        producer.send(new ProducerRecord<>(topic, null, InputRecords.eventTime(record).toEpochMilli(), key,
-                serializer.serialize(topic, record)));
+        send(new ProducerRecord<>(topic, null, InputRecords.eventTime(record).toEpochMilli(), key,
+                serializer.serialize(topic, record)), kind);
+    }
+
+    void sendBytes(String topic, String key, byte[] value) {
+        send(new ProducerRecord<>(topic, key, value), "malformed records");
+    }
+
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback keeps the first failure; flush() reports it
+    private void send(ProducerRecord<String, byte[]> record, String kind) {
+        producer.send(record, (metadata, exception) -> {
+            if (exception != null) {
+                failure.compareAndSet(null, exception);
+            }
+        });
         synchronized (published) {
             published.merge(kind, 1L, Long::sum);
         }
     }
 
+    /** Waits until the broker has every record sent so far; fails if it refused one. */
     void flush() {
         producer.flush();
-    }
-
-    void sendBytes(String topic, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key, value));
-        synchronized (published) {
-            published.merge("malformed records", 1L, Long::sum);
+        Exception failed = failure.get();
+        if (failed != null) {
+            throw new IllegalStateException("the broker refused a demo record: " + failed.getMessage(), failed);
         }
     }
 

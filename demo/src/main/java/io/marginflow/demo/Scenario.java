@@ -187,7 +187,7 @@ final class Scenario {
                     if (!Character.isDigit(line.charAt(0))) {
                         continue; // the header
                     }
-                    String[] cells = line.split(",");
+                    String[] cells = line.split(",", -1);
                     Instant day = Instant.parse(cells[0].replace(" UTC", "Z").replace(' ', 'T'));
                     out.send(topics.prices(), underlying, price(underlying, Double.parseDouble(cells[1]), PriceKind.INDEX, day),
                             "index history (seed)");

@@ -64,8 +64,10 @@ final class Summary {
                 .collect(Collectors.groupingBy(MarginResult::getStatus, TreeMap::new, Collectors.counting()));
         out.append("\nStatus at the end  ").append(statuses.entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(" · "))).append("\n");
-        out.append("Worst accounts at the end (lowest excess over initial margin; nobody closes positions here:\n"
-                + "liquidation signals are for a downstream liquidation service, so losses keep running)\n");
+        out.append("""
+                Worst accounts at the end (lowest excess over initial margin; nobody closes positions here:
+                liquidation signals are for a downstream liquidation service, so losses keep running)
+                """);
         out.append("  account      status          equity (USD)        IM (USD)        MM (USD)      excess (USD)\n");
         tally.latest.values().stream()
                 .sorted(Comparator.comparing(MarginResult::getExcess).thenComparing(MarginResult::getAccount))

@@ -63,8 +63,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** Stops the broker; a failure to stop is reported unchecked, an interruption passed on. */
     @Override
-    public void close() throws Exception {
-        cluster.close();
+    public void close() {
+        try {
+            cluster.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the broker", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker did not stop cleanly", e);
+        }
     }
 }

@@ -34,6 +34,8 @@ public final class AccountRiskView {
     }
 
     /**
+     * The risk view of {@code portfolio}'s positions, grouped by underlying, at {@code market}'s instruments.
+     *
      * @throws IllegalStateException if a position's instrument is unknown to {@code market}
      */
     public static AccountRiskView of(Portfolio portfolio, Market market) {

@@ -172,6 +172,8 @@ public record MarginParameters(
         }
 
         /**
+         * The parameters as set.
+         *
          * @throws IllegalArgumentException with the reason, if the parameters cannot be used
          */
         public MarginParameters build() {

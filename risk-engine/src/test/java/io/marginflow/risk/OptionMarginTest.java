@@ -145,7 +145,7 @@ class OptionMarginTest {
                 for (int p = 0; p < portfolios.size(); p++) {
                     AccountMargin before = calm.get(p);
                     AccountMargin after = margin(portfolios.get(p));
-                    if (parameters == coreOnly || p == 2) {
+                    if (parameters.equals(coreOnly) || p == 2) {
                         assertThat(after.initialMargin()).isGreaterThan(before.initialMargin());
                     }
                     // With a +100% extreme a short option's worst loss is its intrinsic value less today's

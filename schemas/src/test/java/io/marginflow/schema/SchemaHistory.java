@@ -67,7 +67,8 @@ record SchemaHistory(Schema current, Path directory, List<Release> releases) {
         return directory.resolve("v" + next + ".avsc");
     }
 
-    /** Writes the current schema, fully resolved, as the next release. */
+    /** Writes the current schema, fully resolved, as the next release (pretty JSON, as every release is written). */
+    @SuppressWarnings("deprecation") // Schema.toString(true): the format of every released file
     Path release() {
         Path file = nextReleaseFile();
         try {

@@ -17,11 +17,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serializer;
@@ -49,6 +51,8 @@ public final class HistorySeeder {
     private HistorySeeder() {}
 
     /**
+     * The prices of {@code index} in {@code lines}, every one checked before any is published.
+     *
      * @throws IllegalArgumentException naming every bad line, if any line is not a time and a
      *         price, the price of {@code index} it makes would not pass the sequencer's checks
      *         under {@code bounds}, or the times do not increase
@@ -63,7 +67,7 @@ public final class HistorySeeder {
             if (text.isEmpty() || (i == 0 && !Character.isDigit(text.charAt(0)))) {
                 continue;
             }
-            String[] cells = text.split(",");
+            String[] cells = text.split(",", -1);
             try {
                 if (cells.length != 2) {
                     throw new IllegalArgumentException("expected time,price");
@@ -96,7 +100,8 @@ public final class HistorySeeder {
      * Publishes {@code prices} of {@code index} and waits until the broker has them all; returns how many.
      *
      * @throws IllegalStateException (publishing nothing) if the prices topic would delete the
-     *         oldest price by its timestamp before the sequencer journals it
+     *         oldest price by its timestamp before the sequencer journals it; or if the broker
+     *         refused a price, naming it and how many were published
      */
     public static int publish(MarginflowConfig config, SchemaRegistry registry, String index, List<Line> prices)
             throws ExecutionException, InterruptedException {
@@ -107,11 +112,21 @@ public final class HistorySeeder {
         Serializer<PriceUpdate> values = SpecificAvroSerde.forValues(PriceUpdate.class, registry).serializer();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config.streamsProperties()),
                 new StringSerializer(), (t, bytes) -> bytes)) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (Line line : prices) {
-                producer.send(new ProducerRecord<>(topic, null, line.time().toEpochMilli(), index,
-                        values.serialize(topic, indexPrice(index, line.time(), line.price()))));
+                sent.add(producer.send(new ProducerRecord<>(topic, null, line.time().toEpochMilli(), index,
+                        values.serialize(topic, indexPrice(index, line.time(), line.price())))));
             }
             producer.flush();
+            for (int i = 0; i < sent.size(); i++) {
+                try {
+                    sent.get(i).get();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("the broker refused the price of line " + prices.get(i).number()
+                            + " (" + e.getCause().getMessage() + "); " + i + " of " + prices.size()
+                            + " were published before it", e.getCause());
+                }
+            }
         }
         return prices.size();
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -51,6 +52,7 @@ public final class ProgressWatch implements AutoCloseable {
     private final long stuckAfterMillis;
     private final Map<TopicPartition, Position> positions = new HashMap<>();
     private final ScheduledExecutorService timer;
+    private final ScheduledFuture<?> checks;
 
     private ProgressWatch(Admin admin, String group, List<String> topics, Duration stuckAfter, Duration interval) {
         this.admin = admin;
@@ -62,7 +64,7 @@ public final class ProgressWatch implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleWithFixedDelay(() -> {
+        checks = timer.scheduleWithFixedDelay(() -> {
             try {
                 check(System.currentTimeMillis());
             } catch (RuntimeException | ExecutionException | TimeoutException e) {
@@ -135,6 +137,7 @@ public final class ProgressWatch implements AutoCloseable {
 
     @Override
     public void close() {
+        checks.cancel(true);
         timer.shutdownNow();
         admin.close(Duration.ofSeconds(5));
     }

@@ -138,6 +138,8 @@ public final class MarginflowConfig {
     }
 
     /**
+     * How a stuck input is made visible.
+     *
      * @param stuckAfterFailures failures of a stream thread on the same input record from which each is logged as an ERROR
      * @param stuckAfter how long an input partition with records waiting may go without progress before it is logged
      * @param checkInterval how often progress is checked

@@ -36,6 +36,7 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
         return (topic, bytes) -> bytes == null ? null : decode(bytes);
     }
 
+    @SuppressWarnings("EnumOrdinal") // the status byte of format 1: MarginStatus's declaration order is part of it
     static byte[] encode(AccountRecord record) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -69,6 +70,7 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
         return bytes.toByteArray();
     }
 
+    @SuppressWarnings("EnumOrdinal") // see encode
     static AccountRecord decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte version = in.readByte();

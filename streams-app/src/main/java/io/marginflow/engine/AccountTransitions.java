@@ -46,6 +46,8 @@ final class AccountTransitions {
     }
 
     /**
+     * What {@code margin} does to {@code account}, after the entry {@code cause}.
+     *
      * @param graceMillis the grace period of a call issued now (asked only when one is)
      * @return the update, or empty if the margin did not move enough to publish
      */
@@ -117,7 +119,8 @@ final class AccountTransitions {
         void call(MarginCallTransition transition, LongSupplier graceMillis) {
             Instant deadline = null;
             if (transition == MarginCallTransition.ISSUED) {
-                openCallId = account + "-CALL-" + (++callCount);
+                callCount++;
+                openCallId = account + "-CALL-" + callCount;
                 deadline = Instant.ofEpochMilli(cause.getEventTime().toEpochMilli() + graceMillis.getAsLong());
             }
             double shortfall = transition == MarginCallTransition.MET ? 0.0 : Math.max(0.0, -margin.excess());
@@ -129,7 +132,8 @@ final class AccountTransitions {
 
         void liquidation(LiquidationTransition transition) {
             if (transition == LiquidationTransition.STARTED) {
-                liquidationId = account + "-LIQ-" + (++liquidationCount);
+                liquidationCount++;
+                liquidationId = account + "-LIQ-" + liquidationCount;
             }
             add(EngineOutputs.liquidationSignal(account, next(), cause, transition, liquidationId, margin, head));
             if (transition == LiquidationTransition.ENDED) {

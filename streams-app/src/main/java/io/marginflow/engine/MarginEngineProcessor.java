@@ -268,7 +268,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
             for (InstrumentSpec spec : expiring) {
                 portfolio = portfolio.withSettlement(spec, spec.finalValue(price.getPrice()));
             }
-            if (portfolio != before.portfolio()) {
+            if (!portfolio.equals(before.portfolio())) {
                 book.saveLedger(account, before, portfolio);
                 recompute(account, cause);
             }

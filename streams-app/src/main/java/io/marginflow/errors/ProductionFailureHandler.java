@@ -45,7 +45,7 @@ public final class ProductionFailureHandler implements ProductionExceptionHandle
             return Response.retry();
         }
         if (exception instanceof RecordTooLargeException) {
-            long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+            long size = (record.key() == null ? 0L : record.key().length) + (record.value() == null ? 0L : record.value().length);
             sink.limits().refused(record.topic(), size);
             LOG.error("{} refused a record of {} bytes; the task restarts and the engine will dead-letter that output"
                     + " (check max.message.bytes of {} against engine.max-output-bytes)", record.topic(), size, record.topic());

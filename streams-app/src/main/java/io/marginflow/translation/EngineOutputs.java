@@ -50,6 +50,8 @@ public final class EngineOutputs {
     }
 
     /**
+     * A margin-call event.
+     *
      * @param shortfall how much equity the account lacks, in USD
      * @param deadline when an ISSUED call is due; null for the other transitions
      */

@@ -39,6 +39,8 @@ public final class EngineTypes {
     private EngineTypes() {}
 
     /**
+     * The engine's view of an instrument definition.
+     *
      * @throws IllegalArgumentException with the reason, if the definition is inconsistent (an option without a strike)
      */
     public static InstrumentSpec instrumentSpec(Instrument instrument) {
@@ -58,6 +60,8 @@ public final class EngineTypes {
     }
 
     /**
+     * The engine's margin parameters from a published parameter set.
+     *
      * @throws IllegalArgumentException with the reason, if the parameters cannot be used
      */
     public static MarginParameters marginParameters(RiskParameters parameters) {

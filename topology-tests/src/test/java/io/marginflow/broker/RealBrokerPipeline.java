@@ -19,6 +19,7 @@ import io.marginflow.schema.MarginResult;
 import io.marginflow.sequencer.InputRecords;
 import io.marginflow.serde.SpecificAvroDeserializer;
 import io.marginflow.serde.SpecificAvroSerde;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -38,6 +40,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -65,6 +68,7 @@ final class RealBrokerPipeline implements AutoCloseable {
     private final String scope;
     private final Path stateDirectory;
     private final KafkaProducer<String, byte[]> producer;
+    private final List<Future<RecordMetadata>> sent = new ArrayList<>();
     private final KafkaConsumer<String, byte[]> outputs;
     private KafkaStreams streams;
 
@@ -162,11 +166,16 @@ final class RealBrokerPipeline implements AutoCloseable {
     }
 
     void sendBytes(String topic, String key, byte[] value, Instant timestamp) {
-        producer.send(new ProducerRecord<>(topic, null, timestamp.toEpochMilli(), key, value));
+        sent.add(producer.send(new ProducerRecord<>(topic, null, timestamp.toEpochMilli(), key, value)));
     }
 
+    /** Waits until the broker has every record sent so far, and fails the test if it refused one. */
     void flush() {
         producer.flush();
+        for (Future<RecordMetadata> record : sent) {
+            assertThat(record).succeedsWithin(Duration.ofSeconds(30));
+        }
+        sent.clear();
     }
 
     /** Polls the outputs into {@link #seen} until {@code done} holds, for at most {@code patience}. */
@@ -253,7 +262,7 @@ final class RealBrokerPipeline implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         outputs.close();
         producer.close();
         if (streams != null) {

@@ -59,6 +59,7 @@ class WireFormatOnRealBrokerTest {
     void fillsWrittenTransactionallyAreReadBackIntactAndAForeignRecordIsPinpointed() {
         var serializer = SpecificAvroSerde.forValues(Fill.class, REGISTRY).serializer();
         List<Fill> written = new ArrayList<>();
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "wire-format-test"),
@@ -68,13 +69,14 @@ class WireFormatOnRealBrokerTest {
             for (int i = 0; i < 30; i++) {
                 Fill fill = fill(i);
                 written.add(fill);
-                producer.send(new ProducerRecord<>(TOPIC, fill.getAccount(), serializer.serialize(TOPIC, fill)));
+                sent.add(producer.send(new ProducerRecord<>(TOPIC, fill.getAccount(), serializer.serialize(TOPIC, fill))));
                 if (i == 14) {
-                    producer.send(new ProducerRecord<>(TOPIC, "ACC-FOREIGN",
-                            "{\"fillId\":\"json\"}".getBytes(StandardCharsets.UTF_8)));
+                    sent.add(producer.send(new ProducerRecord<>(TOPIC, "ACC-FOREIGN",
+                            "{\"fillId\":\"json\"}".getBytes(StandardCharsets.UTF_8))));
                 }
             }
             producer.commitTransaction();
+            assertThat(sent).allSatisfy(record -> assertThat(record).isDone().isNotCancelled());
         }
 
         SpecificAvroDeserializer<Fill> deserializer = SpecificAvroSerde.forValues(Fill.class, REGISTRY).deserializer();

@@ -42,8 +42,6 @@ import org.junit.jupiter.api.Test;
  */
 class PoisonRecordSpec {
 
-    private static final String BIG = "9".repeat(30);
-
     private PipelineDriver pipeline;
 
     @BeforeEach

@@ -161,7 +161,9 @@ class ValidatorPropertySpec {
         int count = random.nextInt(20) == 0 ? 70 : random.nextInt(4);
         long expiry = NOW.toEpochMilli();
         for (int s = 0; s < count; s++) {
-            expiry += (random.nextInt(10) == 0 ? -1 : 1) * (1 + random.nextInt(60)) * 86_400_000L;
+            long direction = random.nextInt(10) == 0 ? -1 : 1;
+            long days = 1L + random.nextInt(60);
+            expiry += direction * days * 86_400_000L;
             double forward = price(5_000);
             int points = random.nextInt(20) == 0 ? 300 : random.nextInt(6);
             List<SmilePoint> smile = new ArrayList<>();

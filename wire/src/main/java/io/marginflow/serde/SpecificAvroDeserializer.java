@@ -35,7 +35,7 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
 
     /** How records written with one schema id are read: a resolving reader, or why they cannot be. */
     private sealed interface WriterResolution<T> {
-        record Readable<T>(SpecificDatumReader<T> reader) implements WriterResolution<T> {}
+        record Decodable<T>(SpecificDatumReader<T> reader) implements WriterResolution<T> {}
 
         record Unreadable<T>(String why) implements WriterResolution<T> {}
     }
@@ -82,7 +82,7 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
             throw new RecordDecodingException(Reason.INCOMPATIBLE_WRITER_SCHEMA, coordinates,
                     OptionalInt.of(schemaId), unreadable.why(), null);
         }
-        SpecificDatumReader<T> reader = ((WriterResolution.Readable<T>) resolution).reader();
+        SpecificDatumReader<T> reader = ((WriterResolution.Decodable<T>) resolution).reader();
         BinaryDecoder decoder = DecoderFactory.get()
                 .binaryDecoder(bytes, WireFormat.HEADER_LENGTH, bytes.length - WireFormat.HEADER_LENGTH, null);
         T record;
@@ -127,6 +127,6 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
                     + " cannot be read as " + readerSchema.getFullName() + ": "
                     + compatibility.getResult().getIncompatibilities());
         }
-        return new WriterResolution.Readable<>(new SpecificDatumReader<>(writerSchema, readerSchema, model));
+        return new WriterResolution.Decodable<>(new SpecificDatumReader<>(writerSchema, readerSchema, model));
     }
 }

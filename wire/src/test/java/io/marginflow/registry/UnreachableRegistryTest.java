@@ -99,14 +99,18 @@ class UnreachableRegistryTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             socket.close();
             synchronized (accepted) {
                 for (Socket connection : accepted) {
                     connection.close();
                 }
             }
-            acceptor.join(5_000);
+            try {
+                acceptor.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

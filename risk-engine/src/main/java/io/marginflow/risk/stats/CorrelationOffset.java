@@ -16,6 +16,8 @@ public final class CorrelationOffset {
     private CorrelationOffset() {}
 
     /**
+     * The requirements combined as √(Σ ρ_ij R_i R_j), giving back at most {@code maxCredit} of their sum.
+     *
      * @param requirements each underlying's requirement, not negative
      * @param correlation the underlyings' correlation matrix (symmetric, unit diagonal)
      * @param maxCredit largest share of the summed requirement given back, in [0, 1]

@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -116,6 +118,7 @@ public final class PipelineThroughput {
     }
 
     /** Fills the input topics; returns the number of input events. */
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback keeps the first failure, reported once all are sent
     private static long produce(String bootstrap, Topics topics, SchemaRegistry registry, int accounts, int ticks,
                                 double step, boolean interleaved) {
         var instruments = SpecificAvroSerde.forValues(Instrument.class, registry).serializer();
@@ -124,6 +127,12 @@ public final class PipelineThroughput {
         var prices = SpecificAvroSerde.forValues(PriceUpdate.class, registry).serializer();
         long count = 0;
         Random random = new Random(7);
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Callback failure = (metadata, exception) -> {
+            if (exception != null) {
+                failed.compareAndSet(null, exception);
+            }
+        };
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, "20",
@@ -131,7 +140,7 @@ public final class PipelineThroughput {
             for (String underlying : List.of("BTC", "ETH")) {
                 Instrument perpetual = Inputs.perpetual(underlying + "-PERPETUAL", underlying);
                 producer.send(record(topics.instruments(), perpetual.getInstrumentId(),
-                        Inputs.T0.toEpochMilli(), instruments.serialize(topics.instruments(), perpetual)));
+                        Inputs.T0.toEpochMilli(), instruments.serialize(topics.instruments(), perpetual)), failure);
                 count++;
             }
             int tick = 0;
@@ -152,7 +161,7 @@ public final class PipelineThroughput {
                 if (round == 0) {
                     CollateralMovement deposit = Inputs.deposit(account + "-M", account, "USD", "100000");
                     producer.send(record(topics.collateral(), account, time(event++),
-                            movements.serialize(topics.collateral(), deposit)));
+                            movements.serialize(topics.collateral(), deposit)), failure);
                     count++;
                     continue;
                 }
@@ -161,18 +170,21 @@ public final class PipelineThroughput {
                 double price = instrument.startsWith("BTC") ? 5_000.0 : 150.0;
                 Fill fill = Inputs.fill(account + "-F" + round, account, instrument,
                         (choices.nextBoolean() ? "" : "-") + (1 + choices.nextInt(5)), price);
-                producer.send(record(topics.fills(), account, time(event++), fills.serialize(topics.fills(), fill)));
+                producer.send(record(topics.fills(), account, time(event++), fills.serialize(topics.fills(), fill)), failure);
                 count++;
                 if (event % eventsPerTick == 0 && tick < ticks) {
                     String underlying = tick % 2 == 0 ? "BTC" : "ETH";
                     level[tick % 2] *= 1 + (random.nextBoolean() ? step : -step);
                     PriceUpdate mark = Inputs.mark(underlying + "-PERPETUAL", level[tick % 2], 0);
                     producer.send(record(topics.prices(), mark.getInstrument(), time(event),
-                            prices.serialize(topics.prices(), mark)));
+                            prices.serialize(topics.prices(), mark)), failure);
                     count++;
                     tick++;
                 }
             }
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException("the broker refused a benchmark record", failed.get());
         }
         return count;
     }
