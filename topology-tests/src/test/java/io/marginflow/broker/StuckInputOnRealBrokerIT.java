@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * partition and offset after the configured number of failures, and the progress watch names the
  * partition whose committed offset does not move while records wait. Nothing is dead-lettered.
  */
-class StuckInputOnRealBrokerTest {
+class StuckInputOnRealBrokerIT {
 
     @Test
     void anInputTheApplicationKeepsFailingOnIsNamedWithItsTopicPartitionAndOffset() throws Exception {

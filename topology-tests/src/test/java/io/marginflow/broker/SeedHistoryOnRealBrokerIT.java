@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** {@code marginflow seed-history}: historical index prices land on market.prices at their own times. */
-class SeedHistoryOnRealBrokerTest {
+class SeedHistoryOnRealBrokerIT {
 
     private static final String SCOPE = "seed-history-on-real-broker";
 

@@ -59,7 +59,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * runs costs one retried transaction, after which the engine refuses the output itself.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PoisonRecordsOnRealBrokerTest {
+class PoisonRecordsOnRealBrokerIT {
 
     private static final Duration SENTINEL_BOUND = Duration.ofSeconds(60);
     private static final int WIDE_UNDERLYINGS = 24;

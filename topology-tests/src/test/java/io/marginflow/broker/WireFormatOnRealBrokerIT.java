@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * every one back intact, and a foreign record between them fails to decode with its partition
  * and offset while its neighbours decode.
  */
-class WireFormatOnRealBrokerTest {
+class WireFormatOnRealBrokerIT {
 
     private static final String TOPIC = "clearing.fills";
     private static EmbeddedKafka kafka;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * although the broker's retention check ran in between. Beside them a topic with the seven-day
  * retention Marginflow used to create shows what that check does to the same prices.
  */
-class InputRetentionOnRealBrokerTest {
+class InputRetentionOnRealBrokerIT {
 
     private static final int PRICES = 120;
     private static final String CONTROL = "control.market.prices";

@@ -57,7 +57,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PipelineOnRealBrokerTest {
+class PipelineOnRealBrokerIT {
 
     private static final int ACCOUNTS = 30;
 
@@ -105,7 +105,7 @@ class PipelineOnRealBrokerTest {
 
         // Deposits and fills travel on different topics, so the sequencer may journal an account's fill
         // before its deposit (a transient liquidation); what counts is where every account ends up.
-        pipeline.awaitOutputs(records -> RealBrokerPipeline.latestResults(records).values().stream().filter(PipelineOnRealBrokerTest::fundedAndMargined)
+        pipeline.awaitOutputs(records -> RealBrokerPipeline.latestResults(records).values().stream().filter(PipelineOnRealBrokerIT::fundedAndMargined)
                 .count() == ACCOUNTS && !RealBrokerPipeline.deadLetters(records).isEmpty());
 
         assertThat(RealBrokerPipeline.deadLetters(seen)).singleElement().satisfies(letter -> {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** The topic-creation step against a real broker: what it creates, and what it refuses. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TopicSetupOnRealBrokerTest {
+class TopicSetupOnRealBrokerIT {
 
     private EmbeddedKafka kafka;
     private Admin admin;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * where that is a failure.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RealRegistryTest {
+class RealRegistryIT {
 
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
