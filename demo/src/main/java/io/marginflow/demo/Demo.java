@@ -1,9 +1,9 @@
 package io.marginflow.demo;
 
 import io.marginflow.app.MarginflowApp;
+import io.marginflow.app.TopicSetup;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.config.Topics;
-import io.marginflow.app.TopicSetup;
 import io.marginflow.embedded.ConsumerGroupLag;
 import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.registry.InMemorySchemaRegistry;

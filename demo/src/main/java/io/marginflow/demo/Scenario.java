@@ -1,6 +1,7 @@
 package io.marginflow.demo;
 
 import io.marginflow.config.Topics;
+import io.marginflow.risk.options.Black76;
 import io.marginflow.schema.CollateralHaircut;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.CollateralMovementKind;
@@ -13,7 +14,6 @@ import io.marginflow.schema.OptionType;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
-import io.marginflow.risk.options.Black76;
 import io.marginflow.translation.EngineTypes;
 import java.io.IOException;
 import java.math.BigDecimal;

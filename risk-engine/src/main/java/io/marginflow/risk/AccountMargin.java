@@ -6,7 +6,7 @@ import java.util.List;
  * An account's margin at the current market.
  *
  * @param collateralValue USD value of the collateral balances after haircuts
- * @param equity collateral value plus unrealised P&L
+ * @param equity collateral value plus unrealised P&amp;L
  * @param initialMargin max(scenario margin, expected shortfall) + add-ons
  * @param scenarioMargin the per-underlying scenario requirements (with any anti-procyclicality
  *        buffer), summed or combined with the correlation offset

@@ -109,7 +109,7 @@ public final class InstrumentRisk {
         return multiplier;
     }
 
-    /** P&L of one long contract in scenario {@code k}. */
+    /** P&amp;L of one long contract in scenario {@code k}. */
     public double pnlPerContract(int k) {
         return pnlPerContract[k];
     }
@@ -139,7 +139,7 @@ public final class InstrumentRisk {
         return theta;
     }
 
-    /** P&L of one long contract in each FHS scenario, most recent window first (the calculator's; not to be modified). */
+    /** P&amp;L of one long contract in each FHS scenario, most recent window first (the calculator's; not to be modified). */
     double[] fhsPnlVector() {
         return fhsPnlPerContract;
     }

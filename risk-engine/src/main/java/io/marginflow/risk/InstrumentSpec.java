@@ -57,7 +57,7 @@ public record InstrumentSpec(
         this(id, kind, underlying, expiryMillis, multiplier, settlementAsset, active, Optional.empty());
     }
 
-    /** Futures and perpetual swaps: P&L moves one for one with the price. */
+    /** Futures and perpetual swaps: P&amp;L moves one for one with the price. */
     public boolean isLinear() {
         return kind != Kind.OPTION;
     }

@@ -19,7 +19,7 @@ public record Portfolio(SortedMap<String, Position> positions, SortedMap<String,
     }
 
     /**
-     * The ledger after a fill: the position moves, the realised P&L is credited in the
+     * The ledger after a fill: the position moves, the realised P&amp;L is credited in the
      * instrument's settlement asset, and the fee is debited in its own asset (a negative fee is a
      * rebate).
      */

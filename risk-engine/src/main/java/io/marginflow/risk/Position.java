@@ -72,7 +72,7 @@ public record Position(String instrument, BigDecimal quantity, double averagePri
         return realizedOn(quantity, finalPrice, multiplier);
     }
 
-    /** The P&L of closing {@code signedClosed} contracts (positive: long ones) at {@code exitPrice}. */
+    /** The P&amp;L of closing {@code signedClosed} contracts (positive: long ones) at {@code exitPrice}. */
     private BigDecimal realizedOn(BigDecimal signedClosed, double exitPrice, BigDecimal multiplier) {
         // A long position gains when the exit price is above the entry; a short one when below.
         BigDecimal perUnit = BigDecimal.valueOf(exitPrice).subtract(BigDecimal.valueOf(averagePrice));

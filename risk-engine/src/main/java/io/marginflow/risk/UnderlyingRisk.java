@@ -13,7 +13,7 @@ package io.marginflow.risk;
  * @param gamma net gamma: change of net delta per USD move of the underlying
  * @param vega net vega: USD per vol point (0.01) rise of every implied vol
  * @param theta net theta: USD the positions gain per day passing
- * @param unrealizedPnl unrealised P&L of the positions at the current marks, in USD
+ * @param unrealizedPnl unrealised P&amp;L of the positions at the current marks, in USD
  * @param forecastVol the underlying's volatility forecast per sampling interval after
  *        anti-procyclicality (0 while its history is too short)
  * @param scanRange the core scan range the requirement was computed over

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Scenario margin of linear portfolios. Every expected figure is worked out by hand in the
- * comment above it: a linear contract's P&L under a relative move m is quantity × multiplier ×
+ * comment above it: a linear contract's P&amp;L under a relative move m is quantity × multiplier ×
  * mark × m, so with no extreme moves the worst scenario is an edge of the scan range.
  */
 class MarginCalculatorTest {

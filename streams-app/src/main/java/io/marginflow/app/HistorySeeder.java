@@ -1,12 +1,12 @@
 package io.marginflow.app;
 
+import io.marginflow.config.InputBounds;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.registry.SchemaRegistry;
-import io.marginflow.config.InputBounds;
-import io.marginflow.sequencer.InputValidator;
-import io.marginflow.sequencer.Rejection;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
+import io.marginflow.sequencer.InputValidator;
+import io.marginflow.sequencer.Rejection;
 import io.marginflow.serde.SpecificAvroSerde;
 import java.time.Duration;
 import java.time.Instant;

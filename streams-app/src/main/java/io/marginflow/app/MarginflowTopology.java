@@ -2,12 +2,12 @@ package io.marginflow.app;
 
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.engine.MarginEngineTopology;
-import io.marginflow.registry.SchemaRegistry;
-import io.marginflow.sequencer.SequencerTopology;
-import io.marginflow.translation.DeadLetters;
 import io.marginflow.errors.DeadLetterSink;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.OutputLimits;
+import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.sequencer.SequencerTopology;
+import io.marginflow.translation.DeadLetters;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;

@@ -2,7 +2,6 @@ package io.marginflow.config;
 
 import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
-import io.marginflow.config.InputBounds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;

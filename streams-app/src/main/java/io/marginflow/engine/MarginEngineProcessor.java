@@ -233,7 +233,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
      * Final settlement: a SETTLEMENT price at or after expiry is the underlying's delivery price.
      * Keyed by an instrument it settles that instrument; keyed by an underlying, every active
      * instrument of it that has expired. Each position closes at the instrument's final value
-     * (futures at the price, options at intrinsic value), the P&L is realised, the position leaves
+     * (futures at the price, options at intrinsic value), the P&amp;L is realised, the position leaves
      * the portfolio and the instrument becomes EXPIRED.
      *
      * @return each exposed account's settlement, or empty if there is nothing to settle and the price is a mark

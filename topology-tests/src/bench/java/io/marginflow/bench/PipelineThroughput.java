@@ -1,9 +1,9 @@
 package io.marginflow.bench;
 
 import io.marginflow.app.MarginflowApp;
+import io.marginflow.app.TopicSetup;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.config.Topics;
-import io.marginflow.app.TopicSetup;
 import io.marginflow.embedded.ConsumerGroupLag;
 import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.pipeline.Inputs;
@@ -22,9 +22,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Properties;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Callback;

@@ -3,8 +3,8 @@ package io.marginflow.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marginflow.app.MarginflowApp;
-import io.marginflow.config.MarginflowConfig;
 import io.marginflow.app.TopicSetup;
+import io.marginflow.config.MarginflowConfig;
 import io.marginflow.config.Topics;
 import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.errors.FailureWatch;

@@ -3,8 +3,8 @@ package io.marginflow.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.marginflow.config.MarginflowConfig;
 import io.marginflow.app.TopicSetup;
+import io.marginflow.config.MarginflowConfig;
 import io.marginflow.config.Topics;
 import io.marginflow.embedded.EmbeddedKafka;
 import java.util.List;

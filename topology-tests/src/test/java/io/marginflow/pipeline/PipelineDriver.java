@@ -1,7 +1,7 @@
 package io.marginflow.pipeline;
 
-import io.marginflow.config.MarginflowConfig;
 import io.marginflow.app.MarginflowTopology;
+import io.marginflow.config.MarginflowConfig;
 import io.marginflow.config.Topics;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.OutputLimits;

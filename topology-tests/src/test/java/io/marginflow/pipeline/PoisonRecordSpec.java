@@ -13,7 +13,6 @@ import io.marginflow.schema.ExtremeMove;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.JournalEntry;
 import io.marginflow.schema.MarginResult;
-import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RejectionStage;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SmilePoint;

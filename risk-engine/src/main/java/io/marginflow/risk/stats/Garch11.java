@@ -10,8 +10,8 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.NelderMeadSimplex
 import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
 
 /**
- * GARCH(1,1) (Bollerslev, 1986): σ²ₙ = ω + α r²ₙ₋₁ + β σ²ₙ₋₁ with ω > 0, α, β ≥ 0 and
- * α + β < 1, so that the variance reverts to its long-run level ω / (1 − α − β). Returns are
+ * GARCH(1,1) (Bollerslev, 1986): σ²ₙ = ω + α r²ₙ₋₁ + β σ²ₙ₋₁ with ω &gt; 0, α, β ≥ 0 and
+ * α + β &lt; 1, so that the variance reverts to its long-run level ω / (1 − α − β). Returns are
  * log returns with mean taken as zero, as in Hull's treatment (Options, Futures, and Other
  * Derivatives, chapter "Estimating volatilities and correlations").
  */
