@@ -45,12 +45,10 @@ public final class MarginCalculator {
         double summed = 0.0;
         double unrealizedTotal = 0.0;
         double addOns = 0.0;
-        double largestBuffer = 1.0;
         double maxCredit = 1.0;
         double varConfidence = 0.0;
         double esConfidence = 0.0;
         boolean statistical = true;
-        int fhsScenarios = Integer.MAX_VALUE;
         int count = 0;
         int n = view.instruments.length;
         int i = 0;
@@ -70,15 +68,11 @@ public final class MarginCalculator {
             maintenanceWeighted += risk.requirement() * parameters.maintenanceToInitialRatio();
             unrealizedTotal += risk.unrealizedPnl();
             addOns += risk.concentrationAddOn();
-            largestBuffer = Math.max(largestBuffer, buffer);
             RiskModel model = parameters.riskModel();
             maxCredit = Math.min(maxCredit, model.maxOffsetCredit());
             varConfidence = Math.max(varConfidence, model.varConfidence());
             esConfidence = Math.max(esConfidence, model.esConfidence());
-            // Every instrument of the underlying is revalued in all of its statistics' FHS scenarios
-            // (the market rebuilds instrument risks whenever the statistics change).
             statistical &= stats.isPresent();
-            fhsScenarios = stats.isPresent() ? Math.min(fhsScenarios, stats.get().fhsMoves().length) : fhsScenarios;
             breakdown.add(risk);
         }
 
@@ -90,10 +84,10 @@ public final class MarginCalculator {
                 scenarioMargin = CorrelationOffset.combine(Arrays.copyOf(requirements, count), correlations(market, count),
                         maxCredit);
             }
-            if (fhsScenarios > 0 && fhsScenarios != Integer.MAX_VALUE) {
-                RiskMeasures.Result measures = fhs(view, market, fhsScenarios, varConfidence, esConfidence);
-                valueAtRisk = measures.valueAtRisk() * largestBuffer;
-                expectedShortfall = measures.expectedShortfall() * largestBuffer;
+            Optional<RiskMeasures.Result> measures = fhsMeasures(view, market, varConfidence, esConfidence);
+            if (measures.isPresent()) {
+                valueAtRisk = measures.get().valueAtRisk();
+                expectedShortfall = measures.get().expectedShortfall();
             }
         }
         AccountMargin.Component binding = expectedShortfall > scenarioMargin
@@ -160,6 +154,37 @@ public final class MarginCalculator {
                 worst < 0 ? 0.0 : grid.move(worst), worst < 0 ? 0.0 : grid.nominalVolShock(worst),
                 worst < 0 ? 0.0 : -scenarioPnl[worst], shortOptionMinimum, delta, gamma, vega, theta, unrealized,
                 stats.isPresent() ? stats.get().marginVol() : 0.0, grid.range(), concentration);
+    }
+
+    /**
+     * VaR and ES of the account's filtered-historical-simulation losses at the given confidences,
+     * with the largest anti-procyclicality buffer of its underlyings, as {@link #margin} takes
+     * them at the risk model's confidences (a backtest reports other levels too). Empty while an
+     * underlying of the account has no statistics yet, or the account has no positions.
+     */
+    public Optional<RiskMeasures.Result> fhsMeasures(AccountRiskView view, Market market, double varConfidence,
+                                                     double esConfidence) {
+        double largestBuffer = 1.0;
+        int scenarios = Integer.MAX_VALUE;
+        for (int p = 0; p < view.underlyings.length; p++) {
+            if (p > 0 && view.underlyings[p].equals(view.underlyings[p - 1])) {
+                continue;
+            }
+            Optional<UnderlyingStatistics> stats = market.statistics(view.underlyings[p]);
+            if (stats.isEmpty()) {
+                return Optional.empty();
+            }
+            largestBuffer = Math.max(largestBuffer, stats.get().bufferMultiplier());
+            // Every instrument of the underlying is revalued in all of its statistics' FHS scenarios
+            // (the market rebuilds instrument risks whenever the statistics change).
+            scenarios = Math.min(scenarios, stats.get().fhsMoves().length);
+        }
+        if (scenarios == 0 || scenarios == Integer.MAX_VALUE) {
+            return Optional.empty();
+        }
+        RiskMeasures.Result measures = fhs(view, market, scenarios, varConfidence, esConfidence);
+        return Optional.of(new RiskMeasures.Result(measures.valueAtRisk() * largestBuffer,
+                measures.expectedShortfall() * largestBuffer));
     }
 
     /** VaR and ES of the portfolio's losses over the FHS scenarios every position has. */

@@ -1,5 +1,6 @@
 package io.marginflow.risk;
 
+import io.marginflow.risk.stats.DynamicScanRange;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -181,6 +182,19 @@ public record MarginParameters(
                     extremeMoves, volatility, shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts,
                     callGracePeriodMillis, riskModel);
         }
+    }
+
+    /**
+     * The core scan range: the parameters' fixed {@code priceScanRange}, or, if the risk model
+     * asks for a dynamic one, the move that {@code marginVol} (per sampling interval) makes over
+     * {@code horizonIntervals} at the model's VaR confidence, within its floor and cap. The one
+     * place where fixed or dynamic is decided.
+     */
+    public double scanRange(double marginVol, int horizonIntervals) {
+        return riskModel.dynamicScanRange()
+                ? DynamicScanRange.of(marginVol, horizonIntervals, riskModel.varConfidence(), riskModel.scanRangeFloor(),
+                        riskModel.scanRangeCap())
+                : priceScanRange;
     }
 
     /** The scenarios these parameters define. */

@@ -135,7 +135,7 @@ public final class Market {
         // the engine got here (live, replayed, or restored after a restart).
         ReturnHistory sampled = latest.asOf(refreshBucket(underlying, latest));
         MarginParameters own = parameters(underlying);
-        int horizon = UnderlyingStatistics.horizonIntervals(own.riskModel(), history.intervalMillis());
+        int horizon = own.riskModel().marginPeriodIntervals(history.intervalMillis());
         if (sampled.returnCount() < Math.max(history.minReturns(), horizon + 1)) {
             tooShort.add(underlying); // until the next refresh
             return Optional.empty();
@@ -299,12 +299,15 @@ public final class Market {
         return Optional.ofNullable(parameters.get(underlying));
     }
 
-    /** The underlying's scenarios: its parameters' grid, with the core range following volatility if they say so. */
+    /**
+     * The underlying's scenarios: its parameters' grid, with the core range its statistics give
+     * ({@link MarginParameters#scanRange}), or the parameters' fixed range while it has none.
+     */
     public ScenarioGrid grid(String underlying) {
         ScenarioGrid grid = grids.get(underlying);
         if (grid == null) {
             MarginParameters own = parameters(underlying);
-            Optional<UnderlyingStatistics> stats = own.riskModel().dynamicScanRange() ? statistics(underlying) : Optional.empty();
+            Optional<UnderlyingStatistics> stats = statistics(underlying);
             grid = stats.isPresent() ? own.scenarioGrid(stats.get().scanRange()) : own.scenarioGrid();
             grids.put(underlying, grid);
         }

@@ -149,6 +149,11 @@ public record RiskModel(VolatilityModel volatilityModel, double ewmaLambda, doub
         }
     }
 
+    /** The margin period of risk in sampling intervals (2 days of daily returns: 2; of hourly returns: 48). */
+    public int marginPeriodIntervals(long intervalMillis) {
+        return (int) Math.max(1, Math.round(marginPeriodOfRiskDays * 86_400_000.0 / intervalMillis));
+    }
+
     /** The refresh period in sampling intervals (at least 1). */
     public long refreshIntervals(long intervalMillis) {
         return Math.max(1, refreshMillis / intervalMillis);

@@ -1,6 +1,5 @@
 package io.marginflow.risk;
 
-import io.marginflow.risk.stats.DynamicScanRange;
 import io.marginflow.risk.stats.Ewma;
 import io.marginflow.risk.stats.FilteredHistoricalSimulation;
 import io.marginflow.risk.stats.Garch11;
@@ -16,7 +15,7 @@ import io.marginflow.risk.stats.ReturnHistory;
  * @param marginVol the forecast after anti-procyclicality: what scenarios are scaled to
  * @param tenYearVol the volatility of the whole retained history (the floor's lookback)
  * @param bufferMultiplier the anti-procyclicality buffer on the calculated margin (1 without one)
- * @param scanRange the core scan range: the parameters' own, or one that follows {@code marginVol}
+ * @param scanRange the core scan range ({@link MarginParameters#scanRange}): fixed, or following {@code marginVol}
  * @param fhsMoves relative price moves of the FHS scenarios, most recent window first
  * @param returns the history's log returns, oldest first (for correlations)
  */
@@ -48,11 +47,8 @@ public record UnderlyingStatistics(double forecastVol, double marginVol, double 
         double tenYear = Math.sqrt(sum / returns.length);
         double marginVol = model.antiProcyclicality().volatility(forecast, stressed, tenYear);
         double buffer = model.antiProcyclicality().margin(1.0, marginVol, tenYear);
-        int horizon = horizonIntervals(model, history.interval());
-        double range = parameters.priceScanRange();
-        if (model.dynamicScanRange()) {
-            range = DynamicScanRange.of(marginVol, horizon, model.varConfidence(), model.scanRangeFloor(), model.scanRangeCap());
-        }
+        int horizon = model.marginPeriodIntervals(history.interval());
+        double range = parameters.scanRange(marginVol, horizon);
         double[] oldestFirst = FilteredHistoricalSimulation.scenarioMoves(new double[][] {returns}, new double[] {marginVol},
                 model.ewmaLambda(), horizon)[0];
         double[] recentFirst = new double[oldestFirst.length];
@@ -60,11 +56,6 @@ public record UnderlyingStatistics(double forecastVol, double marginVol, double 
             recentFirst[s] = oldestFirst[oldestFirst.length - 1 - s];
         }
         return new UnderlyingStatistics(forecast, marginVol, tenYear, buffer, range, recentFirst, returns);
-    }
-
-    /** The margin period of risk in sampling intervals (2 days of daily returns: 2; of hourly returns: 48). */
-    static int horizonIntervals(RiskModel model, long interval) {
-        return (int) Math.max(1, Math.round(model.marginPeriodOfRiskDays() * 86_400_000.0 / interval));
     }
 
     /** Correlation of two underlyings' most recent returns (as many as both have), means taken as zero. */
