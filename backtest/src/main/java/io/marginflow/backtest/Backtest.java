@@ -1,5 +1,7 @@
 package io.marginflow.backtest;
 
+import io.marginflow.risk.AccountMargin;
+import io.marginflow.risk.RiskModel;
 import io.marginflow.risk.stats.AntiProcyclicality;
 import io.marginflow.risk.stats.Backtests;
 import java.io.IOException;
@@ -47,7 +49,7 @@ public final class Backtest {
 
         /**
          * The tests of the VaR at {@code varConfidence}: the model's main VaR, or with
-         * {@code lower} its 97.5% VaR ({@link MarginModel#LOWER_VAR_CONFIDENCE}).
+         * {@code lower} its 97.5% VaR ({@link EngineModel#LOWER_VAR_CONFIDENCE}).
          */
         public Statistics statistics(double varConfidence, boolean lower) {
             List<Observation> sample = sample();
@@ -114,89 +116,99 @@ public final class Backtest {
                 PriceHistory.coinGecko("BTC daily (CoinGecko)", "data/coingecko_btc_usd_daily_20130428_20241218.csv.gz"),
                 PriceHistory.coinGecko("ETH daily (CoinGecko)", "data/coingecko_eth_usd_daily_20150807_20260105.csv.gz"));
         histories.addAll(List.of(daily));
-        Map<String, MarginModel> dailyModels = new LinkedHashMap<>();
-        dailyModels.put("FHS-EWMA", dailyModel(MarginModel.Forecast.EWMA, AntiProcyclicality.NONE));
-        dailyModels.put("FHS-GARCH", dailyModel(MarginModel.Forecast.GARCH, AntiProcyclicality.NONE));
-        dailyModels.put("FHS-EWMA + 25% buffer", dailyModel(MarginModel.Forecast.EWMA,
-                new AntiProcyclicality(AntiProcyclicality.Tool.BUFFER, 0.25, 0.0)));
-        dailyModels.put("FHS-EWMA + 25% stressed weight", dailyModel(MarginModel.Forecast.EWMA,
-                new AntiProcyclicality(AntiProcyclicality.Tool.STRESSED_WEIGHT, 0.0, 0.25)));
-        dailyModels.put("FHS-EWMA + 10-year floor", dailyModel(MarginModel.Forecast.EWMA,
-                new AntiProcyclicality(AntiProcyclicality.Tool.TEN_YEAR_FLOOR, 0.0, 0.0)));
-        for (Map.Entry<String, MarginModel> model : dailyModels.entrySet()) {
-            for (ReferencePortfolio portfolio : ReferencePortfolio.all()) {
-                runs.add(run("daily", daily, portfolio, model.getKey(), model.getValue(), from, to));
-            }
-            System.out.printf("[%5.1fs] daily, %s%n", (System.nanoTime() - started) / 1e9, model.getKey());
+        List<EngineModel> dailyModels = dailyModels();
+        for (EngineModel model : dailyModels) {
+            runs.addAll(run("daily", daily, ReferencePortfolio.all(), model, from, to));
+            System.out.printf("[%5.1fs] daily, %s%n", (System.nanoTime() - started) / 1e9, model.name());
         }
 
         PriceHistory[] hourly = PriceHistory.aligned(
                 PriceHistory.cryptoDataDownload("BTC hourly (Binance spot)", "data/cdd_binance_spot_btcusdt_1h_20170817_20210610.csv.gz"),
                 PriceHistory.cryptoDataDownload("ETH hourly (Binance spot)", "data/cdd_binance_spot_ethusdt_1h_20170817_20210610.csv.gz"));
         histories.addAll(List.of(hourly));
-        Map<String, MarginModel> hourlyModels = new LinkedHashMap<>();
-        hourlyModels.put("FHS-EWMA", hourlyModel(MarginModel.Forecast.EWMA));
-        hourlyModels.put("FHS-GARCH", hourlyModel(MarginModel.Forecast.GARCH));
-        for (Map.Entry<String, MarginModel> model : hourlyModels.entrySet()) {
-            for (ReferencePortfolio portfolio : ReferencePortfolio.linear()) {
-                runs.add(run("hourly", hourly, portfolio, model.getKey(), model.getValue(), from, to));
-            }
-            System.out.printf("[%5.1fs] hourly, %s%n", (System.nanoTime() - started) / 1e9, model.getKey());
+        List<EngineModel> hourlyModels = hourlyModels();
+        for (EngineModel model : hourlyModels) {
+            runs.addAll(run("hourly", hourly, ReferencePortfolio.linear(), model, from, to));
+            System.out.printf("[%5.1fs] hourly, %s%n", (System.nanoTime() - started) / 1e9, model.name());
         }
 
-        Path summary = new Report(out, runs, histories, dailyModels.get("FHS-EWMA"), hourlyModels.get("FHS-EWMA")).write();
+        Path summary = new Report(out, runs, histories, dailyModels.get(0), hourlyModels.get(0)).write();
         System.out.printf("[%5.1fs] wrote %s and %d charts%n", (System.nanoTime() - started) / 1e9, summary,
-                runs.stream().filter(r -> r.model().equals("FHS-EWMA")).count());
+                runs.stream().filter(r -> r.model().equals(Report.CHARTED_MODEL)).count());
     }
 
-    /** Daily: λ 0.94, 2-day margin period of risk, 1,000-day window, GARCH refitted monthly. */
-    static MarginModel dailyModel(MarginModel.Forecast forecast, AntiProcyclicality antiProcyclicality) {
-        return new MarginModel(forecast, antiProcyclicality, 0.94, 2, 1_000, 365, 0.99, 0.975, 0.5, 30);
+    /** The daily models: EWMA, GARCH, and EWMA with each anti-procyclicality tool. */
+    static List<EngineModel> dailyModels() {
+        return List.of(
+                EngineModel.daily("FHS-EWMA", RiskModel.VolatilityModel.EWMA, AntiProcyclicality.NONE),
+                EngineModel.daily("FHS-GARCH", RiskModel.VolatilityModel.GARCH, AntiProcyclicality.NONE),
+                EngineModel.daily("FHS-EWMA + 25% buffer", RiskModel.VolatilityModel.EWMA,
+                        new AntiProcyclicality(AntiProcyclicality.Tool.BUFFER, 0.25, 0.0)),
+                EngineModel.daily("FHS-EWMA + 25% stressed weight", RiskModel.VolatilityModel.EWMA,
+                        new AntiProcyclicality(AntiProcyclicality.Tool.STRESSED_WEIGHT, 0.0, 0.25)),
+                EngineModel.daily("FHS-EWMA + floor (1,000-day lookback)", RiskModel.VolatilityModel.EWMA,
+                        new AntiProcyclicality(AntiProcyclicality.Tool.TEN_YEAR_FLOOR, 0.0, 0.0)));
     }
 
     /**
-     * Hourly: the daily decay per hour (0.94^(1/24)), 48-hour margin period of risk, 4,000-hour
-     * window, GARCH refitted every 30 days.
+     * The hourly models: EWMA refreshed every hour; GARCH refitted (and all its statistics
+     * refreshed) once a day, as a deployment would set {@code refreshMillis} for it: a fit on
+     * 4,000 hourly returns every hour would cost more than the hour's margining.
      */
-    static MarginModel hourlyModel(MarginModel.Forecast forecast) {
-        return new MarginModel(forecast, AntiProcyclicality.NONE, Math.pow(0.94, 1.0 / 24), 48, 4_000, 24 * 365,
-                0.99, 0.975, 0.5, 24 * 30);
+    static List<EngineModel> hourlyModels() {
+        return List.of(
+                EngineModel.hourly("FHS-EWMA", RiskModel.VolatilityModel.EWMA, 0L),
+                EngineModel.hourly("FHS-GARCH (daily refit)", RiskModel.VolatilityModel.GARCH, EngineModel.DAY));
     }
 
     /**
      * Every observation from the first with a full window to the last with a full horizon after
-     * it (within [from, to]): the model's margin at its close, and the loss the portfolio opened
-     * then made by the close one horizon later, with options valued at that time's forecast vol.
+     * it (within [from, to]), for each portfolio: the engine's margin at that close, and the loss
+     * the portfolio opened then made by the close one horizon later, options valued at that
+     * time's implied-vol stand-in ({@link EngineReplay#impliedVol}).
      */
-    static Run run(String name, PriceHistory[] pair, ReferencePortfolio portfolio, String modelName, MarginModel model,
-                   LocalDate from, LocalDate to) {
+    static List<Run> run(String name, PriceHistory[] pair, List<ReferencePortfolio> portfolios, EngineModel model,
+                         LocalDate from, LocalDate to) {
         double[][] prices = {pair[0].closes(), pair[1].closes()};
-        double[][] returns = {pair[0].logReturns(), pair[1].logReturns()};
         int h = model.horizon();
         long fromMillis = from.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         long toMillis = to.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        List<Observation> observations = new ArrayList<>();
         double elapsedDays = h * 365.0 / model.periodsPerYear();
+        EngineReplay replay = new EngineReplay(model, pair);
+        List<List<Observation>> observations = new ArrayList<>();
+        portfolios.forEach(p -> observations.add(new ArrayList<>()));
         for (int t = model.window(); t + h < pair[0].size(); t++) {
             long time = pair[0].times()[t];
             if (time < fromMillis || time > toMillis) {
                 continue;
             }
-            MarginModel.Margin margin = model.margin(portfolio, prices, returns, t);
+            replay.advanceTo(t);
             double[] open = {prices[0][t], prices[1][t]};
             double[] moves = {prices[0][t + h] / open[0] - 1.0, prices[1][t + h] / open[1] - 1.0};
-            double[] volsThen = new double[2];
-            if (portfolio.hasOptions()) {
-                for (int u = 0; u < 2; u++) {
-                    volsThen[u] = model.annualised(model.ewmaForecast(returns[u], t + h));
+            for (int p = 0; p < portfolios.size(); p++) {
+                ReferencePortfolio portfolio = portfolios.get(p);
+                double[] impliedNow = new double[2];
+                double[] impliedThen = new double[2];
+                if (portfolio.hasOptions()) {
+                    for (int u = 0; u < 2; u++) {
+                        impliedNow[u] = replay.impliedVol(u, t);
+                        impliedThen[u] = replay.impliedVol(u, t + h);
+                    }
                 }
+                EngineReplay.Margin margin = replay.margin(portfolio, t, impliedNow);
+                AccountMargin account = margin.account();
+                double loss = -portfolio.pnl(open, moves, elapsedDays, impliedNow, impliedThen);
+                observations.get(p).add(new Observation(Instant.ofEpochMilli(time), account.valueAtRisk(),
+                        margin.lowerValueAtRisk(), account.expectedShortfall(), account.scenarioMargin(),
+                        account.initialMargin(), loss,
+                        account.binding() == AccountMargin.Component.SCENARIO ? "scenario" : "ES"));
             }
-            double loss = -portfolio.pnl(open, moves, elapsedDays, margin.impliedVols(), volsThen);
-            observations.add(new Observation(Instant.ofEpochMilli(time), margin.valueAtRisk(), margin.lowerValueAtRisk(),
-                    margin.expectedShortfall(),
-                    margin.scenarioMargin(), margin.initialMargin(), loss, margin.binding()));
         }
-        return new Run(name, portfolio, modelName, h, observations);
+        List<Run> runs = new ArrayList<>();
+        for (int p = 0; p < portfolios.size(); p++) {
+            runs.add(new Run(name, portfolios.get(p), model.name(), h, observations.get(p)));
+        }
+        return runs;
     }
 
     private static Map<String, String> options(String[] args) {

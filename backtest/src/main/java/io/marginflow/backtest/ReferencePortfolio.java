@@ -1,12 +1,22 @@
 package io.marginflow.backtest;
 
+import io.marginflow.risk.InstrumentSpec;
+import io.marginflow.risk.Market;
+import io.marginflow.risk.Portfolio;
+import io.marginflow.risk.Position;
 import io.marginflow.risk.options.Black76;
 import io.marginflow.risk.options.OptionType;
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * A portfolio the backtest opens afresh at every observation, on underlying 0 (BTC) and
- * underlying 1 (ETH), sized in USD so that its numbers read as a share of notional.
+ * underlying 1 (ETH), sized in USD so that its numbers read as a share of notional. It is
+ * margined as the engine's account holding it ({@link #open}); what it then made or lost is
+ * valued here ({@link #pnl}), from the prices that followed.
  */
 public record ReferencePortfolio(String name, String slug, List<Leg> legs) {
 
@@ -43,6 +53,45 @@ public record ReferencePortfolio(String name, String slug, List<Leg> legs) {
         return all().stream().filter(p -> p.legs().stream().allMatch(l -> l.kind() == Kind.LINEAR)).toList();
     }
 
+    /** The underlyings' names in the engine, by leg index: 0 is BTC, 1 is ETH. */
+    public static final List<String> UNDERLYINGS = List.of("BTC", "ETH");
+
+    private static final long DAY = 86_400_000L;
+
+    /**
+     * The portfolio opened at {@code openedAt} as the engine's account holds it: each leg an
+     * instrument listed in {@code market} (a perpetual swap, or a European option expiring
+     * {@code days} later struck at moneyness × price, both USD-settled with multiplier 1), marked
+     * at {@code prices} (an option at its Black-76 value at {@code impliedVols}, from which the
+     * engine implies its vol back), and a position of notional / price contracts at that mark.
+     * No collateral: margin is what is compared with the loss.
+     */
+    public Portfolio open(Market market, long openedAt, double[] prices, double[] impliedVols) {
+        TreeMap<String, Position> positions = new TreeMap<>();
+        for (int i = 0; i < legs.size(); i++) {
+            Leg leg = legs.get(i);
+            int u = leg.underlying();
+            String id = slug + "/" + i;
+            InstrumentSpec spec;
+            double mark;
+            if (leg.kind() == Kind.LINEAR) {
+                spec = new InstrumentSpec(id, InstrumentSpec.Kind.PERPETUAL, UNDERLYINGS.get(u), OptionalLong.empty(),
+                        BigDecimal.ONE, "USD", true);
+                mark = prices[u];
+            } else {
+                double strike = prices[u] * leg.moneyness();
+                spec = new InstrumentSpec(id, InstrumentSpec.Kind.OPTION, UNDERLYINGS.get(u),
+                        OptionalLong.of(openedAt + leg.days() * DAY), BigDecimal.ONE, "USD", true,
+                        Optional.of(new InstrumentSpec.OptionTerms(type(leg), strike)));
+                mark = Black76.price(type(leg), prices[u], strike, leg.days() / 365.0, impliedVols[u], 0.0);
+            }
+            market.putInstrument(spec);
+            market.putMark(id, mark);
+            positions.put(id, new Position(id, BigDecimal.valueOf(leg.notionalUsd() / prices[u]), mark));
+        }
+        return new Portfolio(positions, new TreeMap<>());
+    }
+
     public boolean hasOptions() {
         return legs.stream().anyMatch(leg -> leg.kind() != Kind.LINEAR);
     }
@@ -68,7 +117,7 @@ public record ReferencePortfolio(String name, String slug, List<Leg> legs) {
                 pnl += units * (later - open[u]);
                 continue;
             }
-            OptionType type = leg.kind() == Kind.CALL ? OptionType.CALL : OptionType.PUT;
+            OptionType type = type(leg);
             double strike = open[u] * leg.moneyness();
             double years = leg.days() / 365.0;
             double yearsLater = Math.max(0.0, (leg.days() - elapsedDays) / 365.0);
@@ -76,5 +125,9 @@ public record ReferencePortfolio(String name, String slug, List<Leg> legs) {
                     - Black76.price(type, open[u], strike, years, volsNow[u], 0.0));
         }
         return pnl;
+    }
+
+    private static OptionType type(Leg leg) {
+        return leg.kind() == Kind.CALL ? OptionType.CALL : OptionType.PUT;
     }
 }

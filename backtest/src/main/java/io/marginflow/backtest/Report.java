@@ -2,7 +2,9 @@ package io.marginflow.backtest;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.geom.Ellipse2D;
+import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -17,25 +19,32 @@ import org.jfree.chart.axis.DateAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.data.time.Millisecond;
 import org.jfree.data.time.TimeSeries;
 import org.jfree.data.time.TimeSeriesCollection;
 
 /**
- * Writes the backtest's folder: summary.md, and per portfolio and history (FHS-EWMA) a PNG chart
- * of every observation and a CSV of the non-overlapping sample the statistics are computed on.
+ * Writes the backtest's folder: summary.md, and per portfolio and history ({@link #CHARTED_MODEL})
+ * a PNG chart of every observation and a CSV of the non-overlapping sample the statistics are
+ * computed on.
  */
 final class Report {
 
+    /** The model charted per portfolio (the first of each history's models). */
+    static final String CHARTED_MODEL = "FHS-EWMA";
+
     private static final double VAR_CONFIDENCE = 0.99;
+    /** How far below zero (gains) a chart's axis reaches, as a share of its top: the loss side is what margin covers. */
+    private static final double GAIN_SHOWN = 0.3;
 
     private final Path out;
     private final List<Backtest.Run> runs;
     private final List<PriceHistory> histories;
-    private final MarginModel daily;
-    private final MarginModel hourly;
+    private final EngineModel daily;
+    private final EngineModel hourly;
 
-    Report(Path out, List<Backtest.Run> runs, List<PriceHistory> histories, MarginModel daily, MarginModel hourly) {
+    Report(Path out, List<Backtest.Run> runs, List<PriceHistory> histories, EngineModel daily, EngineModel hourly) {
         this.out = out;
         this.runs = runs;
         this.histories = histories;
@@ -45,7 +54,7 @@ final class Report {
 
     Path write() throws IOException {
         for (Backtest.Run run : runs) {
-            if (run.model().equals("FHS-EWMA")) {
+            if (run.model().equals(CHARTED_MODEL)) {
                 chart(run);
                 csv(run);
             }
@@ -70,29 +79,40 @@ final class Report {
 
                 ## Method
 
-                Every day (hourly history: every hour) each reference portfolio is opened at the close, sized at
-                USD %,.0f of notional per leg. The model's margin is computed from the returns before that close
-                only; the realised loss is what the portfolio lost by the close one margin period of risk later
-                (daily: %d days; hourly: %d hours). Options are valued with Black-76 at the EWMA volatility
-                forecast, annualised (the history has no option quotes), and revalued at the later forecast.
+                The margin is the engine's own: the history is fed as index ticks to risk-engine's `Market`
+                (which samples it into the return history the engine keeps) and each portfolio, opened as an
+                account's positions, is margined by `MarginCalculator`, the code that margins accounts on every
+                event. Every day (hourly history: every hour) each reference portfolio is opened at the close,
+                sized at USD %,.0f of notional per leg; the engine sees only the prices up to that close. The
+                realised loss is what the portfolio lost by the close one margin period of risk later (daily:
+                %d days; hourly: %d hours). The history has no option quotes: options are marked at the EWMA
+                volatility forecast, annualised (the engine implies its vol back from that mark), and the
+                realised loss revalues them at the later forecast, with the time that passed.
 
-                - **VaR 99%% / ES 97.5%%**: filtered historical simulation over the last %,d days (hourly: %,d hours),
-                  returns de-volatilised by their EWMA (λ %.2f daily) volatility and rescaled by the forecast (EWMA, or
-                  GARCH(1,1) fitted by maximum likelihood and refitted monthly), summed over the margin period of risk,
-                  jointly for BTC and ETH; full revaluation.
+                - **VaR 99%% / ES 97.5%%**: filtered historical simulation over the last %,d returns (the
+                  engine's history length; hourly: %,d), de-volatilised by their EWMA (λ %.2f daily) and rescaled
+                  by the forecast (EWMA, or GARCH(1,1) fitted by maximum likelihood at every refresh), summed over
+                  the margin period of risk, BTC and ETH on the same dates. Futures move with the price; options
+                  are revalued with their forward moved and implied vol and time held (the engine's FHS).
                 - **IM** = max(scenario margin, ES): the scenario margin scans each underlying over ± a range that
-                  follows the forecast volatility (the 99%% move over the margin period, between 5%% and 60%%) with
-                  implied vol +30%%/unchanged/−20%%, and combines underlyings with a correlation offset (credit capped
-                  at 50%%); then the anti-procyclicality tool, where one is chosen.
+                  follows the margin volatility (the 99%% move over the margin period, between 5%% and 60%%), in 9
+                  price points each with implied vol +30%% / unchanged / −20%% (scaled by (30 / days to expiry)^0.5),
+                  at least 1%% of the underlying's value per short option, and combines underlyings with a
+                  correlation offset (credit capped at 50%%); anti-procyclicality where a tool is chosen (its
+                  lookback is the engine's retained history, so the "floor" looks back 1,000 days, not ten years).
+                - The statistics are refreshed at every completed interval, except the hourly GARCH model's,
+                  refreshed once a day (`refreshMillis`).
                 - **Tests** use every horizon-th observation (non-overlapping windows): VaR 99%% exceedances, Kupiec's
                   proportion-of-failures test, Christoffersen's independence test (p-values under χ²₁; below 0.05
                   rejects), and the Basel traffic-light zone for that many observations (green while P(X ≤ x) < 95%%,
                   red from 99.99%%). ES and IM breaches are counted on the same sample; "worst shortfall" is the
                   largest realised loss above IM on any observation, "10-step rise" the largest rise of IM over ten
                   observations (procyclicality).
+                - The first %,d days (hourly: %,d hours) of each history only fill the window: the model does not
+                  margin on a partial one, so they have no observations and are not charted.
 
                 """, ReferencePortfolio.NOTIONAL, daily.horizon(), hourly.horizon(), daily.window(), hourly.window(),
-                daily.lambda()));
+                daily.lambda(), daily.window(), hourly.window()));
         for (String history : List.of("daily", "hourly")) {
             md.append("## ").append(history.equals("daily") ? "Daily history" : "Hourly history").append("\n\n");
             md.append("| portfolio | model | obs. | VaR 99% breaches (expected) | Kupiec LR (p) | Christoffersen LR (p) | zone"
@@ -116,16 +136,16 @@ final class Report {
         md.append("| history | portfolio | model | obs. | VaR 97.5% breaches (expected) | Kupiec LR (p) | Christoffersen LR (p) | zone |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---|\n");
         for (Backtest.Run run : runs) {
-            Backtest.Statistics s = run.statistics(MarginModel.LOWER_VAR_CONFIDENCE, true);
+            Backtest.Statistics s = run.statistics(EngineModel.LOWER_VAR_CONFIDENCE, true);
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %d (%.1f) | %.2f (%.3f) | %.2f (%.3f) | %s |%n",
                     run.history(), run.portfolio().name(), run.model(), s.observations(), s.varBreaches(),
-                    s.observations() * (1 - MarginModel.LOWER_VAR_CONFIDENCE), s.kupiec().statistic(), s.kupiec().pValue(),
+                    s.observations() * (1 - EngineModel.LOWER_VAR_CONFIDENCE), s.kupiec().statistic(), s.kupiec().pValue(),
                     s.christoffersen().statistic(), s.christoffersen().pValue(), s.zone()));
         }
         md.append("\n(The traffic-light zone generalises Basel's 99% table to 97.5% by the same binomial thresholds.)\n\n");
         md.append("## Charts\n\n");
         for (Backtest.Run run : runs) {
-            if (run.model().equals("FHS-EWMA")) {
+            if (run.model().equals(CHARTED_MODEL)) {
                 md.append(String.format("- %s, %s: ![%s](%s) ([the tested sample as CSV](%s))%n", run.portfolio().name(), run.history(),
                         run.portfolio().name(), fileName(run, "png"), fileName(run, "csv")));
             }
@@ -133,48 +153,76 @@ final class Report {
         return md.toString();
     }
 
+    /**
+     * Margin against realised loss for every observation of the run, breaches of the tested
+     * sample marked: VaR breaches the margin still covered, and IM breaches. The axis shows the
+     * loss side in full and gains only down to {@link #GAIN_SHOWN} of the top.
+     */
     private void chart(Backtest.Run run) throws IOException {
+        TimeSeries loss = new TimeSeries("realised loss over the margin period");
         TimeSeries im = new TimeSeries("initial margin");
         TimeSeries var = new TimeSeries("VaR 99%");
-        TimeSeries loss = new TimeSeries("realised loss over the margin period");
-        TimeSeries breaches = new TimeSeries("VaR breach (sampled)");
+        TimeSeries varBreaches = new TimeSeries("VaR breach, IM held (tested sample)");
+        TimeSeries imBreaches = new TimeSeries("IM breach (tested sample)");
+        double top = 0.0;
+        double lowest = 0.0;
         for (Backtest.Observation o : run.observations()) {
             Millisecond at = millisecond(o.time());
             im.addOrUpdate(at, o.initialMargin());
             var.addOrUpdate(at, o.valueAtRisk());
             loss.addOrUpdate(at, o.realisedLoss());
+            top = Math.max(top, Math.max(Math.max(o.initialMargin(), o.valueAtRisk()), o.realisedLoss()));
+            lowest = Math.min(lowest, o.realisedLoss());
         }
         for (Backtest.Observation o : run.sample()) {
-            if (o.realisedLoss() > o.valueAtRisk()) {
-                breaches.addOrUpdate(millisecond(o.time()), o.realisedLoss());
+            if (o.realisedLoss() > o.initialMargin()) {
+                imBreaches.addOrUpdate(millisecond(o.time()), o.realisedLoss());
+            } else if (o.realisedLoss() > o.valueAtRisk()) {
+                varBreaches.addOrUpdate(millisecond(o.time()), o.realisedLoss());
             }
         }
         TimeSeriesCollection data = new TimeSeriesCollection();
         data.addSeries(loss);
         data.addSeries(im);
         data.addSeries(var);
-        data.addSeries(breaches);
+        data.addSeries(varBreaches);
+        data.addSeries(imBreaches);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-        renderer.setSeriesPaint(0, new Color(150, 150, 150));
+        renderer.setSeriesPaint(0, new Color(160, 160, 160));
         renderer.setSeriesStroke(0, new BasicStroke(0.6f));
         renderer.setSeriesPaint(1, new Color(31, 119, 180));
         renderer.setSeriesStroke(1, new BasicStroke(1.4f));
         renderer.setSeriesPaint(2, new Color(255, 127, 14));
         renderer.setSeriesStroke(2, new BasicStroke(1.0f));
-        renderer.setSeriesLinesVisible(3, false);
-        renderer.setSeriesShapesVisible(3, true);
+        for (int series = 3; series <= 4; series++) {
+            renderer.setSeriesLinesVisible(series, false);
+            renderer.setSeriesShapesVisible(series, true);
+        }
         renderer.setSeriesShape(3, new Ellipse2D.Double(-3, -3, 6, 6));
-        renderer.setSeriesPaint(3, Color.RED);
+        renderer.setSeriesPaint(3, new Color(255, 127, 14).darker());
+        renderer.setSeriesShape(4, new Rectangle2D.Double(-4, -4, 8, 8));
+        renderer.setSeriesPaint(4, new Color(214, 39, 40));
         NumberAxis usd = new NumberAxis("USD (loss positive)");
+        double bottom = Math.max(lowest, -GAIN_SHOWN * top);
+        usd.setRange(bottom - 0.02 * top, 1.05 * top);
         XYPlot plot = new XYPlot(data, new DateAxis("close (UTC)"), usd, renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(220, 220, 220));
         plot.setRangeGridlinePaint(new Color(220, 220, 220));
-        JFreeChart chart = new JFreeChart(String.format("%s, %s history: margin against the loss over the margin period"
-                + " (USD %,.0f notional per leg)", run.portfolio().name(), run.history(), ReferencePortfolio.NOTIONAL),
-                JFreeChart.DEFAULT_TITLE_FONT.deriveFont(14f), plot, true);
+        JFreeChart chart = new JFreeChart(String.format("%s, %s history, model %s (the engine's MarginCalculator)",
+                run.portfolio().name(), run.history(), run.model()), JFreeChart.DEFAULT_TITLE_FONT.deriveFont(14f), plot, true);
+        String gains = lowest < bottom
+                ? String.format(Locale.ROOT, " Gains larger than USD %,.0f run off the bottom.", -bottom) : "";
+        chart.addSubtitle(new TextTitle(String.format(Locale.ROOT, "USD %,.0f notional per leg. Nothing before the first"
+                        + " close with a full window of %,d %s of returns: the model does not margin on a partial one.%s",
+                ReferencePortfolio.NOTIONAL, windowOf(run), run.history().equals("daily") ? "days" : "hours", gains),
+                new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
         chart.setBackgroundPaint(Color.WHITE);
-        ChartUtils.saveChartAsPNG(out.resolve(fileName(run, "png")).toFile(), chart, 1400, 520);
+        ChartUtils.saveChartAsPNG(out.resolve(fileName(run, "png")).toFile(), chart, 1400, 560);
+    }
+
+    private int windowOf(Backtest.Run run) {
+        return run.history().equals("daily") ? daily.window() : hourly.window();
     }
 
     private void csv(Backtest.Run run) throws IOException {

@@ -3,6 +3,7 @@ package io.marginflow.backtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.marginflow.risk.RiskModel;
 import io.marginflow.risk.options.Black76;
 import io.marginflow.risk.options.OptionType;
 import io.marginflow.risk.stats.AntiProcyclicality;
@@ -41,18 +42,19 @@ class BacktestCommandTest {
     @Test
     void marginRisesThroughAVolatileRunAndTheFloorKeepsItFromFallingAsFarBefore() {
         ReferencePortfolio longBtc = ReferencePortfolio.all().get(0);
-        Backtest.Run plain = Backtest.run("daily", DAILY, longBtc, "FHS-EWMA",
-                Backtest.dailyModel(MarginModel.Forecast.EWMA, AntiProcyclicality.NONE),
-                LocalDate.parse("2020-02-01"), LocalDate.parse("2020-04-30"));
-        Backtest.Run floored = Backtest.run("daily", DAILY, longBtc, "FHS-EWMA + floor",
-                Backtest.dailyModel(MarginModel.Forecast.EWMA, new AntiProcyclicality(AntiProcyclicality.Tool.TEN_YEAR_FLOOR, 0, 0)),
-                LocalDate.parse("2020-02-01"), LocalDate.parse("2020-04-30"));
+        Backtest.Run plain = Backtest.run("daily", DAILY, List.of(longBtc),
+                EngineModel.daily("FHS-EWMA", RiskModel.VolatilityModel.EWMA, AntiProcyclicality.NONE),
+                LocalDate.parse("2020-02-01"), LocalDate.parse("2020-04-30")).get(0);
+        Backtest.Run floored = Backtest.run("daily", DAILY, List.of(longBtc),
+                EngineModel.daily("FHS-EWMA + floor", RiskModel.VolatilityModel.EWMA,
+                        new AntiProcyclicality(AntiProcyclicality.Tool.TEN_YEAR_FLOOR, 0, 0)),
+                LocalDate.parse("2020-02-01"), LocalDate.parse("2020-04-30")).get(0);
 
         double calm = margin(plain, "2020-03-01");
         double stressed = margin(plain, "2020-03-14");
         // Black Thursday (BTC −40% on 2020-03-12) more than doubles the margin of a long BTC position.
         assertThat(stressed).isGreaterThan(2 * calm);
-        // Before the crash, in a calm February, the ten-year floor holds margin above the plain model's.
+        // Before the crash, in a calm February, the floor holds margin above the plain model's.
         assertThat(margin(floored, "2020-03-01")).isGreaterThan(calm);
         assertThat(plain.observations()).allSatisfy(o -> assertThat(o.initialMargin()).isGreaterThanOrEqualTo(o.expectedShortfall()));
         assertThat(plain.observations()).allSatisfy(o -> assertThat(o.expectedShortfall()).isGreaterThanOrEqualTo(o.valueAtRisk()));
@@ -64,7 +66,7 @@ class BacktestCommandTest {
 
         String summary = Files.readString(out.resolve("summary.md"));
         assertThat(summary).contains("## Daily history", "## Hourly history", "Kupiec", "Christoffersen",
-                "| long BTC | FHS-EWMA |", "| short 30-day BTC strangle (90/110) | FHS-GARCH |", "2649 hours given twice",
+                "| long BTC | FHS-EWMA |", "| short 30-day BTC strangle (90/110) | FHS-GARCH |", "| long BTC | FHS-GARCH (daily refit) |", "2649 hours given twice",
                 "## VaR at 97.5%");
         for (String name : List.of("daily-long-btc", "daily-short-eth", "daily-btc-eth-spread", "daily-long-btc-straddle",
                 "daily-short-btc-strangle", "hourly-long-btc", "hourly-short-eth", "hourly-btc-eth-spread")) {
