@@ -95,7 +95,7 @@ final class Summary {
 
     /** Per strategy how the option accounts fared, and one account's margin over time with its Greeks. */
     private void printOptions(StringBuilder out) {
-        out.append(String.format("%nOptions: %,d accounts on BTC options, priced from a scenario.surface with the smile of Deribit's"
+        out.append(String.format("%nOptions: %,d accounts on BTC options, priced from a surface with the smile of Deribit's"
                 + " 2020-05-14 chain;%n  vol level ×1.00 at the start, ×%.2f at its peak (it follows the 24-hour realised vol,"
                 + " reference %.0f%%)%n", scenario.strategies.size(), scenario.peakVolLevel, 100 * scenario.surface.referenceVol()));
         out.append("  strategy            accounts   calls issued   liquidations started   at the end: normal · call · liquidation\n");
