@@ -175,6 +175,7 @@ public final class Backtest {
         long toMillis = to.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         double elapsedDays = h * 365.0 / model.periodsPerYear();
         EngineReplay replay = new EngineReplay(model, pair);
+        boolean options = portfolios.stream().anyMatch(ReferencePortfolio::hasOptions);
         List<List<Observation>> observations = new ArrayList<>();
         portfolios.forEach(p -> observations.add(new ArrayList<>()));
         for (int t = model.window(); t + h < pair[0].size(); t++) {
@@ -185,16 +186,14 @@ public final class Backtest {
             replay.advanceTo(t);
             double[] open = {prices[0][t], prices[1][t]};
             double[] moves = {prices[0][t + h] / open[0] - 1.0, prices[1][t + h] / open[1] - 1.0};
+            double[] impliedNow = new double[2];
+            double[] impliedThen = new double[2];
+            for (int u = 0; u < 2 && options; u++) {
+                impliedNow[u] = replay.impliedVol(u, t);
+                impliedThen[u] = replay.impliedVol(u, t + h);
+            }
             for (int p = 0; p < portfolios.size(); p++) {
                 ReferencePortfolio portfolio = portfolios.get(p);
-                double[] impliedNow = new double[2];
-                double[] impliedThen = new double[2];
-                if (portfolio.hasOptions()) {
-                    for (int u = 0; u < 2; u++) {
-                        impliedNow[u] = replay.impliedVol(u, t);
-                        impliedThen[u] = replay.impliedVol(u, t + h);
-                    }
-                }
                 EngineReplay.Margin margin = replay.margin(portfolio, t, impliedNow);
                 AccountMargin account = margin.account();
                 double loss = -portfolio.pnl(open, moves, elapsedDays, impliedNow, impliedThen);

@@ -56,8 +56,6 @@ public record ReferencePortfolio(String name, String slug, List<Leg> legs) {
     /** The underlyings' names in the engine, by leg index: 0 is BTC, 1 is ETH. */
     public static final List<String> UNDERLYINGS = List.of("BTC", "ETH");
 
-    private static final long DAY = 86_400_000L;
-
     /**
      * The portfolio opened at {@code openedAt} as the engine's account holds it: each leg an
      * instrument listed in {@code market} (a perpetual swap, or a European option expiring
@@ -81,7 +79,7 @@ public record ReferencePortfolio(String name, String slug, List<Leg> legs) {
             } else {
                 double strike = prices[u] * leg.moneyness();
                 spec = new InstrumentSpec(id, InstrumentSpec.Kind.OPTION, UNDERLYINGS.get(u),
-                        OptionalLong.of(openedAt + leg.days() * DAY), BigDecimal.ONE, "USD", true,
+                        OptionalLong.of(openedAt + leg.days() * EngineModel.DAY), BigDecimal.ONE, "USD", true,
                         Optional.of(new InstrumentSpec.OptionTerms(type(leg), strike)));
                 mark = Black76.price(type(leg), prices[u], strike, leg.days() / 365.0, impliedVols[u], 0.0);
             }
