@@ -86,4 +86,30 @@ public final class AccountRiskView {
     public int positionCount() {
         return instruments.length;
     }
+
+    /** The instrument of position {@code i}, in the view's order (by underlying, then instrument). */
+    public String instrument(int i) {
+        return instruments[i];
+    }
+
+    public String underlying(int i) {
+        return underlyings[i];
+    }
+
+    /** The signed quantity of position {@code i}. */
+    public double quantity(int i) {
+        return quantities[i];
+    }
+
+    /**
+     * The same account with other quantities, position by position in the view's order, and the
+     * same collateral: what its margin would be after trades (a reduction plan's, say). A zero
+     * quantity is a closed position.
+     */
+    public AccountRiskView withQuantities(double[] changed) {
+        if (changed.length != instruments.length) {
+            throw new IllegalArgumentException(changed.length + " quantities for " + instruments.length + " positions");
+        }
+        return new AccountRiskView(instruments, underlyings, changed.clone(), averagePrices, assets, amounts);
+    }
 }

@@ -25,10 +25,11 @@ public final class InstrumentRisk {
     private final double shortOptionMinimum;
     private final double[] fhsPnlPerContract;
     private final double deltaUsd;
+    private final double notional;
 
     private InstrumentRisk(InstrumentSpec spec, double mark, double[] pnlPerContract, double delta, double gamma,
                            double vega, double theta, double shortOptionMinimum, double[] fhsPnlPerContract,
-                           double deltaUsd) {
+                           double deltaUsd, double notional) {
         this.spec = spec;
         this.mark = mark;
         this.multiplier = spec.multiplier().doubleValue();
@@ -40,6 +41,7 @@ public final class InstrumentRisk {
         this.shortOptionMinimum = shortOptionMinimum;
         this.fhsPnlPerContract = fhsPnlPerContract;
         this.deltaUsd = deltaUsd;
+        this.notional = notional;
     }
 
     /**
@@ -56,7 +58,7 @@ public final class InstrumentRisk {
         for (int s = 0; s < fhs.length; s++) {
             fhs[s] = multiplier * mark * fhsMoves[s];
         }
-        return new InstrumentRisk(spec, mark, pnl, multiplier, 0.0, 0.0, 0.0, 0.0, fhs, multiplier * mark);
+        return new InstrumentRisk(spec, mark, pnl, multiplier, 0.0, 0.0, 0.0, 0.0, fhs, multiplier * mark, multiplier * mark);
     }
 
     /**
@@ -93,7 +95,8 @@ public final class InstrumentRisk {
         }
         return new InstrumentRisk(spec, now.price(), pnl, multiplier * now.delta(), multiplier * now.gamma(),
                 multiplier * now.vega() * VOL_POINT, multiplier * now.theta() / DAYS_PER_YEAR,
-                shortOptionMinimum * multiplier * inputs.forward(), fhs, multiplier * now.delta() * inputs.forward());
+                shortOptionMinimum * multiplier * inputs.forward(), fhs, multiplier * now.delta() * inputs.forward(),
+                multiplier * inputs.forward());
     }
 
     public InstrumentSpec spec() {
@@ -122,6 +125,11 @@ public final class InstrumentRisk {
     /** Delta of one long contract in USD: its delta times the price it moves with (a linear contract's mark). */
     public double deltaUsdPerContract() {
         return deltaUsd;
+    }
+
+    /** What one contract is written on, in USD: multiplier × its mark (futures, swaps) or × its forward (options). */
+    public double notionalPerContract() {
+        return notional;
     }
 
     /** Gamma of one long contract: change of its delta per USD move of the forward. */

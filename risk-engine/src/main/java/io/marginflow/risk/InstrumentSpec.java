@@ -10,6 +10,8 @@ import java.util.OptionalLong;
  * What the engine needs to know of an instrument.
  *
  * @param option the option's type and strike; present exactly for options
+ * @param lotSize the smallest quantity step a trade in the instrument takes ({@link #ANY_LOT} where
+ *        the clearinghouse does not say)
  */
 public record InstrumentSpec(
         String id,
@@ -19,7 +21,11 @@ public record InstrumentSpec(
         BigDecimal multiplier,
         String settlementAsset,
         boolean active,
-        Optional<OptionTerms> option) {
+        Optional<OptionTerms> option,
+        BigDecimal lotSize) {
+
+    /** The lot of an instrument whose lot is not published: 10⁻⁸ contracts, the scale money is kept at. */
+    public static final BigDecimal ANY_LOT = BigDecimal.ONE.movePointLeft(8);
 
     public enum Kind { FUTURE, PERPETUAL, OPTION }
 
@@ -49,12 +55,21 @@ public record InstrumentSpec(
         if (kind == Kind.OPTION && expiryMillis.isEmpty()) {
             throw new IllegalArgumentException("option " + id + " needs an expiry");
         }
+        if (lotSize.signum() <= 0) {
+            throw new IllegalArgumentException("lot size of " + id + " must be positive: " + lotSize);
+        }
+    }
+
+    /** An instrument whose lot is not published. */
+    public InstrumentSpec(String id, Kind kind, String underlying, OptionalLong expiryMillis, BigDecimal multiplier,
+                          String settlementAsset, boolean active, Optional<OptionTerms> option) {
+        this(id, kind, underlying, expiryMillis, multiplier, settlementAsset, active, option, ANY_LOT);
     }
 
     /** A future or perpetual swap. */
     public InstrumentSpec(String id, Kind kind, String underlying, OptionalLong expiryMillis, BigDecimal multiplier,
                           String settlementAsset, boolean active) {
-        this(id, kind, underlying, expiryMillis, multiplier, settlementAsset, active, Optional.empty());
+        this(id, kind, underlying, expiryMillis, multiplier, settlementAsset, active, Optional.empty(), ANY_LOT);
     }
 
     /** Futures and perpetual swaps: P&amp;L moves one for one with the price. */
@@ -64,8 +79,8 @@ public record InstrumentSpec(
 
     /**
      * Whether {@code other} has the same terms: kind, underlying, expiry, multiplier, settlement
-     * asset and option terms. Only an instrument's state may change once it is listed: positions
-     * and margin are built on its terms.
+     * asset and option terms. Only an instrument's state and lot size may change once it is listed:
+     * positions and margin are built on its terms.
      */
     public boolean sameTerms(InstrumentSpec other) {
         return id.equals(other.id) && kind == other.kind && underlying.equals(other.underlying)
@@ -75,7 +90,7 @@ public record InstrumentSpec(
 
     /** The same instrument, no longer tradeable (after its final settlement). */
     public InstrumentSpec expired() {
-        return new InstrumentSpec(id, kind, underlying, expiryMillis, multiplier, settlementAsset, false, option);
+        return new InstrumentSpec(id, kind, underlying, expiryMillis, multiplier, settlementAsset, false, option, lotSize);
     }
 
     /** Whether the instrument has an expiry at or before {@code millis}. */

@@ -1,5 +1,6 @@
 package io.marginflow.risk;
 
+import io.marginflow.risk.lifecycle.LifecycleRules;
 import io.marginflow.risk.stats.DynamicScanRange;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.TreeMap;
  *        underlying value it is written on (multiplier × forward), however far out of the money
  * @param maintenanceToInitialRatio maintenance margin as a fraction of initial margin
  * @param collateralHaircuts haircut per collateral asset, in [0, 1)
- * @param callGracePeriodMillis stream time an account has to meet a margin call
+ * @param lifecycle how accounts on this underlying are called and liquidated: grace period and bands
  * @param riskModel the statistical layer: VaR/ES, offsets, dynamic scan range, add-ons, anti-procyclicality
  */
 public record MarginParameters(
@@ -33,11 +34,8 @@ public record MarginParameters(
         double shortOptionMinimum,
         double maintenanceToInitialRatio,
         SortedMap<String, Double> collateralHaircuts,
-        long callGracePeriodMillis,
+        LifecycleRules lifecycle,
         RiskModel riskModel) {
-
-    /** The longest grace period of a margin call: a year. */
-    public static final long MAX_CALL_GRACE_MILLIS = 365L * 24 * 3_600_000;
 
     public MarginParameters {
         Objects.requireNonNull(underlying, "underlying");
@@ -57,10 +55,7 @@ public record MarginParameters(
             throw new IllegalArgumentException("maintenance-to-initial ratio of " + underlying
                     + " must be in (0, 1]: " + maintenanceToInitialRatio);
         }
-        if (callGracePeriodMillis < 0 || callGracePeriodMillis > MAX_CALL_GRACE_MILLIS) {
-            throw new IllegalArgumentException("call grace period of " + underlying + " must be 0 to 365 days: "
-                    + callGracePeriodMillis + " ms");
-        }
+        Objects.requireNonNull(lifecycle, "lifecycle");
         extremeMoves = List.copyOf(extremeMoves);
         collateralHaircuts = new TreeMap<>(collateralHaircuts);
         for (Map.Entry<String, Double> haircut : collateralHaircuts.entrySet()) {
@@ -75,14 +70,15 @@ public record MarginParameters(
     /** The same parameters for another underlying, e.g. configured defaults applied to a new underlying. */
     public MarginParameters forUnderlying(String other) {
         return new MarginParameters(other, version, effectiveMillis, priceScanRange, priceScanSteps, extremeMoves,
-                volatility, shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts, callGracePeriodMillis, riskModel);
+                volatility, shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts, lifecycle, riskModel);
     }
 
     /**
      * Parameters for {@code underlying}, naming what they set: by default version 1 effective
      * from 0, ±16% in 9 steps, no extreme moves, no volatility scenarios, no short-option minimum,
-     * maintenance at half of initial margin, no haircuts, no grace period and the default
-     * statistical layer ({@link RiskModel#DEFAULT}).
+     * maintenance at half of initial margin, no haircuts, the default lifecycle rules
+     * ({@link LifecycleRules#DEFAULT}: no grace period) and the default statistical layer
+     * ({@link RiskModel#DEFAULT}).
      */
     public static Builder builder(String underlying) {
         return new Builder(underlying);
@@ -100,7 +96,7 @@ public record MarginParameters(
         private double shortOptionMinimum;
         private double maintenanceToInitialRatio = 0.5;
         private final SortedMap<String, Double> collateralHaircuts = new TreeMap<>();
-        private long callGracePeriodMillis;
+        private LifecycleRules lifecycle = LifecycleRules.DEFAULT;
         private RiskModel riskModel = RiskModel.DEFAULT;
 
         private Builder(String underlying) {
@@ -162,8 +158,14 @@ public record MarginParameters(
             return this;
         }
 
+        /** The grace period of a call, the other lifecycle rules as they are. */
         public Builder callGracePeriodMillis(long millis) {
-            this.callGracePeriodMillis = millis;
+            this.lifecycle = lifecycle.withCallGracePeriodMillis(millis);
+            return this;
+        }
+
+        public Builder lifecycle(LifecycleRules lifecycle) {
+            this.lifecycle = lifecycle;
             return this;
         }
 
@@ -180,7 +182,7 @@ public record MarginParameters(
         public MarginParameters build() {
             return new MarginParameters(underlying, version, effectiveMillis, priceScanRange, priceScanSteps,
                     extremeMoves, volatility, shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts,
-                    callGracePeriodMillis, riskModel);
+                    lifecycle, riskModel);
         }
     }
 

@@ -345,7 +345,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     private long graceMillis(AccountRiskView view, Market market) {
         long grace = settings.defaultCallGracePeriodMillis();
         for (String exposure : view.exposures(settings.cashAssets())) {
-            grace = Math.max(grace, market.parameters(exposure).callGracePeriodMillis());
+            grace = Math.max(grace, market.parameters(exposure).lifecycle().callGracePeriodMillis());
         }
         return grace;
     }
