@@ -13,6 +13,8 @@ final class TopicSchemas {
             VolSurface.getClassSchema(),
             Instrument.getClassSchema(),
             RiskParameters.getClassSchema(),
+            MarketSnapshot.getClassSchema(),
+            ClockTick.getClassSchema(),
             JournalEntry.getClassSchema(),
             MarginResult.getClassSchema(),
             MarginCallEvent.getClassSchema(),
