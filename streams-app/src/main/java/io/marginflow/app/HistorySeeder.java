@@ -13,15 +13,12 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
@@ -110,7 +107,7 @@ public final class HistorySeeder {
             refuseIfRetentionWouldDelete(config, topic, prices.get(0).time());
         }
         Serializer<PriceUpdate> values = SpecificAvroSerde.forValues(PriceUpdate.class, registry).serializer();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config.streamsProperties()),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.producerProperties(),
                 new StringSerializer(), (t, bytes) -> bytes)) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (Line line : prices) {
@@ -150,20 +147,5 @@ public final class HistorySeeder {
                         + " (create-topics creates it so)");
             }
         }
-    }
-
-    /** The client settings a producer understands, from the application's (Kafka Streams) configuration. */
-    private static Map<String, Object> producerProperties(Properties all) {
-        Map<String, Object> producer = new java.util.HashMap<>();
-        for (String key : all.stringPropertyNames()) {
-            if (ProducerConfig.configNames().contains(key) || key.startsWith("ssl.") || key.startsWith("sasl.")
-                    || key.equals("security.protocol")) {
-                producer.put(key, all.get(key));
-            }
-        }
-        producer.putIfAbsent(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, all.get("bootstrap.servers"));
-        producer.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        return producer;
     }
 }

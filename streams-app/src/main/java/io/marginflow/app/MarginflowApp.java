@@ -4,6 +4,7 @@ import io.marginflow.config.MarginflowConfig;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.Failures;
 import io.marginflow.errors.OutputLimits;
+import io.marginflow.liquidation.LiquidationService;
 import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
 import java.nio.file.Path;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Command line: {@code create-topics} creates every topic, {@code run} starts the pipeline against
  * an existing Kafka cluster, {@code seed-history --index BTC --csv FILE} publishes historical index
- * prices to seed the engine's return history ({@link HistorySeeder}). All take
+ * prices to seed the engine's return history ({@link HistorySeeder}), {@code heartbeat} publishes
+ * the clearinghouse's clock ({@link Heartbeat}), {@code liquidate} runs the example liquidation
+ * service ({@link LiquidationService}). All take
  * {@code --config FILE}; environment variables {@code MARGINFLOW_*} override the file.
  */
 public final class MarginflowApp {
@@ -31,7 +34,7 @@ public final class MarginflowApp {
     private MarginflowApp() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !List.of("run", "create-topics", "seed-history").contains(args[0])) {
+        if (args.length == 0 || !List.of("run", "create-topics", "seed-history", "heartbeat", "liquidate").contains(args[0])) {
             usage();
         }
         Map<String, String> options = new java.util.TreeMap<>();
@@ -75,13 +78,61 @@ public final class MarginflowApp {
                 System.out.println("published " + sent + " INDEX prices of " + options.get("--index") + " to "
                         + config.topics().prices());
             }
+            case "heartbeat" -> {
+                long every = positive(options.getOrDefault("--every", "1"), "--every");
+                long count = options.containsKey("--count") ? positive(options.get("--count"), "--count") : 0;
+                long sent = Heartbeat.run(config, SchemaRegistries.fromConfig(config.registryConfig()),
+                        java.time.Duration.ofSeconds(every), count, java.time.Clock.systemUTC());
+                System.out.println("published " + sent + " clock ticks to " + config.topics().clock());
+            }
+            case "liquidate" -> liquidate(config, options.getOrDefault("--group", "marginflow-liquidation-service"),
+                    options.getOrDefault("--transactional-id", "marginflow-liquidation-service"));
             default -> run(config);
         }
     }
 
+    private static long positive(String value, String option) {
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        System.err.println(option + " takes a positive whole number, not " + value);
+        System.exit(2);
+        return 0;
+    }
+
+    /** Runs the example liquidation service until the JVM is asked to stop. */
+    private static void liquidate(MarginflowConfig config, String group, String transactionalId) throws InterruptedException {
+        LiquidationService service = new LiquidationService(config, SchemaRegistries.fromConfig(config.registryConfig()),
+                group, transactionalId);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.stop();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "liquidation-service-shutdown"));
+        try {
+            service.run();
+        } finally {
+            service.close();
+            stopped.countDown();
+        }
+    }
+
     private static void usage() {
-        System.err.println("usage: marginflow run|create-topics [--config FILE]\n"
-                + "       marginflow seed-history --index UNDERLYING --csv FILE [--config FILE]");
+        System.err.print("""
+                usage: marginflow run|create-topics [--config FILE]
+                       marginflow seed-history --index UNDERLYING --csv FILE [--config FILE]
+                       marginflow heartbeat [--every SECONDS] [--count N] [--config FILE]
+                       marginflow liquidate [--group ID] [--transactional-id ID] [--config FILE]
+                """);
         System.exit(2);
     }
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates every Marginflow topic that does not exist yet. Fills, collateral, the journal and all
  * outputs are kept forever (they are the record an auditor replays); instruments and parameters
- * are compacted (the latest definition per key is what counts); prices and surfaces are kept for
+ * are compacted (the latest definition per key is what counts); prices, snapshots, surfaces and clock ticks are kept for
  * {@code topics.market-retention.ms}, by default forever too: the broker deletes by record
  * timestamp whether or not the sequencer has read a record, and prices published with their
  * historical time are old on arrival, so a time-based retention can delete input before it is
@@ -52,6 +52,8 @@ public final class TopicSetup {
         plan.put(topics.collateral(), forever);
         plan.put(topics.prices(), market);
         plan.put(topics.volSurfaces(), market);
+        plan.put(topics.snapshots(), market);
+        plan.put(topics.clock(), market);
         plan.put(topics.instruments(), compacted);
         plan.put(topics.parameters(), compacted);
         plan.put(topics.journal(), forever);

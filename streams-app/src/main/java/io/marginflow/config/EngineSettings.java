@@ -3,11 +3,14 @@ package io.marginflow.config;
 import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
+import io.marginflow.risk.lifecycle.LifecycleRules;
 import java.util.SortedSet;
 
 /**
  * The margin engine's tunables.
  *
+ * @param defaultLifecycle how accounts are called and liquidated on underlyings without parameters of their own
+ * @param unknownInstrumentWaitMillis how long, in stream time, a fill for an undefined instrument waits for its definition
  * @param maxOutputBytes the largest output record (key and value) the engine publishes; a larger
  *        one is dead-lettered {@code OUTPUT_TOO_LARGE} with the unit that made it
  */
@@ -20,7 +23,8 @@ public record EngineSettings(
         VolatilityScan defaultVolatility,
         double defaultShortOptionMinimum,
         double defaultMaintenanceToInitial,
-        long defaultCallGracePeriodMillis,
+        LifecycleRules defaultLifecycle,
+        long unknownInstrumentWaitMillis,
         int accountCacheSize,
         Market.HistorySettings history,
         long maxOutputBytes) {
@@ -33,7 +37,7 @@ public record EngineSettings(
                 .volatility(defaultVolatility)
                 .shortOptionMinimum(defaultShortOptionMinimum)
                 .maintenanceToInitial(defaultMaintenanceToInitial)
-                .callGracePeriodMillis(defaultCallGracePeriodMillis)
+                .lifecycle(defaultLifecycle)
                 .build();
     }
 

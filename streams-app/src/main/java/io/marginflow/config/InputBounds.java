@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param maxSmiles most expiries on a surface
  * @param maxSmilePoints most strikes in one smile
  * @param maxListLength most extreme moves, and most collateral haircuts, in a parameter set
+ * @param maxSnapshotMarks most marks in a market snapshot
  * @param earliestTime earliest event time, expiry or effective time
  * @param latestTime latest event time, expiry or effective time (exclusive)
  * @param maxFutureMillis how far an event time may lie after its record's Kafka timestamp: a
@@ -45,6 +46,7 @@ public record InputBounds(
         int maxSmiles,
         int maxSmilePoints,
         int maxListLength,
+        int maxSnapshotMarks,
         Instant earliestTime,
         Instant latestTime,
         long maxFutureMillis) {
@@ -54,7 +56,7 @@ public record InputBounds(
 
     /** The defaults of {@code marginflow-defaults.properties}. */
     public static final InputBounds DEFAULT = new InputBounds(256, 1e-8, 1e9, new BigDecimal("1E15"),
-            new BigDecimal("1E15"), 1e12, new BigDecimal("1E4"), 10.0, 64, 256, 64,
+            new BigDecimal("1E15"), 1e12, new BigDecimal("1E4"), 10.0, 64, 256, 64, 4_096,
             Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("2100-01-01T00:00:00Z"), 300_000L);
 
     public InputBounds {
@@ -63,7 +65,8 @@ public record InputBounds(
         Objects.requireNonNull(maxContractMultiplier, "maxContractMultiplier");
         Objects.requireNonNull(earliestTime, "earliestTime");
         Objects.requireNonNull(latestTime, "latestTime");
-        if (maxIdLength < 1 || maxSmiles < 1 || maxSmilePoints < 1 || maxListLength < 0 || maxFutureMillis < 0) {
+        if (maxIdLength < 1 || maxSmiles < 1 || maxSmilePoints < 1 || maxListLength < 0 || maxSnapshotMarks < 1
+                || maxFutureMillis < 0) {
             throw new IllegalArgumentException("lengths, counts and the future allowance must be positive");
         }
         if (!(minPrice > 0.0 && minPrice < maxPrice && Double.isFinite(maxPrice))) {

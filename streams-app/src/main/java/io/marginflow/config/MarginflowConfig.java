@@ -2,6 +2,7 @@ package io.marginflow.config;
 
 import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
+import io.marginflow.risk.lifecycle.LifecycleRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -21,7 +22,10 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -78,6 +82,7 @@ public final class MarginflowConfig {
     public Topics topics() {
         return new Topics(get("topic.fills"), get("topic.collateral"), get("topic.prices"),
                 get("topic.vol-surfaces"), get("topic.instruments"), get("topic.parameters"),
+                get("topic.snapshots"), get("topic.clock"),
                 get("topic.journal"), get("topic.margin"), get("topic.margin-calls"),
                 get("topic.liquidations"), get("topic.dead-letters"),
                 positiveInt("topics.partitions"), (short) positiveInt("topics.replication-factor"),
@@ -97,7 +102,13 @@ public final class MarginflowConfig {
                         bool("engine.default.vol-unchanged-scenarios")),
                 nonNegativeDouble("engine.default.short-option-minimum"),
                 nonNegativeDouble("engine.default.maintenance-to-initial"),
-                positiveLong("engine.default.call-grace-period.ms"),
+                wrapped("engine.default.", () -> new LifecycleRules(nonNegativeLong("engine.default.call-grace-period.ms"),
+                        nonNegativeDouble("engine.default.call-release-buffer"),
+                        nonNegativeDouble("engine.default.liquidation-release-buffer"),
+                        nonNegativeDouble("engine.default.call-increase-threshold"),
+                        nonNegativeDouble("engine.default.liquidation-update-threshold"),
+                        nonNegativeDouble("engine.default.backstop-fraction"))),
+                nonNegativeLong("engine.unknown-instrument-wait.ms"),
                 positiveInt("engine.account-cache.size"),
                 new Market.HistorySettings(positiveLong("engine.history.interval.ms"), positiveInt("engine.history.length"),
                         positiveInt("engine.history.min-returns")),
@@ -118,6 +129,7 @@ public final class MarginflowConfig {
                 positiveInt("sequencer.max-smiles"),
                 positiveInt("sequencer.max-smile-points"),
                 positiveInt("sequencer.max-list-length"),
+                positiveInt("sequencer.max-snapshot-marks"),
                 instant("sequencer.earliest-time"),
                 instant("sequencer.latest-time"),
                 positiveLong("sequencer.max-future.ms")));
@@ -176,6 +188,35 @@ public final class MarginflowConfig {
         return admin;
     }
 
+    /**
+     * The settings a producer understands (bootstrap servers, security …), from the application's
+     * configuration, with acknowledgement by all replicas and idempotence on.
+     */
+    public Map<String, Object> producerProperties() {
+        Map<String, Object> producer = clientProperties(ProducerConfig.configNames());
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        return producer;
+    }
+
+    /** The settings a consumer understands (bootstrap servers, security …), from the application's configuration. */
+    public Map<String, Object> consumerProperties() {
+        return clientProperties(ConsumerConfig.configNames());
+    }
+
+    private Map<String, Object> clientProperties(Set<String> names) {
+        Map<String, Object> client = new TreeMap<>();
+        streamsProperties().forEach((key, value) -> {
+            String name = (String) key;
+            if (names.contains(name) || name.startsWith("ssl.") || name.startsWith("sasl.")
+                    || name.equals("security.protocol")) {
+                client.put(name, value);
+            }
+        });
+        client.putIfAbsent(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, get("bootstrap.servers"));
+        return client;
+    }
+
     /** The schema registry client's configuration (the keys of {@code SchemaRegistries}). */
     public Map<String, Object> registryConfig() {
         Map<String, Object> registry = new TreeMap<>();
@@ -210,6 +251,18 @@ public final class MarginflowConfig {
             long value = Long.parseLong(get(key));
             if (value <= 0) {
                 throw new ConfigException(key, value, "must be positive");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, values.get(key), "must be a whole number");
+        }
+    }
+
+    private long nonNegativeLong(String key) {
+        try {
+            long value = Long.parseLong(get(key));
+            if (value < 0) {
+                throw new ConfigException(key, value, "must not be negative");
             }
             return value;
         } catch (NumberFormatException e) {

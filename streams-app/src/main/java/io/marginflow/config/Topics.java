@@ -10,6 +10,8 @@ public record Topics(
         String volSurfaces,
         String instruments,
         String parameters,
+        String snapshots,
+        String clock,
         String journal,
         String margin,
         String marginCalls,
@@ -19,9 +21,9 @@ public record Topics(
         short replicationFactor,
         long marketRetentionMillis) {
 
-    /** The six input topics, in the order the sequencer reads them. */
+    /** The eight input topics, in the order the sequencer reads them. */
     public List<String> inputs() {
-        return List.of(fills, collateral, prices, volSurfaces, instruments, parameters);
+        return List.of(fills, collateral, prices, volSurfaces, instruments, parameters, snapshots, clock);
     }
 
     /** The engine's four output topics. */

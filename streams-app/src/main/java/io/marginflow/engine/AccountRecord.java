@@ -2,45 +2,50 @@ package io.marginflow.engine;
 
 import io.marginflow.risk.MarginStatus;
 import io.marginflow.risk.Portfolio;
+import io.marginflow.risk.lifecycle.LifecycleState;
 import java.util.Objects;
 
 /**
  * Everything the engine keeps per account, in the {@code accounts} store: the ledger, the margin
- * status and the figures last published, the head of the account's output hash chain, and the
- * ids of its open margin call and liquidation.
+ * lifecycle (status, open call or liquidation), the figures last published, the head of the
+ * account's output hash chain, and whether a decision is held.
  *
  * @param published whether any margin result has been published (the published figures are meaningful)
- * @param openCallId id of the open margin call, or empty
- * @param liquidationId id of the liquidation in progress, or empty
+ * @param heldUntil the stream time up to which the account's worsening lifecycle decisions are
+ *        held (entries of that instant may still fund it), or {@link #NOT_HELD}
  */
 record AccountRecord(
         Portfolio portfolio,
-        MarginStatus status,
+        LifecycleState lifecycle,
         long sequence,
         String hashHead,
         boolean published,
         double publishedEquity,
         double publishedInitialMargin,
         double publishedMaintenanceMargin,
-        String openCallId,
-        String liquidationId,
-        int callCount,
-        int liquidationCount) {
+        long heldUntil) {
 
-    static final AccountRecord NEW = new AccountRecord(Portfolio.EMPTY, MarginStatus.NORMAL, 0, "", false,
-            0, 0, 0, "", "", 0, 0);
+    static final long NOT_HELD = Long.MIN_VALUE;
+
+    static final AccountRecord NEW = new AccountRecord(Portfolio.EMPTY, LifecycleState.NEW, 0, "", false, 0, 0, 0, NOT_HELD);
 
     AccountRecord {
         Objects.requireNonNull(portfolio, "portfolio");
-        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(lifecycle, "lifecycle");
         Objects.requireNonNull(hashHead, "hashHead");
-        Objects.requireNonNull(openCallId, "openCallId");
-        Objects.requireNonNull(liquidationId, "liquidationId");
+    }
+
+    MarginStatus status() {
+        return lifecycle.status();
     }
 
     AccountRecord withPortfolio(Portfolio changed) {
-        return new AccountRecord(changed, status, sequence, hashHead, published, publishedEquity,
-                publishedInitialMargin, publishedMaintenanceMargin, openCallId, liquidationId, callCount,
-                liquidationCount);
+        return new AccountRecord(changed, lifecycle, sequence, hashHead, published, publishedEquity,
+                publishedInitialMargin, publishedMaintenanceMargin, heldUntil);
+    }
+
+    AccountRecord withLifecycle(LifecycleState changed) {
+        return new AccountRecord(portfolio, changed, sequence, hashHead, published, publishedEquity,
+                publishedInitialMargin, publishedMaintenanceMargin, heldUntil);
     }
 }

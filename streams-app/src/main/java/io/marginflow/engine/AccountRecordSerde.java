@@ -3,6 +3,10 @@ package io.marginflow.engine;
 import io.marginflow.risk.MarginStatus;
 import io.marginflow.risk.Portfolio;
 import io.marginflow.risk.Position;
+import io.marginflow.risk.lifecycle.LifecycleState;
+import io.marginflow.risk.lifecycle.LifecycleState.OpenCall;
+import io.marginflow.risk.lifecycle.LifecycleState.OpenLiquidation;
+import io.marginflow.risk.lifecycle.LiquidationReason;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -12,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -20,11 +25,12 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The binary layout of {@link AccountRecord} in the accounts store and its changelog: a format
- * version byte, then the fields in declaration order; exact amounts as unscaled bytes and scale.
+ * version byte, then the fields; exact amounts as unscaled bytes and scale. Format 2 holds the
+ * margin lifecycle; format 1 (status and the open call's and liquidation's ids) is still read.
  */
 final class AccountRecordSerde implements Serde<AccountRecord> {
 
-    private static final byte FORMAT_VERSION = 1;
+    private static final byte FORMAT_VERSION = 2;
 
     @Override
     public Serializer<AccountRecord> serializer() {
@@ -36,34 +42,42 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
         return (topic, bytes) -> bytes == null ? null : decode(bytes);
     }
 
-    @SuppressWarnings("EnumOrdinal") // the status byte of format 1: MarginStatus's declaration order is part of it
+    @SuppressWarnings("EnumOrdinal") // status and reason bytes: the enums' declaration order is part of the format
     static byte[] encode(AccountRecord record) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT_VERSION);
-            Portfolio portfolio = record.portfolio();
-            out.writeInt(portfolio.positions().size());
-            for (Position position : portfolio.positions().values()) {
-                out.writeUTF(position.instrument());
-                writeDecimal(out, position.quantity());
-                out.writeDouble(position.averagePrice());
-            }
-            out.writeInt(portfolio.balances().size());
-            for (Map.Entry<String, BigDecimal> balance : portfolio.balances().entrySet()) {
-                out.writeUTF(balance.getKey());
-                writeDecimal(out, balance.getValue());
-            }
-            out.writeByte(record.status().ordinal());
+            writePortfolio(out, record.portfolio());
+            LifecycleState lifecycle = record.lifecycle();
+            out.writeByte(lifecycle.status().ordinal());
             out.writeLong(record.sequence());
             out.writeUTF(record.hashHead());
             out.writeBoolean(record.published());
             out.writeDouble(record.publishedEquity());
             out.writeDouble(record.publishedInitialMargin());
             out.writeDouble(record.publishedMaintenanceMargin());
-            out.writeUTF(record.openCallId());
-            out.writeUTF(record.liquidationId());
-            out.writeInt(record.callCount());
-            out.writeInt(record.liquidationCount());
+            out.writeInt(lifecycle.callCount());
+            out.writeInt(lifecycle.liquidationCount());
+            out.writeLong(record.heldUntil());
+            out.writeBoolean(lifecycle.call().isPresent());
+            if (lifecycle.call().isPresent()) {
+                OpenCall call = lifecycle.call().get();
+                out.writeUTF(call.id());
+                out.writeDouble(call.amountToMeet());
+                out.writeLong(call.deadlineMillis());
+            }
+            out.writeBoolean(lifecycle.liquidation().isPresent());
+            if (lifecycle.liquidation().isPresent()) {
+                OpenLiquidation open = lifecycle.liquidation().get();
+                out.writeUTF(open.id());
+                out.writeByte(open.reason().ordinal());
+                out.writeInt(open.revision());
+                out.writeDouble(open.shortfall());
+                out.writeBoolean(open.backstop());
+                out.writeInt(open.planSteps());
+                out.writeInt(open.executedSteps());
+                out.writeBoolean(open.bookChanged());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -74,24 +88,78 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
     static AccountRecord decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
-                throw new SerializationException("account record format " + version + " is not " + FORMAT_VERSION);
+            if (version != FORMAT_VERSION && version != 1) {
+                throw new SerializationException("account record format " + version + " is neither 1 nor " + FORMAT_VERSION);
             }
-            TreeMap<String, Position> positions = new TreeMap<>();
-            for (int i = in.readInt(); i > 0; i--) {
-                Position position = new Position(in.readUTF(), readDecimal(in), in.readDouble());
-                positions.put(position.instrument(), position);
+            Portfolio portfolio = readPortfolio(in);
+            MarginStatus status = MarginStatus.values()[in.readByte()];
+            long sequence = in.readLong();
+            String head = in.readUTF();
+            boolean published = in.readBoolean();
+            double equity = in.readDouble();
+            double initial = in.readDouble();
+            double maintenance = in.readDouble();
+            if (version == 1) {
+                return new AccountRecord(portfolio, formatOneLifecycle(status, in.readUTF(), in.readUTF(), in.readInt(),
+                        in.readInt()), sequence, head, published, equity, initial, maintenance, AccountRecord.NOT_HELD);
             }
-            TreeMap<String, BigDecimal> balances = new TreeMap<>();
-            for (int i = in.readInt(); i > 0; i--) {
-                balances.put(in.readUTF(), readDecimal(in));
-            }
-            return new AccountRecord(new Portfolio(positions, balances), MarginStatus.values()[in.readByte()],
-                    in.readLong(), in.readUTF(), in.readBoolean(), in.readDouble(), in.readDouble(), in.readDouble(),
-                    in.readUTF(), in.readUTF(), in.readInt(), in.readInt());
-        } catch (IOException e) {
+            int calls = in.readInt();
+            int liquidations = in.readInt();
+            long heldUntil = in.readLong();
+            Optional<OpenCall> call = in.readBoolean()
+                    ? Optional.of(new OpenCall(in.readUTF(), in.readDouble(), in.readLong())) : Optional.empty();
+            Optional<OpenLiquidation> liquidation = in.readBoolean()
+                    ? Optional.of(new OpenLiquidation(in.readUTF(), LiquidationReason.values()[in.readByte()], in.readInt(),
+                            in.readDouble(), in.readBoolean(), in.readInt(), in.readInt(), in.readBoolean()))
+                    : Optional.empty();
+            return new AccountRecord(portfolio, new LifecycleState(status, call, liquidation, calls, liquidations),
+                    sequence, head, published, equity, initial, maintenance, heldUntil);
+        } catch (IOException | RuntimeException e) {
             throw new SerializationException("corrupt account record", e);
         }
+    }
+
+    /**
+     * The lifecycle of an account stored before calls had deadlines and liquidations plans (format
+     * 1): an open call keeps its id, does not expire and is announced again (INCREASED, its amount
+     * unknown) on its next recompute; an open liquidation is revised (UPDATED, with a plan).
+     */
+    private static LifecycleState formatOneLifecycle(MarginStatus status, String callId, String liquidationId, int calls,
+                                                     int liquidations) {
+        return switch (status) {
+            case NORMAL -> new LifecycleState(status, Optional.empty(), Optional.empty(), calls, liquidations);
+            case MARGIN_CALL -> new LifecycleState(status, Optional.of(new OpenCall(callId, 0.0, Long.MAX_VALUE)),
+                    Optional.empty(), calls, liquidations);
+            case LIQUIDATION -> new LifecycleState(status, Optional.empty(), Optional.of(new OpenLiquidation(liquidationId,
+                    LiquidationReason.MAINTENANCE_BREACH, 1, 0.0, false, 0, 0, true)), calls, liquidations);
+        };
+    }
+
+    private static void writePortfolio(DataOutputStream out, Portfolio portfolio) throws IOException {
+        out.writeInt(portfolio.positions().size());
+        for (Position position : portfolio.positions().values()) {
+            out.writeUTF(position.instrument());
+            writeDecimal(out, position.quantity());
+            out.writeDouble(position.averagePrice());
+        }
+        out.writeInt(portfolio.balances().size());
+        for (Map.Entry<String, BigDecimal> balance : portfolio.balances().entrySet()) {
+            out.writeUTF(balance.getKey());
+            writeDecimal(out, balance.getValue());
+        }
+    }
+
+    private static Portfolio readPortfolio(DataInputStream in) throws IOException {
+        TreeMap<String, Position> positions = new TreeMap<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            Position position = new Position(in.readUTF(), readDecimal(in), in.readDouble());
+            positions.put(position.instrument(), position);
+        }
+        TreeMap<String, BigDecimal> balances = new TreeMap<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            balances.put(in.readUTF(), readDecimal(in));
+        }
+        return new Portfolio(positions, balances);
     }
 
     private static void writeDecimal(DataOutputStream out, BigDecimal value) throws IOException {

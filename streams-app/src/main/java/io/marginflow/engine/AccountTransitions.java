@@ -2,42 +2,44 @@ package io.marginflow.engine;
 
 import io.marginflow.config.EngineSettings;
 import io.marginflow.risk.AccountMargin;
-import io.marginflow.risk.MarginStatus;
+import io.marginflow.risk.lifecycle.Lifecycle;
+import io.marginflow.risk.lifecycle.LifecycleEvent;
+import io.marginflow.risk.lifecycle.LifecycleRules;
 import io.marginflow.schema.Cause;
-import io.marginflow.schema.LiquidationTransition;
-import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.translation.EngineOutputs;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongSupplier;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
  * What a recomputed margin does to an account, as a pure function of the account before, its new
- * margin and the entry that caused it: whether a result is worth publishing, the margin-call and
- * liquidation events of a status change, in the order they happen, and the account after. Each
- * output is sealed into the account's hash chain. The same account, margin and entry give the
- * same outputs, hashes included.
+ * margin, the entry that caused it and the decision's context: the lifecycle's transition
+ * ({@link Lifecycle}, its table and its rules), whether a result is worth publishing, the
+ * margin-call and liquidation events in the order they happen, and the account after. Each output
+ * is sealed into the account's hash chain. The same inputs give the same outputs, hashes included.
  *
- * <p>Statuses: {@code NORMAL} (equity ≥ IM), {@code MARGIN_CALL} (MM ≤ equity &lt; IM),
- * {@code LIQUIDATION} (equity &lt; MM). The events of a change from → to:
- *
- * <pre>
- *   from MARGIN_CALL   call MET (to NORMAL) or ESCALATED (to LIQUIDATION)
- *   from LIQUIDATION   liquidation ENDED
- *   to MARGIN_CALL     call ISSUED: id ACCOUNT-CALL-n, shortfall IM − equity, deadline = event time + grace
- *   to LIQUIDATION     liquidation STARTED: id ACCOUNT-LIQ-n
- * </pre>
- *
- * A result is published when the status changes, when the account has never had one, or when
- * equity, IM or MM moved beyond the tolerance from the last one published.
+ * <p>A result is published when the lifecycle status changes or announces something, when the
+ * account has never had one, or when equity, IM or MM moved beyond the tolerance from the last
+ * one published. Its status is the lifecycle's.
  */
 final class AccountTransitions {
 
-    /** The account after an entry, and the outputs the entry gave it, in order, each sealed into its chain. */
-    record Update(AccountRecord after, List<OutputChain.Sealed> outputs) {}
+    /**
+     * The account after an entry, the outputs the entry gave it, in order, each sealed into its
+     * chain, and what the lifecycle did.
+     */
+    record Update(AccountRecord after, List<OutputChain.Sealed> outputs, Lifecycle.Outcome outcome) {}
+
+    /**
+     * The context of one decision.
+     *
+     * @param streamTime the partition's stream time
+     * @param hold whether worsening decisions wait (an entry of this instant may still fund the account)
+     * @param positions how many positions the account holds
+     */
+    record Decision(LifecycleRules rules, long streamTime, boolean hold, int positions, Lifecycle.Planner planner) {}
 
     private final EngineSettings settings;
 
@@ -48,97 +50,48 @@ final class AccountTransitions {
     /**
      * What {@code margin} does to {@code account}, after the entry {@code cause}.
      *
-     * @param graceMillis the grace period of a call issued now (asked only when one is)
-     * @return the update, or empty if the margin did not move enough to publish
+     * @return the update, or empty if nothing changed enough to publish or remember
      */
-    Optional<Update> next(String account, AccountRecord before, AccountMargin margin, Cause cause, LongSupplier graceMillis) {
-        MarginStatus from = before.status();
-        MarginStatus to = margin.status();
+    Optional<Update> next(String account, AccountRecord before, AccountMargin margin, Cause cause, Decision decision) {
+        Lifecycle.Outcome outcome = Lifecycle.decide(before.lifecycle(), new Lifecycle.Situation(account,
+                new Lifecycle.Figures(margin.equity(), margin.initialMargin(), margin.maintenanceMargin()),
+                decision.rules(), decision.streamTime(), decision.hold(), decision.positions(), decision.planner()));
+        long heldUntil = outcome.held() ? decision.streamTime() : AccountRecord.NOT_HELD;
         boolean moved = !before.published()
                 || settings.movedBeyondTolerance(before.publishedEquity(), margin.equity())
                 || settings.movedBeyondTolerance(before.publishedInitialMargin(), margin.initialMargin())
                 || settings.movedBeyondTolerance(before.publishedMaintenanceMargin(), margin.maintenanceMargin());
-        if (from == to && !moved) {
-            return Optional.empty();
+        boolean changed = !outcome.state().equals(before.lifecycle()) || heldUntil != before.heldUntil();
+        if (!moved && outcome.events().isEmpty()) {
+            if (!changed) {
+                return Optional.empty();
+            }
+            AccountRecord after = new AccountRecord(before.portfolio(), outcome.state(), before.sequence(),
+                    before.hashHead(), before.published(), before.publishedEquity(), before.publishedInitialMargin(),
+                    before.publishedMaintenanceMargin(), heldUntil);
+            return Optional.of(new Update(after, List.of(), outcome));
         }
-        Chain chain = new Chain(account, before, cause, margin);
-        chain.add(EngineOutputs.marginResult(account, chain.next(), cause, margin, chain.head));
-        if (from == MarginStatus.MARGIN_CALL && to != from) {
-            chain.call(to == MarginStatus.NORMAL ? MarginCallTransition.MET : MarginCallTransition.ESCALATED, graceMillis);
+        // each output names the hash of the one before it: built in chain order, from the previous hash
+        List<Function<String, SpecificRecord>> chained = new ArrayList<>();
+        long first = before.sequence() + 1;
+        chained.add(previous -> EngineOutputs.marginResult(account, first, cause, margin, outcome.state().status(), previous));
+        for (LifecycleEvent event : outcome.events()) {
+            long sequence = first + chained.size();
+            chained.add(previous -> event instanceof LifecycleEvent.Call call
+                    ? EngineOutputs.marginCall(account, sequence, cause, call, margin, previous)
+                    : EngineOutputs.liquidationSignal(account, sequence, cause, (LifecycleEvent.Liquidation) event, margin,
+                            previous));
         }
-        if (from == MarginStatus.LIQUIDATION && to != from) {
-            chain.liquidation(LiquidationTransition.ENDED);
-        }
-        if (to == MarginStatus.MARGIN_CALL && to != from) {
-            chain.call(MarginCallTransition.ISSUED, graceMillis);
-        }
-        if (to == MarginStatus.LIQUIDATION && to != from) {
-            chain.liquidation(LiquidationTransition.STARTED);
-        }
-        AccountRecord after = new AccountRecord(before.portfolio(), to, chain.sequence, chain.head, true,
-                margin.equity(), margin.initialMargin(), margin.maintenanceMargin(), chain.openCallId,
-                chain.liquidationId, chain.callCount, chain.liquidationCount);
-        return Optional.of(new Update(after, chain.outputs));
-    }
-
-    /** An account's outputs for one entry, extending its hash chain, and the ids they open and close. */
-    private static final class Chain {
-        final String account;
-        final Cause cause;
-        final AccountMargin margin;
-        final List<OutputChain.Sealed> outputs = new ArrayList<>();
-        long sequence;
-        String head;
-        String openCallId;
-        String liquidationId;
-        int callCount;
-        int liquidationCount;
-
-        Chain(String account, AccountRecord before, Cause cause, AccountMargin margin) {
-            this.account = account;
-            this.cause = cause;
-            this.margin = margin;
-            this.sequence = before.sequence();
-            this.head = before.hashHead();
-            this.openCallId = before.openCallId();
-            this.liquidationId = before.liquidationId();
-            this.callCount = before.callCount();
-            this.liquidationCount = before.liquidationCount();
-        }
-
-        long next() {
-            return ++sequence;
-        }
-
-        void add(SpecificRecord output) {
-            OutputChain.Sealed sealed = OutputChain.seal(output);
+        List<OutputChain.Sealed> outputs = new ArrayList<>();
+        String head = before.hashHead();
+        for (Function<String, SpecificRecord> output : chained) {
+            OutputChain.Sealed sealed = OutputChain.seal(output.apply(head));
             head = sealed.hash();
             outputs.add(sealed);
         }
-
-        void call(MarginCallTransition transition, LongSupplier graceMillis) {
-            Instant deadline = null;
-            if (transition == MarginCallTransition.ISSUED) {
-                callCount++;
-                openCallId = account + "-CALL-" + callCount;
-                deadline = Instant.ofEpochMilli(cause.getEventTime().toEpochMilli() + graceMillis.getAsLong());
-            }
-            double shortfall = transition == MarginCallTransition.MET ? 0.0 : Math.max(0.0, -margin.excess());
-            add(EngineOutputs.marginCall(account, next(), cause, transition, openCallId, shortfall, deadline, margin, head));
-            if (transition != MarginCallTransition.ISSUED) {
-                openCallId = "";
-            }
-        }
-
-        void liquidation(LiquidationTransition transition) {
-            if (transition == LiquidationTransition.STARTED) {
-                liquidationCount++;
-                liquidationId = account + "-LIQ-" + liquidationCount;
-            }
-            add(EngineOutputs.liquidationSignal(account, next(), cause, transition, liquidationId, margin, head));
-            if (transition == LiquidationTransition.ENDED) {
-                liquidationId = "";
-            }
-        }
+        long sequence = before.sequence() + chained.size();
+        AccountRecord after = new AccountRecord(before.portfolio(), outcome.state(), sequence, head, true,
+                margin.equity(), margin.initialMargin(), margin.maintenanceMargin(), heldUntil);
+        return Optional.of(new Update(after, outputs, outcome));
     }
 }

@@ -2,29 +2,25 @@ package io.marginflow.engine;
 
 import io.marginflow.config.EngineSettings;
 import io.marginflow.errors.Failures;
-import io.marginflow.errors.OutputTooLargeException;
-import io.marginflow.risk.AccountRiskView;
 import io.marginflow.risk.InstrumentSpec;
-import io.marginflow.risk.MarginCalculator;
-import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.Portfolio;
+import io.marginflow.risk.lifecycle.LifecycleState;
 import io.marginflow.schema.Cause;
+import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.JournalEntry;
-import io.marginflow.schema.LiquidationSignal;
-import io.marginflow.schema.MarginCallEvent;
-import io.marginflow.schema.PriceKind;
+import io.marginflow.schema.MarketSnapshot;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.translation.DeadLetters;
-import io.marginflow.translation.EngineTypes;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.Set;
 import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -65,23 +61,14 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     private final EngineSettings settings;
     private final DeadLetters deadLetters;
     private final ToLongFunction<String> maxOutputBytes;
-    private final MarginCalculator calculator = new MarginCalculator();
-    private final AccountTransitions transitions;
     private ProcessorContext<String, SpecificRecord> context;
     private UnitOfWork unit;
     private MarketReplica replica;
     private AccountBook book;
-
-    /** The journal entry being processed: the cause every output names, and its event time. */
-    private record Trigger(Cause cause, long timestamp) {}
-
-    /**
-     * What an applied entry leaves to do, account by account, each account its own unit of work:
-     * the exposed accounts, in account order, and what to do with each.
-     */
-    private record FanOut(List<String> accounts, Consumer<String> perAccount) {
-        static final FanOut NONE = new FanOut(List.of(), account -> { });
-    }
+    private EngineClock clock;
+    private ParkedFills parked;
+    private AccountMargining margining;
+    private MarketEntries market;
 
     /**
      * @param maxOutputBytes the largest output record (key and value bytes) each output sink's
@@ -91,7 +78,6 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         this.settings = settings;
         this.deadLetters = deadLetters;
         this.maxOutputBytes = maxOutputBytes;
-        this.transitions = new AccountTransitions(settings);
     }
 
     @Override
@@ -100,25 +86,51 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         unit = new UnitOfWork(context);
         replica = new MarketReplica(unit, settings);
         book = new AccountBook(unit, settings, () -> replica.market());
+        clock = new EngineClock(unit);
+        parked = new ParkedFills(unit);
+        margining = new AccountMargining(settings, maxOutputBytes, unit, replica, book, clock);
+        market = new MarketEntries(replica, book, margining, this::reject);
         replica.restore();
+        clock.restore();
     }
 
+    /**
+     * One journal entry: stream time moves to its event time (if later), the entry is applied
+     * and its fan-out recomputed, then the timers that stream time has reached fire: deadlines,
+     * held decisions, parked fills' waits. Applying first lets a deposit at a call's deadline meet it.
+     */
     @Override
     public void process(Record<String, JournalEntry> record) {
         JournalEntry entry = record.value();
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
-        Trigger cause = new Trigger(Cause.newBuilder()
-                .setJournalPartition(metadata.partition())
-                .setJournalOffset(metadata.offset())
-                .setSource(entry.getSource())
-                .setEventTime(entry.getEventTime())
-                .build(), entry.getEventTime().toEpochMilli());
-        Optional<FanOut> applied = unit.attempt(() -> apply(record.key(), entry.getPayload(), cause), failure -> {
+        long eventTime = entry.getEventTime().toEpochMilli();
+        long before = clock.streamTime();
+        long streamTime = unit.attempt(() -> clock.advance(eventTime), failure -> { }).orElse(before);
+        Trigger cause = new Trigger(cause(metadata.partition(), metadata.offset(), entry), eventTime, before, streamTime);
+        Optional<FanOut> applied = unit.attempt(() -> apply(record.key(), entry, cause), failure -> {
             deadLetter(failure, record.key(), cause, "the entry changed nothing");
             book.forgetAll();
             replica.restore();
         });
         FanOut fanOut = applied.orElse(FanOut.NONE);
+        fanOut(fanOut, cause);
+        if (applied.isPresent() && entry.getPayload() instanceof Instrument instrument) {
+            applyParked(instrument.getInstrumentId(), cause);
+        }
+        Set<String> decided = new HashSet<>(fanOut.accounts());
+        if (entry.getPayload() instanceof Fill || entry.getPayload() instanceof CollateralMovement) {
+            decided.add(record.key());
+        }
+        fireTimers(cause, decided);
+    }
+
+    private static Cause cause(int partition, long offset, JournalEntry entry) {
+        return Cause.newBuilder().setJournalPartition(partition).setJournalOffset(offset)
+                .setSource(entry.getSource()).setEventTime(entry.getEventTime()).build();
+    }
+
+    /** Each account of a fan-out as a unit of its own. */
+    private void fanOut(FanOut fanOut, Trigger cause) {
         for (String account : fanOut.accounts()) {
             unit.attempt(() -> {
                 fanOut.perAccount().accept(account);
@@ -130,10 +142,66 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         }
     }
 
+    /**
+     * The timers stream time has reached, removed together, then each acted on as a unit of its
+     * own; an account the entry has just decided (at this stream time) is not decided again.
+     */
+    private void fireTimers(Trigger cause, Set<String> decided) {
+        List<EngineClock.Due> due = clock.due();
+        if (due.isEmpty()) {
+            return;
+        }
+        unit.attempt(() -> {
+            clock.remove(due);
+            return due;
+        }, failure -> { });
+        for (EngineClock.Due timer : due) {
+            switch (timer.kind()) {
+                case CALL_DEADLINE, HELD -> {
+                    if (decided.add(timer.id())) {
+                        fanOut(new FanOut(List.of(timer.id()), account -> margining.recompute(account, cause, false)), cause);
+                    }
+                }
+                case PARKED -> unit.attempt(() -> parked.take(timer.id()).map(fill -> {
+                    Trigger original = parkedCause(fill, cause);
+                    Fill payload = (Fill) fill.entry().getPayload();
+                    reject(payload.getAccount(), original, "UNKNOWN_INSTRUMENT", "fill " + payload.getFillId()
+                            + " is for instrument " + payload.getInstrument() + ", which "
+                            + MarginEngineTopology.INSTRUMENTS + " did not define within "
+                            + settings.unknownInstrumentWaitMillis() + " ms of stream time");
+                    return fill;
+                }), failure -> deadLetter(failure, timer.id(), cause, "the parked fill stays parked"));
+            }
+        }
+    }
+
+    /** The fills parked for a newly defined instrument, applied in journal order, each a unit of its own. */
+    private void applyParked(String instrument, Trigger cause) {
+        for (ParkedFills.Parked fill : parked.waitingFor(instrument)) {
+            Trigger original = parkedCause(fill, cause);
+            Fill payload = (Fill) fill.entry().getPayload();
+            unit.attempt(() -> {
+                parked.take(fill.key());
+                onFill(payload.getAccount(), payload, fill.entry(), original);
+                return fill;
+            }, failure -> {
+                deadLetter(failure, payload.getAccount(), original, "the parked fill is dropped");
+                book.forget(payload.getAccount());
+            });
+        }
+    }
+
+    /** A parked fill is applied under its own journal coordinates, at the stream time it is applied at. */
+    private static Trigger parkedCause(ParkedFills.Parked fill, Trigger now) {
+        return new Trigger(cause(now.cause().getJournalPartition(), fill.journalOffset(), fill.entry()),
+                fill.entry().getEventTime().toEpochMilli(), now.streamTime(), now.streamTime());
+    }
+
     /** Applies an entry's state changes; an account event also recomputes its account. */
-    private FanOut apply(String key, Object payload, Trigger cause) {
+    private FanOut apply(String key, JournalEntry entry, Trigger cause) {
+        Object payload = entry.getPayload();
         if (payload instanceof Fill fill) {
-            onFill(key, fill, cause);
+            onFill(key, fill, entry, cause);
             return FanOut.NONE;
         }
         if (payload instanceof CollateralMovement movement) {
@@ -141,16 +209,26 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
             return FanOut.NONE;
         }
         if (payload instanceof PriceUpdate price) {
-            return onPrice(price, cause);
+            return market.onPrice(price, cause);
         }
         if (payload instanceof Instrument instrument) {
-            return onInstrument(instrument, cause);
+            return market.onInstrument(instrument, cause);
         }
         if (payload instanceof RiskParameters set) {
-            return onParameters(set, cause);
+            return market.onParameters(set, cause);
         }
         if (payload instanceof VolSurface surface) {
-            return onSurface(surface, cause);
+            return market.onSurface(surface, cause);
+        }
+        if (payload instanceof MarketSnapshot snapshot) {
+            return market.onSnapshot(snapshot, cause);
+        }
+        if (payload instanceof ClockTick) {
+            if (cause.timestamp() < cause.streamTimeBefore()) {
+                reject(key, cause, "CLOCK_BEHIND", "clock tick at " + entry.getEventTime() + " is older than the"
+                        + " partition's stream time " + java.time.Instant.ofEpochMilli(cause.streamTimeBefore()));
+            }
+            return FanOut.NONE;
         }
         throw new IllegalStateException("unknown journal payload " + payload.getClass().getName());
     }
@@ -166,10 +244,15 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
                 MarginEngineTopology.DEAD_LETTERS_SINK);
     }
 
-    private void onFill(String account, Fill fill, Trigger cause) {
+    private void onFill(String account, Fill fill, JournalEntry entry, Trigger cause) {
         Market market = replica.market();
         Optional<InstrumentSpec> spec = market.instrument(fill.getInstrument());
         if (spec.isEmpty()) {
+            if (settings.unknownInstrumentWaitMillis() > 0) {
+                String key = parked.park(fill.getInstrument(), cause.cause().getJournalOffset(), entry);
+                clock.schedule(cause.streamTime() + settings.unknownInstrumentWaitMillis(), EngineClock.Kind.PARKED, key);
+                return;
+            }
             reject(account, cause, "UNKNOWN_INSTRUMENT", "fill " + fill.getFillId() + " is for instrument "
                     + fill.getInstrument() + ", which " + MarginEngineTopology.INSTRUMENTS + " does not define");
             return;
@@ -188,12 +271,39 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         if (alreadySeen("F:" + fill.getFillId(), account, cause, "DUPLICATE_FILL")) {
             return;
         }
-        replica.markIfUnmarked(fill.getInstrument(), fill.getPrice());
         AccountRecord before = book.load(account).record();
+        Optional<String> stale = stalePlan(account, fill, before.lifecycle());
+        if (stale.isPresent()) {
+            reject(account, cause, "STALE_LIQUIDATION_PLAN", stale.get());
+            return;
+        }
+        replica.markIfUnmarked(fill.getInstrument(), fill.getPrice());
         Portfolio portfolio = before.portfolio().withFill(spec.get(), fill.getQuantity(), fill.getPrice(),
                 fill.getFee(), fill.getFeeAsset());
-        book.saveLedger(account, before, portfolio);
-        recompute(account, cause);
+        LifecycleState lifecycle = isPlanFill(account, fill) ? before.lifecycle().withPlanStepSeen()
+                : before.lifecycle().withBookChanged();
+        book.saveLedger(account, before.withLifecycle(lifecycle), portfolio);
+        margining.recompute(account, cause, true);
+    }
+
+    /** Whether the fill says it executes a liquidation plan of the account: orderId {@code ACCOUNT-LIQ-n/r<revision>}. */
+    private static boolean isPlanFill(String account, Fill fill) {
+        return fill.getOrderId() != null && fill.getOrderId().startsWith(account + "-LIQ-");
+    }
+
+    /** Why a plan fill is refused: its plan is not the account's current one (superseded, or the liquidation is over). */
+    private static Optional<String> stalePlan(String account, Fill fill, LifecycleState lifecycle) {
+        if (!isPlanFill(account, fill)) {
+            return Optional.empty();
+        }
+        Optional<LifecycleState.OpenLiquidation> open = lifecycle.liquidation();
+        if (open.isPresent() && open.get().orderId().equals(fill.getOrderId())) {
+            return Optional.empty();
+        }
+        return Optional.of("fill " + fill.getFillId() + " executes plan " + fill.getOrderId() + ", but "
+                + (open.isPresent() ? "the account's current plan is " + open.get().orderId()
+                        : "the account is not in liquidation")
+                + "; the fill is not applied");
     }
 
     private void onCollateral(String account, CollateralMovement movement, Trigger cause) {
@@ -202,152 +312,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         }
         AccountRecord before = book.load(account).record();
         book.saveLedger(account, before, before.portfolio().withMovement(movement.getAsset(), movement.getAmount()));
-        recompute(account, cause);
-    }
-
-    private FanOut onPrice(PriceUpdate price, Trigger cause) {
-        if (price.getKind() == PriceKind.SETTLEMENT) {
-            Optional<FanOut> settlement = settleExpired(price, cause);
-            if (settlement.isPresent()) {
-                return settlement.get();
-            }
-        }
-        replica.putPrice(price, cause.timestamp());
-        return recomputeExposed(replica.market().underlyingOf(price.getInstrument()), cause);
-    }
-
-    /** The sequencer has refused malformed and arbitrageable surfaces. */
-    private FanOut onSurface(VolSurface record, Trigger cause) {
-        io.marginflow.risk.options.VolSurface surface;
-        try {
-            surface = EngineTypes.volSurface(record);
-        } catch (IllegalArgumentException e) {
-            reject(record.getUnderlying(), cause, "INVALID_SURFACE", e.getMessage());
-            return FanOut.NONE;
-        }
-        replica.putSurface(record, surface, cause.timestamp());
-        return recomputeExposed(record.getUnderlying(), cause);
-    }
-
-    /**
-     * Final settlement: a SETTLEMENT price at or after expiry is the underlying's delivery price.
-     * Keyed by an instrument it settles that instrument; keyed by an underlying, every active
-     * instrument of it that has expired. Each position closes at the instrument's final value
-     * (futures at the price, options at intrinsic value), the P&amp;L is realised, the position leaves
-     * the portfolio and the instrument becomes EXPIRED.
-     *
-     * @return each exposed account's settlement, or empty if there is nothing to settle and the price is a mark
-     */
-    private Optional<FanOut> settleExpired(PriceUpdate price, Trigger cause) {
-        String id = price.getInstrument();
-        Market market = replica.market();
-        Optional<InstrumentSpec> instrument = market.instrument(id);
-        List<InstrumentSpec> expiring;
-        String underlying;
-        if (instrument.isPresent()) {
-            if (!instrument.get().expiredAt(cause.timestamp())) {
-                return Optional.empty();
-            }
-            if (!instrument.get().active()) {
-                reject(id, cause, "ALREADY_SETTLED", id + " was settled before; a second settlement price is ignored");
-                return Optional.of(FanOut.NONE);
-            }
-            expiring = List.of(instrument.get());
-            underlying = instrument.get().underlying();
-        } else {
-            expiring = market.expiredBy(id, cause.timestamp());
-            if (expiring.isEmpty()) {
-                return Optional.empty();
-            }
-            underlying = id;
-        }
-        expiring.forEach(replica::expire);
-        return Optional.of(new FanOut(book.exposedTo(underlying), account -> {
-            AccountRecord before = book.load(account).record();
-            Portfolio portfolio = before.portfolio();
-            for (InstrumentSpec spec : expiring) {
-                portfolio = portfolio.withSettlement(spec, spec.finalValue(price.getPrice()));
-            }
-            if (!portfolio.equals(before.portfolio())) {
-                book.saveLedger(account, before, portfolio);
-                recompute(account, cause);
-            }
-        }));
-    }
-
-    /**
-     * A new instrument, or a known one again: only its state may change (ACTIVE to EXPIRED), never
-     * its terms, and an expired instrument is not listed again; positions are built on its terms.
-     */
-    private FanOut onInstrument(Instrument instrument, Trigger cause) {
-        String id = instrument.getInstrumentId();
-        InstrumentSpec spec = EngineTypes.instrumentSpec(instrument);
-        Optional<InstrumentSpec> known = replica.market().instrument(id);
-        if (known.isPresent() && !known.get().sameTerms(spec)) {
-            reject(id, cause, "INSTRUMENT_REDEFINED", "the terms of " + id + " cannot change once it is listed ("
-                    + known.get() + " is now defined as " + spec + "); list the new terms under a new instrument id");
-            return FanOut.NONE;
-        }
-        if (known.isPresent() && !known.get().active() && spec.active()) {
-            reject(id, cause, "INSTRUMENT_REDEFINED", id + " has expired and cannot be listed again");
-            return FanOut.NONE;
-        }
-        replica.putInstrument(instrument, spec);
-        return recomputeExposed(instrument.getUnderlying(), cause);
-    }
-
-    private FanOut onParameters(RiskParameters set, Trigger cause) {
-        Optional<MarginParameters> current = replica.market().ownParameters(set.getUnderlying());
-        if (current.isPresent() && current.get().version() >= set.getVersion()) {
-            reject(set.getUnderlying(), cause, "STALE_PARAMETERS", "parameters of " + set.getUnderlying()
-                    + " version " + set.getVersion() + " are not newer than version " + current.get().version());
-            return FanOut.NONE;
-        }
-        replica.putParameters(set);
-        // An underlying's parameters may carry the haircut of its collateral asset of the same name.
-        return recomputeExposed(set.getUnderlying(), cause);
-    }
-
-    private FanOut recomputeExposed(String underlying, Trigger cause) {
-        return new FanOut(book.exposedTo(underlying), account -> recompute(account, cause));
-    }
-
-    /** Recomputes an account's margin and publishes what it changed, each output within its topic's limit. */
-    private void recompute(String account, Trigger cause) {
-        AccountBook.Account cached = book.load(account);
-        Market market = replica.market();
-        transitions.next(account, cached.record(), calculator.margin(cached.view(), market), cause.cause(),
-                () -> graceMillis(cached.view(), market)).ifPresent(update -> {
-            for (OutputChain.Sealed sealed : update.outputs()) {
-                SpecificRecord output = sealed.output();
-                String sink = sinkOf(output);
-                long size = sealed.recordBytes(account);
-                long limit = maxOutputBytes.applyAsLong(sink);
-                if (size > limit) {
-                    throw new OutputTooLargeException(output.getSchema().getName() + " of " + account + " would be "
-                            + size + " bytes, more than its topic takes (" + limit + " bytes: engine.max-output-bytes,"
-                            + " or less if the topic's max.message.bytes or the producer's max.request.size is lower)");
-                }
-                unit.forward(new Record<>(account, output, cause.timestamp()), sink);
-            }
-            book.store(account, update.after(), cached.view());
-        });
-    }
-
-    private static String sinkOf(SpecificRecord output) {
-        if (output instanceof MarginCallEvent) {
-            return MarginEngineTopology.MARGIN_CALLS_SINK;
-        }
-        return output instanceof LiquidationSignal ? MarginEngineTopology.LIQUIDATIONS_SINK : MarginEngineTopology.MARGIN_SINK;
-    }
-
-    /** A call's grace period: the longest of the account's underlyings' (the defaults when it has none). */
-    private long graceMillis(AccountRiskView view, Market market) {
-        long grace = settings.defaultCallGracePeriodMillis();
-        for (String exposure : view.exposures(settings.cashAssets())) {
-            grace = Math.max(grace, market.parameters(exposure).lifecycle().callGracePeriodMillis());
-        }
-        return grace;
+        margining.recompute(account, cause, true);
     }
 
     private boolean alreadySeen(String id, String key, Trigger cause, String errorClass) {

@@ -52,6 +52,12 @@ public final class MarginEngineTopology {
     public static final String SEEN_IDS = "seen-ids";
     /** Each underlying's sampled index closes, by underlying (the statistical layer's input). */
     public static final String RETURN_HISTORIES = "return-histories";
+    /** The partition's stream time ({@link EngineClock}). */
+    public static final String CLOCK = "engine-clock";
+    /** {@code <time> NUL <kind> NUL <id>}: call deadlines, held decisions, parked fills' waits ({@link EngineClock}). */
+    public static final String TIMERS = "timers";
+    /** Fills waiting for their instrument's definition, {@code <instrument> NUL <journal offset>} ({@link ParkedFills}). */
+    public static final String PARKED_FILLS = "parked-fills";
 
     private MarginEngineTopology() {}
 
@@ -71,6 +77,9 @@ public final class MarginEngineTopology {
         store(topology, EXPOSURES, Serdes.ByteArray());
         store(topology, SEEN_IDS, Serdes.Long());
         store(topology, RETURN_HISTORIES, new ReturnHistorySerde());
+        store(topology, CLOCK, Serdes.Long());
+        store(topology, TIMERS, Serdes.ByteArray());
+        store(topology, PARKED_FILLS, new PlainAvroSerde<>(JournalEntry.class));
         topology.addSink(MARGIN_SINK, topics.margin(), new StringSerializer(),
                 SpecificAvroSerde.forSink(MarginResult.class, registry), PROCESSOR);
         topology.addSink(MARGIN_CALLS_SINK, topics.marginCalls(), new StringSerializer(),

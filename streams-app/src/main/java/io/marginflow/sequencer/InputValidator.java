@@ -1,21 +1,26 @@
 package io.marginflow.sequencer;
 
 import io.marginflow.config.InputBounds;
+import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralHaircut;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.InstrumentKind;
+import io.marginflow.schema.MarketSnapshot;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SmilePoint;
+import io.marginflow.schema.SnapshotMark;
 import io.marginflow.schema.VolSmile;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.translation.DeadLetters;
 import io.marginflow.translation.EngineTypes;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -30,7 +35,7 @@ import org.apache.avro.specific.SpecificRecord;
  * {@code MISSING_FIELD}, {@code ZERO_QUANTITY}, {@code ZERO_AMOUNT}, {@code INVALID_PRICE} (not
  * finite and positive), {@code OUT_OF_RANGE} (a number or time outside its bounds),
  * {@code INVALID_SURFACE}, {@code SURFACE_ARBITRAGE}, {@code INVALID_INSTRUMENT},
- * {@code INVALID_PARAMETERS}.
+ * {@code INVALID_PARAMETERS}, {@code DUPLICATE_INSTRUMENT} (an instrument twice in one snapshot).
  */
 public final class InputValidator {
 
@@ -70,6 +75,12 @@ public final class InputValidator {
         if (record instanceof RiskParameters parameters) {
             return parameters(key, parameters);
         }
+        if (record instanceof MarketSnapshot snapshot) {
+            return snapshot(key, snapshot, recordTimestamp);
+        }
+        if (record instanceof ClockTick tick) {
+            return eventTime(tick.getEventTime(), recordTimestamp);
+        }
         return reject("UNSUPPORTED_RECORD", "no validation for " + record.getSchema().getFullName());
     }
 
@@ -107,6 +118,39 @@ public final class InputValidator {
                 () -> atMost("amount of collateral movement " + movement.getMovementId(), movement.getAmount(),
                         bounds.maxAmount()),
                 () -> eventTime(movement.getEventTime(), recordTimestamp));
+    }
+
+    /**
+     * A snapshot's own rules: one underlying (its key), each instrument at most once, every price
+     * a price. Whether its instruments exist and belong to the underlying is the engine's check.
+     */
+    private Optional<Rejection> snapshot(String key, MarketSnapshot snapshot, Instant recordTimestamp) {
+        String underlying = snapshot.getUnderlying();
+        Optional<Rejection> header = first(
+                () -> id("underlying", underlying),
+                () -> keyMatches(key, underlying, "underlying"),
+                () -> snapshot.getMarks().size() > bounds.maxSnapshotMarks()
+                        ? reject("TOO_LONG", "snapshot of " + underlying + " has " + snapshot.getMarks().size()
+                                + " marks, more than " + bounds.maxSnapshotMarks())
+                        : Optional.empty(),
+                () -> snapshot.getIndex() == null ? Optional.empty() : price("index of " + underlying, snapshot.getIndex()),
+                () -> eventTime(snapshot.getEventTime(), recordTimestamp));
+        if (header.isPresent()) {
+            return header;
+        }
+        Set<String> seen = new HashSet<>();
+        for (SnapshotMark mark : snapshot.getMarks()) {
+            Optional<Rejection> problem = first(
+                    () -> id("instrument", mark.getInstrument()),
+                    () -> seen.add(mark.getInstrument()) ? Optional.empty()
+                            : reject("DUPLICATE_INSTRUMENT", "snapshot of " + underlying + " marks "
+                                    + DeadLetters.quote(mark.getInstrument()) + " more than once"),
+                    () -> price("mark of " + mark.getInstrument(), mark.getPrice()));
+            if (problem.isPresent()) {
+                return problem;
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -173,6 +217,9 @@ public final class InputValidator {
                         : atMost("contract multiplier of " + id, instrument.getContractMultiplier(),
                                 bounds.maxContractMultiplier()),
                 () -> price("tick size of " + id, instrument.getTickSize()),
+                () -> instrument.getLotSize() == null || instrument.getLotSize().signum() > 0 ? Optional.empty()
+                        : reject("INVALID_INSTRUMENT", "lot size of " + id + " must be positive: "
+                                + instrument.getLotSize()),
                 () -> instrument.getExpiry() == null ? Optional.empty() : time("expiry of " + id, instrument.getExpiry()),
                 () -> eventTime(instrument.getEventTime(), recordTimestamp));
         if (basics.isPresent()) {

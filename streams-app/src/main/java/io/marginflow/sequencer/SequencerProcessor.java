@@ -4,10 +4,12 @@ import io.marginflow.config.InputBounds;
 import io.marginflow.config.Topics;
 import io.marginflow.errors.Failures;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.JournalEntry;
+import io.marginflow.schema.MarketSnapshot;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SourceCoordinates;
@@ -58,7 +60,9 @@ final class SequencerProcessor implements Processor<byte[], byte[], String, Spec
                 topics.prices(), new SpecificAvroDeserializer<>(PriceUpdate.class, registry),
                 topics.volSurfaces(), new SpecificAvroDeserializer<>(VolSurface.class, registry),
                 topics.instruments(), new SpecificAvroDeserializer<>(Instrument.class, registry),
-                topics.parameters(), new SpecificAvroDeserializer<>(RiskParameters.class, registry));
+                topics.parameters(), new SpecificAvroDeserializer<>(RiskParameters.class, registry),
+                topics.snapshots(), new SpecificAvroDeserializer<>(MarketSnapshot.class, registry),
+                topics.clock(), new SpecificAvroDeserializer<>(ClockTick.class, registry));
     }
 
     @Override

@@ -1,14 +1,22 @@
 package io.marginflow.translation;
 
 import io.marginflow.risk.AccountMargin;
+import io.marginflow.risk.lifecycle.LifecycleEvent;
+import io.marginflow.risk.lifecycle.LifecycleState;
+import io.marginflow.risk.lifecycle.ReductionPlan;
 import io.marginflow.schema.Cause;
+import io.marginflow.schema.LiquidationReason;
 import io.marginflow.schema.LiquidationSignal;
 import io.marginflow.schema.LiquidationTransition;
 import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.schema.MarginResult;
+import io.marginflow.schema.ReductionStep;
+import io.marginflow.schema.Side;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The engine's outputs as contract records, built in one place, as {@link EngineTypes} builds the
@@ -29,8 +37,12 @@ public final class EngineOutputs {
         }
     }
 
+    /**
+     * A margin result; {@code status} is the account's lifecycle status, which the hysteresis bands
+     * and held decisions may keep from what the figures alone would say.
+     */
     public static MarginResult marginResult(String account, long sequence, Cause cause, AccountMargin margin,
-                                            String previousHash) {
+                                            io.marginflow.risk.MarginStatus status, String previousHash) {
         Figures figures = Figures.of(margin);
         return MarginResult.newBuilder()
                 .setAccount(account).setSequence(sequence).setCause(cause)
@@ -38,7 +50,7 @@ public final class EngineOutputs {
                 .setInitialMargin(figures.initialMargin())
                 .setMaintenanceMargin(figures.maintenanceMargin())
                 .setExcess(EngineTypes.money(margin.excess()))
-                .setStatus(EngineTypes.status(margin.status()))
+                .setStatus(EngineTypes.status(status))
                 .setScenarioMargin(margin.scenarioMargin())
                 .setValueAtRisk(margin.valueAtRisk())
                 .setExpectedShortfall(margin.expectedShortfall())
@@ -49,35 +61,44 @@ public final class EngineOutputs {
                 .build();
     }
 
-    /**
-     * A margin-call event.
-     *
-     * @param shortfall how much equity the account lacks, in USD
-     * @param deadline when an ISSUED call is due; null for the other transitions
-     */
-    public static MarginCallEvent marginCall(String account, long sequence, Cause cause, MarginCallTransition transition,
-                                             String callId, double shortfall, Instant deadline, AccountMargin margin,
-                                             String previousHash) {
+    /** A margin call's transition, with the figures behind it. */
+    public static MarginCallEvent marginCall(String account, long sequence, Cause cause, LifecycleEvent.Call call,
+                                             AccountMargin margin, String previousHash) {
         Figures figures = Figures.of(margin);
         return MarginCallEvent.newBuilder()
-                .setCallId(callId).setAccount(account).setSequence(sequence).setCause(cause)
-                .setTransition(transition)
-                .setShortfall(EngineTypes.money(shortfall))
+                .setCallId(call.callId()).setAccount(account).setSequence(sequence).setCause(cause)
+                .setTransition(MarginCallTransition.valueOf(call.transition().name()))
+                .setShortfall(EngineTypes.money(call.shortfall()))
+                .setAmountToMeet(EngineTypes.money(call.amountToMeet()))
                 .setEquity(figures.equity())
                 .setInitialMargin(figures.initialMargin())
                 .setMaintenanceMargin(figures.maintenanceMargin())
-                .setDeadline(deadline)
+                .setDeadline(Instant.ofEpochMilli(call.deadlineMillis()))
                 .setPreviousHash(previousHash).setHash("")
                 .build();
     }
 
+    /** A liquidation's transition, with its plan and the figures behind it. */
     public static LiquidationSignal liquidationSignal(String account, long sequence, Cause cause,
-                                                      LiquidationTransition transition, String signalId,
-                                                      AccountMargin margin, String previousHash) {
+                                                      LifecycleEvent.Liquidation liquidation, AccountMargin margin,
+                                                      String previousHash) {
         Figures figures = Figures.of(margin);
+        List<ReductionStep> plan = new ArrayList<>();
+        for (ReductionPlan.Step step : liquidation.plan().steps()) {
+            plan.add(new ReductionStep(step.instrument(), Side.valueOf(step.side().name()),
+                    EngineTypes.exact(step.quantity()), step.markPrice(), step.marginReleased()));
+        }
         return LiquidationSignal.newBuilder()
-                .setSignalId(signalId).setAccount(account).setSequence(sequence).setCause(cause)
-                .setTransition(transition)
+                .setSignalId(liquidation.signalId()).setAccount(account).setSequence(sequence).setCause(cause)
+                .setTransition(LiquidationTransition.valueOf(liquidation.transition().name()))
+                .setReason(LiquidationReason.valueOf(liquidation.reason().name()))
+                .setRevision(liquidation.revision())
+                .setPlanOrderId(LifecycleState.OpenLiquidation.orderId(liquidation.signalId(), liquidation.revision()))
+                .setShortfall(EngineTypes.money(liquidation.shortfall()))
+                .setEquityToMaintenance(liquidation.equityToMaintenance())
+                .setBackstop(liquidation.backstop())
+                .setPlan(plan)
+                .setPlanRestores(liquidation.plan().restores())
                 .setEquity(figures.equity())
                 .setInitialMargin(figures.initialMargin())
                 .setMaintenanceMargin(figures.maintenanceMargin())

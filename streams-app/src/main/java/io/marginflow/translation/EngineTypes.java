@@ -8,6 +8,7 @@ import io.marginflow.risk.Position;
 import io.marginflow.risk.RiskModel;
 import io.marginflow.risk.UnderlyingRisk;
 import io.marginflow.risk.VolatilityScan;
+import io.marginflow.risk.lifecycle.LifecycleRules;
 import io.marginflow.risk.options.OptionType;
 import io.marginflow.risk.stats.AntiProcyclicality;
 import io.marginflow.schema.CollateralHaircut;
@@ -56,7 +57,8 @@ public final class EngineTypes {
                 instrument.getContractMultiplier(),
                 instrument.getSettlementAsset(),
                 instrument.getState() == InstrumentState.ACTIVE,
-                option);
+                option,
+                instrument.getLotSize() == null ? InstrumentSpec.ANY_LOT : instrument.getLotSize().stripTrailingZeros());
     }
 
     /**
@@ -84,7 +86,9 @@ public final class EngineTypes {
                 .shortOptionMinimum(parameters.getShortOptionMinimum())
                 .maintenanceToInitial(parameters.getMaintenanceToInitialRatio())
                 .haircuts(haircuts)
-                .callGracePeriodMillis(parameters.getCallGracePeriodMillis())
+                .lifecycle(new LifecycleRules(parameters.getCallGracePeriodMillis(), parameters.getCallReleaseBuffer(),
+                        parameters.getLiquidationReleaseBuffer(), parameters.getCallIncreaseThreshold(),
+                        parameters.getLiquidationUpdateThreshold(), parameters.getBackstopFraction()))
                 .riskModel(riskModel(parameters))
                 .build();
     }

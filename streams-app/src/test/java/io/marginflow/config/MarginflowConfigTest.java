@@ -23,7 +23,7 @@ class MarginflowConfigTest {
         Topics topics = MarginflowConfig.of(Map.of()).topics();
 
         assertThat(topics.inputs()).containsExactly("clearing.fills", "clearing.collateral", "market.prices",
-                "market.vol-surfaces", "refdata.instruments", "risk.parameters");
+                "market.vol-surfaces", "refdata.instruments", "risk.parameters", "market.snapshots", "market.clock");
         assertThat(topics.journal()).isEqualTo("risk.journal");
         assertThat(topics.outputs()).containsExactly("risk.margin", "risk.margin-calls", "risk.liquidations",
                 "risk.dead-letters");

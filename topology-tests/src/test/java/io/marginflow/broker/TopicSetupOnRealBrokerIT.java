@@ -41,7 +41,7 @@ class TopicSetupOnRealBrokerIT {
     void everyTopicIsCreatedWithItsRetentionAndASecondRunCreatesNothing() throws Exception {
         Topics topics = topics("a", 4);
 
-        assertThat(TopicSetup.createMissing(admin, topics)).hasSize(11);
+        assertThat(TopicSetup.createMissing(admin, topics)).hasSize(13);
         assertThat(TopicSetup.createMissing(admin, topics)).isEmpty();
 
         assertThat(config(topics.journal()).get("retention.ms").value()).isEqualTo("-1");
@@ -51,6 +51,8 @@ class TopicSetupOnRealBrokerIT {
         assertThat(config(topics.parameters()).get("cleanup.policy").value()).isEqualTo("compact");
         assertThat(config(topics.prices()).get("retention.ms").value()).isEqualTo("-1");
         assertThat(config(topics.volSurfaces()).get("retention.ms").value()).isEqualTo("-1");
+        assertThat(config(topics.snapshots()).get("retention.ms").value()).isEqualTo("-1");
+        assertThat(config(topics.clock()).get("retention.ms").value()).isEqualTo("-1");
         assertThat(partitions(topics.journal())).isEqualTo(4);
         assertThat(TopicSetup.retentionWarnings(admin, topics)).as("nothing can delete unjournalled input").isEmpty();
     }

@@ -1,16 +1,19 @@
 package io.marginflow.pipeline;
 
+import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.CollateralMovementKind;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.InstrumentKind;
 import io.marginflow.schema.InstrumentState;
+import io.marginflow.schema.MarketSnapshot;
 import io.marginflow.schema.OptionType;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SmilePoint;
+import io.marginflow.schema.SnapshotMark;
 import io.marginflow.schema.VolSmile;
 import io.marginflow.schema.VolSurface;
 import java.math.BigDecimal;
@@ -57,6 +60,21 @@ public final class Inputs {
         return PriceUpdate.newBuilder()
                 .setInstrument(instrument).setPrice(price).setKind(PriceKind.MARK)
                 .setEventTime(T0.plusSeconds(60L * minute)).build();
+    }
+
+    /** A snapshot of {@code underlying}'s marks (instrument, price pairs) at {@code minute}, without an index. */
+    public static MarketSnapshot snapshot(String underlying, int minute, Object... marks) {
+        List<SnapshotMark> list = new ArrayList<>();
+        for (int i = 0; i < marks.length; i += 2) {
+            list.add(new SnapshotMark((String) marks[i], ((Number) marks[i + 1]).doubleValue()));
+        }
+        return MarketSnapshot.newBuilder().setUnderlying(underlying).setMarks(list)
+                .setEventTime(T0.plusSeconds(60L * minute)).build();
+    }
+
+    /** The clearinghouse's clock at {@code minute}. */
+    public static ClockTick clock(int minute) {
+        return new ClockTick(T0.plusSeconds(60L * minute));
     }
 
     /** ±range in `steps` steps, no extreme moves, maintenance at `ratio` of initial margin. */

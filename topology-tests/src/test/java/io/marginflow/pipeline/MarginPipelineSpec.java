@@ -180,21 +180,26 @@ class MarginPipelineSpec {
             });
             assertThat(last(pipeline.margin()).getStatus()).isEqualTo(MarginStatus.MARGIN_CALL);
 
-            // 4300: equity 300 < MM 344 → call escalated and liquidation started
+            // 4300: equity 300 < MM 344 → call escalated and liquidation triggered, with a plan
             pipeline.publish(mark("BTC-PERPETUAL", 4_300.0, 30));
             assertThat(pipeline.marginCalls()).singleElement()
                     .extracting(MarginCallEvent::getTransition).isEqualTo(MarginCallTransition.ESCALATED);
             assertThat(pipeline.liquidations()).singleElement().satisfies(signal -> {
-                assertThat(signal.getTransition()).isEqualTo(LiquidationTransition.STARTED);
+                assertThat(signal.getTransition()).isEqualTo(LiquidationTransition.TRIGGERED);
                 assertThat(signal.getSignalId()).isEqualTo("ACC-B-LIQ-1");
                 assertThat(signal.getEquity()).isEqualByComparingTo("300");
                 assertThat(signal.getMaintenanceMargin()).isEqualByComparingTo("344");
+                // sell enough of the long 1 BTC that IM = 688 × q ≤ 300 / 1.05: q ≤ 0.4153, so close ≥ 0.5847
+                assertThat(signal.getPlan()).singleElement().satisfies(step -> {
+                    assertThat(step.getInstrument()).isEqualTo("BTC-PERPETUAL");
+                    assertThat(step.getQuantity().doubleValue()).isBetween(0.5847, 0.5857);
+                });
             });
 
-            // 5000: equity 1000 ≥ IM 800 → liquidation ended, no new call
+            // 5000: equity 1000 ≥ IM 800 × 1.05 → liquidation cleared, no new call
             pipeline.publish(mark("BTC-PERPETUAL", 5_000.0, 40));
             assertThat(pipeline.liquidations()).singleElement()
-                    .extracting(LiquidationSignal::getTransition).isEqualTo(LiquidationTransition.ENDED);
+                    .extracting(LiquidationSignal::getTransition).isEqualTo(LiquidationTransition.CLEARED);
             assertThat(pipeline.marginCalls()).isEmpty();
             assertThat(last(pipeline.margin()).getStatus()).isEqualTo(MarginStatus.NORMAL);
         }
@@ -206,7 +211,7 @@ class MarginPipelineSpec {
             pipeline.publish(mark("BTC-PERPETUAL", 4_750.0, 20));
             pipeline.marginCalls();
 
-            // a deposit of 100: equity 850 ≥ IM 760
+            // a deposit of 100: equity 850 ≥ IM 760 × 1.1 = 836
             pipeline.publish(deposit("M-2", "ACC-B", "USD", "100"));
 
             assertThat(pipeline.marginCalls()).singleElement().satisfies(call -> {
@@ -292,9 +297,13 @@ class MarginPipelineSpec {
             pipeline.publish(expired(perpetual("XRP-PERPETUAL", "XRP")));
             pipeline.publish(fill("F-1", "ACC-A", "DOGE-PERPETUAL", "1", 0.07));
             pipeline.publish(fill("F-2", "ACC-A", "XRP-PERPETUAL", "1", 0.17));
+            assertThat(pipeline.deadLetters()).extracting(DeadLetter::getErrorClass).containsExactly("EXPIRED_INSTRUMENT");
+            // the DOGE fill (minute 1) waited 60 s of stream time for a definition that never came
+            pipeline.publish(Inputs.clock(2));
 
             List<DeadLetter> letters = pipeline.deadLetters();
-            assertThat(letters).extracting(DeadLetter::getErrorClass).containsExactly("UNKNOWN_INSTRUMENT", "EXPIRED_INSTRUMENT");
+            assertThat(letters).extracting(DeadLetter::getErrorClass).containsExactly("UNKNOWN_INSTRUMENT");
+            assertThat(letters.get(0).getReason()).contains("did not define within 60000 ms of stream time");
             assertThat(letters).allSatisfy(letter -> {
                 assertThat(letter.getStage()).isEqualTo(RejectionStage.ENGINE);
                 assertThat(letter.getJournalOffset()).isNotNull();

@@ -7,6 +7,7 @@ import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.OutputLimits;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Fill;
@@ -15,6 +16,7 @@ import io.marginflow.schema.JournalEntry;
 import io.marginflow.schema.LiquidationSignal;
 import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginResult;
+import io.marginflow.schema.MarketSnapshot;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.VolSurface;
@@ -110,6 +112,10 @@ public final class PipelineDriver implements AutoCloseable {
             return topics.parameters();
         } else if (record instanceof VolSurface) {
             return topics.volSurfaces();
+        } else if (record instanceof MarketSnapshot) {
+            return topics.snapshots();
+        } else if (record instanceof ClockTick) {
+            return topics.clock();
         }
         throw new IllegalArgumentException("cannot publish " + record.getSchema().getName());
     }
@@ -128,6 +134,10 @@ public final class PipelineDriver implements AutoCloseable {
             return parameters.getUnderlying();
         } else if (record instanceof VolSurface surface) {
             return surface.getUnderlying();
+        } else if (record instanceof MarketSnapshot snapshot) {
+            return snapshot.getUnderlying();
+        } else if (record instanceof ClockTick) {
+            return "clock";
         }
         throw new IllegalArgumentException("no key for " + record.getSchema().getName());
     }

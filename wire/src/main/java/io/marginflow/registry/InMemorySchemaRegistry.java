@@ -87,6 +87,11 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
         compatibilityBySubject.put(subject, level);
     }
 
+    /** Every schema, id 1 first: registering them in this order in an empty registry gives them the same ids. */
+    public synchronized List<Schema> schemasInIdOrder() {
+        return List.copyOf(schemasById);
+    }
+
     @Override
     public String toString() {
         return "InMemorySchemaRegistry[" + URL_SCHEME + "://" + scope + "]";

@@ -1,0 +1,135 @@
+package io.marginflow.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * One engine task's clock: the partition's stream time (the largest event time its journal has
+ * brought, kept in the {@code engine-clock} store so a restart resumes it) and the timers that fire
+ * on it ({@code timers} store, keyed {@code <time, 19 digits> NUL <kind> NUL <id>}, so that the
+ * store's order is time order): margin-call deadlines, held decisions and parked fills.
+ *
+ * <p>The earliest timer's time is kept in memory, so an entry that fires nothing costs one
+ * comparison ({@link #due}); an entry that fires timers scans only those. A timer scheduled in a
+ * unit that then fails leaves the in-memory earliest too early, which costs one empty scan.
+ */
+final class EngineClock {
+
+    /** What a timer is for. */
+    enum Kind {
+        /** A margin call's deadline: the account is decided again at the first entry at or after it. */
+        CALL_DEADLINE('C'),
+        /** A held decision: the account is decided again once stream time has passed the instant it was held at. */
+        HELD('H'),
+        /** A parked fill's wait for its instrument ends; the id is the parked fill's key. */
+        PARKED('P');
+
+        final char code;
+
+        Kind(char code) {
+            this.code = code;
+        }
+
+        static Kind of(char code) {
+            for (Kind kind : values()) {
+                if (kind.code == code) {
+                    return kind;
+                }
+            }
+            throw new IllegalStateException("unknown timer kind " + code);
+        }
+    }
+
+    /** A timer that has come due. */
+    record Due(long time, Kind kind, String id) {}
+
+    private static final String STREAM_TIME = "stream-time";
+    private static final char SEPARATOR = '\u0000';
+    private static final byte[] NOTHING = new byte[0];
+
+    private final UnitOfWork.Staged<Long> clock;
+    private final UnitOfWork.Staged<byte[]> timers;
+    private long streamTime = Long.MIN_VALUE;
+    private long earliest = Long.MAX_VALUE;
+
+    EngineClock(UnitOfWork unit) {
+        clock = unit.store(MarginEngineTopology.CLOCK);
+        timers = unit.store(MarginEngineTopology.TIMERS);
+    }
+
+    /** Reads the stream time and the earliest timer from the stores, as at a restart. */
+    void restore() {
+        Long stored = clock.get(STREAM_TIME);
+        streamTime = stored == null ? Long.MIN_VALUE : stored;
+        earliest = firstTimer();
+    }
+
+    long streamTime() {
+        return streamTime;
+    }
+
+    /** Moves stream time to {@code eventTime} if that is later (in a unit); returns the stream time. */
+    long advance(long eventTime) {
+        if (eventTime > streamTime) {
+            streamTime = eventTime;
+            clock.put(STREAM_TIME, eventTime);
+        }
+        return streamTime;
+    }
+
+    void schedule(long time, Kind kind, String id) {
+        timers.put(key(time, kind, id), NOTHING);
+        earliest = Math.min(earliest, time);
+    }
+
+    void cancel(long time, Kind kind, String id) {
+        timers.delete(key(time, kind, id));
+    }
+
+    /**
+     * The timers due at the current stream time, in time order: O(1) when none is. Called between
+     * units, so the scan sees every committed timer; the caller removes them in a unit ({@link #remove}).
+     */
+    List<Due> due() {
+        if (streamTime < earliest) {
+            return List.of();
+        }
+        List<Due> due = new ArrayList<>();
+        long next = Long.MAX_VALUE;
+        try (KeyValueIterator<String, byte[]> all = timers.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, byte[]> entry = all.next();
+                long time = Long.parseLong(entry.key.substring(0, 19));
+                if (time > streamTime) {
+                    next = time;
+                    break;
+                }
+                due.add(new Due(time, Kind.of(entry.key.charAt(20)), entry.key.substring(22)));
+            }
+        }
+        earliest = next;
+        return due;
+    }
+
+    /** Removes timers that have come due. */
+    void remove(List<Due> due) {
+        for (Due timer : due) {
+            timers.delete(key(timer.time(), timer.kind(), timer.id()));
+        }
+    }
+
+    private long firstTimer() {
+        try (KeyValueIterator<String, byte[]> all = timers.all()) {
+            return all.hasNext() ? Long.parseLong(all.next().key.substring(0, 19)) : Long.MAX_VALUE;
+        }
+    }
+
+    private static String key(long time, Kind kind, String id) {
+        if (time < 0) {
+            throw new IllegalArgumentException("a timer before 1970: " + time);
+        }
+        return String.format(java.util.Locale.ROOT, "%019d", time) + SEPARATOR + kind.code + SEPARATOR + id;
+    }
+}

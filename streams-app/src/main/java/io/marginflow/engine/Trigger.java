@@ -1,0 +1,9 @@
+package io.marginflow.engine;
+
+import io.marginflow.schema.Cause;
+
+/**
+ * The journal entry being processed: the cause every output names, its event time (the outputs'
+ * record timestamp), and the partition's stream time before and after it.
+ */
+record Trigger(Cause cause, long timestamp, long streamTimeBefore, long streamTime) {}
