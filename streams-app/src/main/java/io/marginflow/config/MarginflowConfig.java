@@ -106,7 +106,6 @@ public final class MarginflowConfig {
                         nonNegativeDouble("engine.default.call-release-buffer"),
                         nonNegativeDouble("engine.default.liquidation-release-buffer"),
                         nonNegativeDouble("engine.default.call-increase-threshold"),
-                        nonNegativeDouble("engine.default.liquidation-update-threshold"),
                         nonNegativeDouble("engine.default.backstop-fraction"))),
                 nonNegativeLong("engine.unknown-instrument-wait.ms"),
                 positiveInt("engine.account-cache.size"),

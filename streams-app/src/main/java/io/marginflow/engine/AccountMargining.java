@@ -19,9 +19,9 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Margins one account of an engine task: its margin at the task's market, its lifecycle decided
- * ({@link AccountTransitions}) with the rules of its underlyings, a reduction plan when a
- * liquidation needs one, the outputs published within their topics' limits, and its timers kept
- * in step. Part of {@link MarginEngineProcessor}; not thread-safe.
+ * ({@link AccountTransitions}) with the rules of its underlyings at the end of each instant, a
+ * reduction plan when a liquidation needs one, the outputs published within their topics'
+ * limits, and its timers kept in step. Part of {@link MarginEngineProcessor}; not thread-safe.
  */
 final class AccountMargining {
 
@@ -47,29 +47,34 @@ final class AccountMargining {
     }
 
     /**
-     * Recomputes an account's margin, decides its lifecycle and publishes what changed, each output
-     * within its topic's limit; keeps the account's timers in step (its call's deadline, a held
-     * decision).
-     *
-     * @param ownEntry whether the entry is the account's own (a fill or collateral movement): then,
-     *        and while an earlier decision of this instant is held, decisions that worsen the account
-     *        wait until stream time passes this instant, so that a deposit stamped with the same
-     *        time as the fill it funds is applied first, whichever was journalled first
+     * Recomputes an account's margin after an entry, publishes it if it moved, and, if a lifecycle
+     * transition's guard holds, leaves the decision to the end of the entry's instant (a timer at
+     * its event time, fired at the first later entry: {@link #decide}).
      */
-    void recompute(String account, Trigger cause, boolean ownEntry) {
+    void recompute(String account, Trigger cause) {
+        margin(account, cause, cause.timestamp(), true);
+    }
+
+    /**
+     * Decides an account's lifecycle at the end of {@code instant}, on the state the instant left:
+     * its margin, the transition its table gives, the events announced and published.
+     */
+    void decide(String account, Trigger cause, long instant) {
+        margin(account, cause, instant, false);
+    }
+
+    private void margin(String account, Trigger cause, long now, boolean hold) {
         AccountBook.Account cached = book.load(account);
         AccountRecord before = cached.record();
         Market market = replica.market();
-        long now = cause.streamTime();
-        AccountTransitions.Decision decision = new AccountTransitions.Decision(rules(cached.view(), market), now,
-                ownEntry || before.heldUntil() >= now, cached.view().positionCount(),
-                (target, wholeBook) -> planner.plan(before.portfolio(), market, target, wholeBook));
+        AccountTransitions.Decision decision = new AccountTransitions.Decision(rules(cached.view(), market), now, hold,
+                cached.view().positionCount(), (target, wholeBook) -> planner.plan(before.portfolio(), market, target, wholeBook));
         transitions.next(account, before, calculator.margin(cached.view(), market), cause.cause(), decision)
                 .ifPresent(update -> {
                     for (OutputChain.Sealed sealed : update.outputs()) {
                         forwardWithinLimit(account, sealed, cause);
                     }
-                    keepTimers(account, before, update.after(), now);
+                    keepTimers(account, before, update, now);
                     book.store(account, update.after(), cached.view());
                 });
     }
@@ -87,18 +92,18 @@ final class AccountMargining {
         unit.forward(new Record<>(account, output, cause.timestamp()), sink);
     }
 
-    /** A call's deadline timer lives while the call is open; a held decision is taken again after this instant. */
-    private void keepTimers(String account, AccountRecord before, AccountRecord after, long now) {
+    /** A call's deadline timer lives while the call is open; a held decision is taken at the end of the instant. */
+    private void keepTimers(String account, AccountRecord before, AccountTransitions.Update update, long now) {
         Optional<LifecycleState.OpenCall> was = before.lifecycle().call();
-        Optional<LifecycleState.OpenCall> is = after.lifecycle().call();
+        Optional<LifecycleState.OpenCall> is = update.after().lifecycle().call();
         if (was.isPresent() && (is.isEmpty() || !is.get().id().equals(was.get().id()))) {
             clock.cancel(was.get().deadlineMillis(), EngineClock.Kind.CALL_DEADLINE, account);
         }
         if (is.isPresent() && (was.isEmpty() || !was.get().id().equals(is.get().id()))) {
             clock.schedule(is.get().deadlineMillis(), EngineClock.Kind.CALL_DEADLINE, account);
         }
-        if (after.heldUntil() != AccountRecord.NOT_HELD && after.heldUntil() != before.heldUntil()) {
-            clock.schedule(now + 1, EngineClock.Kind.HELD, account);
+        if (update.outcome().held()) {
+            clock.schedule(now, EngineClock.Kind.HELD, account);
         }
     }
 

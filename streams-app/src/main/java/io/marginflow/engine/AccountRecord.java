@@ -7,12 +7,10 @@ import java.util.Objects;
 
 /**
  * Everything the engine keeps per account, in the {@code accounts} store: the ledger, the margin
- * lifecycle (status, open call or liquidation), the figures last published, the head of the
- * account's output hash chain, and whether a decision is held.
+ * lifecycle (status, open call or liquidation), the figures last published, and the head of the
+ * account's output hash chain.
  *
  * @param published whether any margin result has been published (the published figures are meaningful)
- * @param heldUntil the stream time up to which the account's worsening lifecycle decisions are
- *        held (entries of that instant may still fund it), or {@link #NOT_HELD}
  */
 record AccountRecord(
         Portfolio portfolio,
@@ -22,12 +20,9 @@ record AccountRecord(
         boolean published,
         double publishedEquity,
         double publishedInitialMargin,
-        double publishedMaintenanceMargin,
-        long heldUntil) {
+        double publishedMaintenanceMargin) {
 
-    static final long NOT_HELD = Long.MIN_VALUE;
-
-    static final AccountRecord NEW = new AccountRecord(Portfolio.EMPTY, LifecycleState.NEW, 0, "", false, 0, 0, 0, NOT_HELD);
+    static final AccountRecord NEW = new AccountRecord(Portfolio.EMPTY, LifecycleState.NEW, 0, "", false, 0, 0, 0);
 
     AccountRecord {
         Objects.requireNonNull(portfolio, "portfolio");
@@ -41,11 +36,11 @@ record AccountRecord(
 
     AccountRecord withPortfolio(Portfolio changed) {
         return new AccountRecord(changed, lifecycle, sequence, hashHead, published, publishedEquity,
-                publishedInitialMargin, publishedMaintenanceMargin, heldUntil);
+                publishedInitialMargin, publishedMaintenanceMargin);
     }
 
     AccountRecord withLifecycle(LifecycleState changed) {
         return new AccountRecord(portfolio, changed, sequence, hashHead, published, publishedEquity,
-                publishedInitialMargin, publishedMaintenanceMargin, heldUntil);
+                publishedInitialMargin, publishedMaintenanceMargin);
     }
 }

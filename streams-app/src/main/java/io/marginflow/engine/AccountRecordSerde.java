@@ -58,7 +58,6 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
             out.writeDouble(record.publishedMaintenanceMargin());
             out.writeInt(lifecycle.callCount());
             out.writeInt(lifecycle.liquidationCount());
-            out.writeLong(record.heldUntil());
             out.writeBoolean(lifecycle.call().isPresent());
             if (lifecycle.call().isPresent()) {
                 OpenCall call = lifecycle.call().get();
@@ -101,11 +100,10 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
             double maintenance = in.readDouble();
             if (version == 1) {
                 return new AccountRecord(portfolio, formatOneLifecycle(status, in.readUTF(), in.readUTF(), in.readInt(),
-                        in.readInt()), sequence, head, published, equity, initial, maintenance, AccountRecord.NOT_HELD);
+                        in.readInt()), sequence, head, published, equity, initial, maintenance);
             }
             int calls = in.readInt();
             int liquidations = in.readInt();
-            long heldUntil = in.readLong();
             Optional<OpenCall> call = in.readBoolean()
                     ? Optional.of(new OpenCall(in.readUTF(), in.readDouble(), in.readLong())) : Optional.empty();
             Optional<OpenLiquidation> liquidation = in.readBoolean()
@@ -113,7 +111,7 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
                             in.readDouble(), in.readBoolean(), in.readInt(), in.readInt(), in.readBoolean()))
                     : Optional.empty();
             return new AccountRecord(portfolio, new LifecycleState(status, call, liquidation, calls, liquidations),
-                    sequence, head, published, equity, initial, maintenance, heldUntil);
+                    sequence, head, published, equity, initial, maintenance);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("corrupt account record", e);
         }

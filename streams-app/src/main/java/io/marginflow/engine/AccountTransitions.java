@@ -36,7 +36,7 @@ final class AccountTransitions {
      * The context of one decision.
      *
      * @param streamTime the partition's stream time
-     * @param hold whether worsening decisions wait (an entry of this instant may still fund the account)
+     * @param hold whether the decision waits for the end of the instant (entries of it may still arrive)
      * @param positions how many positions the account holds
      */
     record Decision(LifecycleRules rules, long streamTime, boolean hold, int positions, Lifecycle.Planner planner) {}
@@ -56,20 +56,12 @@ final class AccountTransitions {
         Lifecycle.Outcome outcome = Lifecycle.decide(before.lifecycle(), new Lifecycle.Situation(account,
                 new Lifecycle.Figures(margin.equity(), margin.initialMargin(), margin.maintenanceMargin()),
                 decision.rules(), decision.streamTime(), decision.hold(), decision.positions(), decision.planner()));
-        long heldUntil = outcome.held() ? decision.streamTime() : AccountRecord.NOT_HELD;
         boolean moved = !before.published()
                 || settings.movedBeyondTolerance(before.publishedEquity(), margin.equity())
                 || settings.movedBeyondTolerance(before.publishedInitialMargin(), margin.initialMargin())
                 || settings.movedBeyondTolerance(before.publishedMaintenanceMargin(), margin.maintenanceMargin());
-        boolean changed = !outcome.state().equals(before.lifecycle()) || heldUntil != before.heldUntil();
         if (!moved && outcome.events().isEmpty()) {
-            if (!changed) {
-                return Optional.empty();
-            }
-            AccountRecord after = new AccountRecord(before.portfolio(), outcome.state(), before.sequence(),
-                    before.hashHead(), before.published(), before.publishedEquity(), before.publishedInitialMargin(),
-                    before.publishedMaintenanceMargin(), heldUntil);
-            return Optional.of(new Update(after, List.of(), outcome));
+            return outcome.held() ? Optional.of(new Update(before, List.of(), outcome)) : Optional.empty();
         }
         // each output names the hash of the one before it: built in chain order, from the previous hash
         List<Function<String, SpecificRecord>> chained = new ArrayList<>();
@@ -91,7 +83,7 @@ final class AccountTransitions {
         }
         long sequence = before.sequence() + chained.size();
         AccountRecord after = new AccountRecord(before.portfolio(), outcome.state(), sequence, head, true,
-                margin.equity(), margin.initialMargin(), margin.maintenanceMargin(), heldUntil);
+                margin.equity(), margin.initialMargin(), margin.maintenanceMargin());
         return Optional.of(new Update(after, outputs, outcome));
     }
 }

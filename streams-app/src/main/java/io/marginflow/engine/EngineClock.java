@@ -9,7 +9,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * One engine task's clock: the partition's stream time (the largest event time its journal has
  * brought, kept in the {@code engine-clock} store so a restart resumes it) and the timers that fire
  * on it ({@code timers} store, keyed {@code <time, 19 digits> NUL <kind> NUL <id>}, so that the
- * store's order is time order): margin-call deadlines, held decisions and parked fills.
+ * store's order is time order): margin-call deadlines, held decisions and parked fills. A timer
+ * fires at the first entry whose event time is later than the timer's, before that entry is
+ * applied: on the state the timer's instant left.
  *
  * <p>The earliest timer's time is kept in memory, so an entry that fires nothing costs one
  * comparison ({@link #due}); an entry that fires timers scans only those. A timer scheduled in a
@@ -19,9 +21,9 @@ final class EngineClock {
 
     /** What a timer is for. */
     enum Kind {
-        /** A margin call's deadline: the account is decided again at the first entry at or after it. */
+        /** A margin call's deadline: the account is decided at the first entry later than it. */
         CALL_DEADLINE('C'),
-        /** A held decision: the account is decided again once stream time has passed the instant it was held at. */
+        /** A held decision: the account is decided at the first entry later than the instant it was held at. */
         HELD('H'),
         /** A parked fill's wait for its instrument ends; the id is the parked fill's key. */
         PARKED('P');
@@ -89,11 +91,12 @@ final class EngineClock {
     }
 
     /**
-     * The timers due at the current stream time, in time order: O(1) when none is. Called between
-     * units, so the scan sees every committed timer; the caller removes them in a unit ({@link #remove}).
+     * The timers before {@code instant} (an entry's event time), in time order: O(1) when there
+     * are none. Called between units, so the scan sees every committed timer; the caller removes
+     * them in a unit ({@link #remove}).
      */
-    List<Due> due() {
-        if (streamTime < earliest) {
+    List<Due> due(long instant) {
+        if (instant <= earliest) {
             return List.of();
         }
         List<Due> due = new ArrayList<>();
@@ -102,7 +105,7 @@ final class EngineClock {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
                 long time = Long.parseLong(entry.key.substring(0, 19));
-                if (time > streamTime) {
+                if (time >= instant) {
                     next = time;
                     break;
                 }

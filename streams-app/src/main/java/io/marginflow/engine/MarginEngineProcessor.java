@@ -17,10 +17,10 @@ import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.translation.DeadLetters;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -95,9 +95,12 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     }
 
     /**
-     * One journal entry: stream time moves to its event time (if later), the entry is applied
-     * and its fan-out recomputed, then the timers that stream time has reached fire: deadlines,
-     * held decisions, parked fills' waits. Applying first lets a deposit at a call's deadline meet it.
+     * One journal entry: stream time moves to its event time (if later); the timers of earlier
+     * instants than the entry's fire, on the state those instants left (held decisions and
+     * deadlines are decided, parked fills' waits end); then the entry is applied and its fan-out
+     * recomputed, any decision it calls for held to the end of its instant. So every entry of an
+     * instant (a fill and its deposit, two underlyings' snapshots) is applied before an account is
+     * decided, and a deposit stamped exactly at a call's deadline meets it.
      */
     @Override
     public void process(Record<String, JournalEntry> record) {
@@ -107,21 +110,16 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         long before = clock.streamTime();
         long streamTime = unit.attempt(() -> clock.advance(eventTime), failure -> { }).orElse(before);
         Trigger cause = new Trigger(cause(metadata.partition(), metadata.offset(), entry), eventTime, before, streamTime);
+        fireTimers(cause);
         Optional<FanOut> applied = unit.attempt(() -> apply(record.key(), entry, cause), failure -> {
             deadLetter(failure, record.key(), cause, "the entry changed nothing");
             book.forgetAll();
             replica.restore();
         });
-        FanOut fanOut = applied.orElse(FanOut.NONE);
-        fanOut(fanOut, cause);
+        fanOut(applied.orElse(FanOut.NONE), cause);
         if (applied.isPresent() && entry.getPayload() instanceof Instrument instrument) {
             applyParked(instrument.getInstrumentId(), cause);
         }
-        Set<String> decided = new HashSet<>(fanOut.accounts());
-        if (entry.getPayload() instanceof Fill || entry.getPayload() instanceof CollateralMovement) {
-            decided.add(record.key());
-        }
-        fireTimers(cause, decided);
     }
 
     private static Cause cause(int partition, long offset, JournalEntry entry) {
@@ -143,11 +141,12 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     }
 
     /**
-     * The timers stream time has reached, removed together, then each acted on as a unit of its
-     * own; an account the entry has just decided (at this stream time) is not decided again.
+     * The timers of instants before the entry's, removed together, then acted on, each a unit of its own:
+     * each account decided once, at the latest instant among its timers (the state is that of the
+     * end of it), in the order of its first timer.
      */
-    private void fireTimers(Trigger cause, Set<String> decided) {
-        List<EngineClock.Due> due = clock.due();
+    private void fireTimers(Trigger cause) {
+        List<EngineClock.Due> due = clock.due(cause.timestamp());
         if (due.isEmpty()) {
             return;
         }
@@ -155,14 +154,17 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
             clock.remove(due);
             return due;
         }, failure -> { });
+        Map<String, Long> decisions = new LinkedHashMap<>();
         for (EngineClock.Due timer : due) {
-            switch (timer.kind()) {
-                case CALL_DEADLINE, HELD -> {
-                    if (decided.add(timer.id())) {
-                        fanOut(new FanOut(List.of(timer.id()), account -> margining.recompute(account, cause, false)), cause);
-                    }
-                }
-                case PARKED -> unit.attempt(() -> parked.take(timer.id()).map(fill -> {
+            if (timer.kind() != EngineClock.Kind.PARKED) {
+                decisions.merge(timer.id(), timer.time(), Math::max);
+            }
+        }
+        decisions.forEach((account, instant) ->
+                fanOut(new FanOut(List.of(account), a -> margining.decide(a, cause, instant)), cause));
+        for (EngineClock.Due timer : due) {
+            if (timer.kind() == EngineClock.Kind.PARKED) {
+                unit.attempt(() -> parked.take(timer.id()).map(fill -> {
                     Trigger original = parkedCause(fill, cause);
                     Fill payload = (Fill) fill.entry().getPayload();
                     reject(payload.getAccount(), original, "UNKNOWN_INSTRUMENT", "fill " + payload.getFillId()
@@ -283,7 +285,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         LifecycleState lifecycle = isPlanFill(account, fill) ? before.lifecycle().withPlanStepSeen()
                 : before.lifecycle().withBookChanged();
         book.saveLedger(account, before.withLifecycle(lifecycle), portfolio);
-        margining.recompute(account, cause, true);
+        margining.recompute(account, cause);
     }
 
     /** Whether the fill says it executes a liquidation plan of the account: orderId {@code ACCOUNT-LIQ-n/r<revision>}. */
@@ -312,7 +314,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         }
         AccountRecord before = book.load(account).record();
         book.saveLedger(account, before, before.portfolio().withMovement(movement.getAsset(), movement.getAmount()));
-        margining.recompute(account, cause, true);
+        margining.recompute(account, cause);
     }
 
     private boolean alreadySeen(String id, String key, Trigger cause, String errorClass) {

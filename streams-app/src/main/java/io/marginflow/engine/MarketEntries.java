@@ -133,7 +133,7 @@ final class MarketEntries {
             }
             if (!portfolio.equals(before.portfolio())) {
                 book.saveLedger(account, before.withLifecycle(before.lifecycle().withBookChanged()), portfolio);
-                margining.recompute(account, cause, false);
+                margining.recompute(account, cause);
             }
         }));
     }
@@ -172,6 +172,6 @@ final class MarketEntries {
     }
 
     private FanOut recomputeExposed(String underlying, Trigger cause) {
-        return new FanOut(book.exposedTo(underlying), account -> margining.recompute(account, cause, false));
+        return new FanOut(book.exposedTo(underlying), account -> margining.recompute(account, cause));
     }
 }

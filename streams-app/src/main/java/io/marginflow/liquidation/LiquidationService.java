@@ -10,6 +10,7 @@ import io.marginflow.schema.Side;
 import io.marginflow.serde.SpecificAvroSerde;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * Within one poll only the latest revision of each liquidation is executed, and none of a
  * liquidation the same poll saw CLEARED. A real service would trade the steps on the market (or
  * hand them to backstop liquidity) and report the executions as fills; this one books them at the
- * marks, stamped with the signal's event time.
+ * marks, stamped a millisecond after the signal's event time.
  */
 public final class LiquidationService implements AutoCloseable {
 
@@ -166,14 +167,22 @@ public final class LiquidationService implements AutoCloseable {
                     .setPrice(s.getMarkPrice())
                     .setFee(BigDecimal.ZERO.setScale(18))
                     .setFeeAsset("USD")
-                    .setEventTime(signal.getCause().getEventTime())
+                    .setEventTime(executedAt(signal))
                     .setSequence(signal.getSequence())
                     .setOrderId(signal.getPlanOrderId())
                     .build();
             sent.add(producer.send(new ProducerRecord<>(config.topics().fills(), null,
-                    signal.getCause().getEventTime().toEpochMilli(), signal.getAccount(), fill)));
+                    executedAt(signal).toEpochMilli(), signal.getAccount(), fill)));
         }
         return sent;
+    }
+
+    /**
+     * When this example says it executed a plan: a millisecond after the signal's event time, at
+     * the signal's marks (a real service stamps the time it traded).
+     */
+    private static Instant executedAt(LiquidationSignal signal) {
+        return signal.getCause().getEventTime().plusMillis(1);
     }
 
     public long plansExecuted() {

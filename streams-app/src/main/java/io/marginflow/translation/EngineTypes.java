@@ -88,7 +88,7 @@ public final class EngineTypes {
                 .haircuts(haircuts)
                 .lifecycle(new LifecycleRules(parameters.getCallGracePeriodMillis(), parameters.getCallReleaseBuffer(),
                         parameters.getLiquidationReleaseBuffer(), parameters.getCallIncreaseThreshold(),
-                        parameters.getLiquidationUpdateThreshold(), parameters.getBackstopFraction()))
+                        parameters.getBackstopFraction()))
                 .riskModel(riskModel(parameters))
                 .build();
     }

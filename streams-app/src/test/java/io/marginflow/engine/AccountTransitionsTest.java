@@ -144,7 +144,7 @@ class AccountTransitionsTest {
     }
 
     @Test
-    void aHeldDecisionPublishesTheFiguresButKeepsTheStatusAndRemembersTheInstant() {
+    void aHeldDecisionPublishesTheFiguresButKeepsTheStatus() {
         AccountRecord before = next(AccountRecord.NEW, margin(1_000, 800)).after();
 
         AccountTransitions.Update held = transitions.next("ACC-1", before, margin(300, 800), CAUSE, decision(true))
@@ -152,7 +152,7 @@ class AccountTransitionsTest {
 
         assertThat(outputs(held)).singleElement().isInstanceOfSatisfying(MarginResult.class,
                 result -> assertThat(result.getStatus()).isEqualTo(io.marginflow.schema.MarginStatus.NORMAL));
-        assertThat(held.after().heldUntil()).isEqualTo(T.toEpochMilli());
+        assertThat(held.after().lifecycle()).isEqualTo(before.lifecycle());
         assertThat(held.outcome().held()).isTrue();
     }
 

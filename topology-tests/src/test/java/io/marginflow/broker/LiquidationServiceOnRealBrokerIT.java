@@ -7,7 +7,9 @@ import static io.marginflow.pipeline.Inputs.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marginflow.embedded.EmbeddedKafka;
+import io.marginflow.pipeline.Inputs;
 import io.marginflow.registry.InMemorySchemaRegistry;
+import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.LiquidationSignal;
@@ -106,9 +108,10 @@ class LiquidationServiceOnRealBrokerIT {
         Files.write(config, lines, StandardCharsets.UTF_8);
 
         Process service = startService(config, schemas);
-        // the crash: 4300, equity 300 < MM 344 for every account, on every partition
+        // the crash: 4300, equity 300 < MM 344 for every account, on every partition; the clock ticks on
         pipeline.send(topics.snapshots(), "BTC", snapshot("BTC", 10, "BTC-PERPETUAL", 4_300.0));
         pipeline.flush();
+        Thread heartbeat = heartbeat(Inputs.T0.plusSeconds(10 * 60 + 1));
 
         // kill the service once it has executed something, then start it again on the same group and transactional id
         awaitServiceFills(1, Duration.ofSeconds(90));
@@ -120,6 +123,8 @@ class LiquidationServiceOnRealBrokerIT {
             pipeline.settle();
         } finally {
             service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            heartbeat.interrupt();
+            heartbeat.join();
         }
 
         List<SpecificRecord> seen = pipeline.seen;
@@ -147,6 +152,25 @@ class LiquidationServiceOnRealBrokerIT {
         assertThat(RealBrokerPipeline.deadLetters(seen)).extracting(DeadLetter::getErrorClass)
                 .doesNotContain("DUPLICATE_FILL", "STALE_LIQUIDATION_PLAN");
         System.out.printf("the service was killed after %d of %d plan fills%n", beforeKill, ACCOUNTS);
+    }
+
+    /** The clearinghouse's clock, a second of stream time every 100 ms from {@code from}, until interrupted. */
+    private Thread heartbeat(java.time.Instant from) {
+        Thread thread = new Thread(() -> {
+            java.time.Instant time = from;
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    pipeline.send(pipeline.topics.clock(), "clock", new ClockTick(time));
+                    pipeline.flush();
+                    time = time.plusSeconds(1);
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "test-heartbeat");
+        thread.start();
+        return thread;
     }
 
     private static List<String> cleared(List<SpecificRecord> records) {

@@ -26,6 +26,7 @@ import io.marginflow.schema.MarginStatus;
 import io.marginflow.schema.OptionType;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
+import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.sequencer.JournalPartitioner;
 import java.math.BigDecimal;
@@ -129,6 +130,8 @@ class PipelineOnRealBrokerIT {
         seen.clear();
         // 4750: equity 750 < IM 760 and ≥ MM 380 → a margin call for every account
         send(topics.prices(), "BTC-PERPETUAL", mark("BTC-PERPETUAL", 4_750.0, 10));
+        // the clearinghouse's clock: stream time passes the tick's instant, and each account is decided
+        tick(Inputs.T0.plusSeconds(10 * 60), Inputs.T0.plusSeconds(11 * 60));
         pipeline.flush();
 
         pipeline.awaitOutputs(records -> RealBrokerPipeline.calls(records).size() >= ACCOUNTS);
@@ -140,7 +143,7 @@ class PipelineOnRealBrokerIT {
         assertThat(calls).extracting(MarginCallEvent::getAccount).containsExactlyInAnyOrderElementsOf(accounts());
         assertThat(calls.stream().map(call -> call.getCause().getJournalPartition()).collect(Collectors.toSet()))
                 .as("the tick was journalled to, and acted on in, every partition").containsExactlyInAnyOrder(0, 1, 2);
-        assertThat(calls).allSatisfy(call -> assertThat(call.getCause().getSource().getTopic()).isEqualTo(topics.prices()));
+        assertThat(calls).allSatisfy(call -> assertThat(call.getCause().getSource().getTopic()).isEqualTo(topics.clock()));
     }
 
     @Test
@@ -151,6 +154,7 @@ class PipelineOnRealBrokerIT {
 
         // 5000: equity 1000 ≥ IM 800 → every call met, exactly once, after the restart
         send(topics.prices(), "BTC-PERPETUAL", mark("BTC-PERPETUAL", 5_000.0, 20));
+        tick(Inputs.T0.plusSeconds(20 * 60), Inputs.T0.plusSeconds(21 * 60));
         pipeline.flush();
 
         pipeline.awaitOutputs(records -> RealBrokerPipeline.calls(records).size() >= ACCOUNTS);
@@ -169,7 +173,9 @@ class PipelineOnRealBrokerIT {
     @Order(4)
     void aSurfaceUpdateAloneCallsTheOptionWritersOnEveryPartition() {
         seen.clear();
-        send(topics.parameters(), "ETH", optionParameters("ETH", 0.16, 9, 0.3, 0.2, 0.0));
+        // A grace period of 60 days: the writers' calls are still open when their options expire a month later.
+        send(topics.parameters(), "ETH", RiskParameters.newBuilder(optionParameters("ETH", 0.16, 9, 0.3, 0.2, 0.0))
+                .setCallGracePeriodMillis(Duration.ofDays(60).toMillis()).build());
         send(topics.instruments(), "ETH-30D-2000-C", option("ETH-30D-2000-C", "ETH", OptionType.CALL, 2_000, ETH_EXPIRY));
         send(topics.prices(), "ETH", index("ETH", 2_000.0, 30));
         send(topics.volSurfaces(), "ETH", surface("ETH", 31, ETH_EXPIRY, 2_000.0, ETH_STRIKES, new double[] {0.6, 0.6, 0.6}));
@@ -192,13 +198,14 @@ class PipelineOnRealBrokerIT {
 
         // Vol doubles: the call is worth ~273, equity ~184 < IM ~290 → a call for every writer, none for anyone else.
         send(topics.volSurfaces(), "ETH", surface("ETH", 40, ETH_EXPIRY, 2_000.0, ETH_STRIKES, new double[] {1.2, 1.2, 1.2}));
+        tick(Inputs.T0.plusSeconds(40 * 60), Inputs.T0.plusSeconds(40 * 60 + 30));
         pipeline.flush();
         pipeline.awaitOutputs(records -> RealBrokerPipeline.calls(records).size() >= WRITERS);
         pipeline.settle();
 
         assertThat(RealBrokerPipeline.calls(seen)).hasSize(WRITERS).allSatisfy(call -> {
             assertThat(call.getTransition()).isEqualTo(MarginCallTransition.ISSUED);
-            assertThat(call.getCause().getSource().getTopic()).isEqualTo(topics.volSurfaces());
+            assertThat(call.getCause().getSource().getTopic()).isEqualTo(topics.clock());
         });
         assertThat(RealBrokerPipeline.calls(seen)).extracting(MarginCallEvent::getAccount).containsExactlyInAnyOrderElementsOf(writers());
         assertThat(RealBrokerPipeline.calls(seen).stream().map(call -> call.getCause().getJournalPartition()).collect(Collectors.toSet()))
@@ -222,6 +229,7 @@ class PipelineOnRealBrokerIT {
         // Expiry: ETH delivers at 2,000, the at-the-money call expires worthless. Each writer keeps the
         // premium: 320 + 137 = 457 USD, no position, no margin → every call met, exactly once.
         send(topics.prices(), "ETH", settlement("ETH", 2_000.0, ETH_EXPIRY.plusSeconds(60)));
+        tick(ETH_EXPIRY.plusSeconds(60), ETH_EXPIRY.plusSeconds(120));
         pipeline.flush();
         pipeline.awaitOutputs(records -> RealBrokerPipeline.calls(records).size() >= WRITERS);
         pipeline.settle();
@@ -291,5 +299,17 @@ class PipelineOnRealBrokerIT {
 
     private void send(String topic, String key, SpecificRecord record) {
         pipeline.send(topic, key, record);
+    }
+
+    /**
+     * The clearinghouse's clock at {@code time}, as {@code marginflow heartbeat} publishes it, once
+     * the market entry sent before it (stamped {@code after}) is in every journal partition: the
+     * clock travels through another sequencer task than a price, so a single tick sent at once
+     * could be journalled first (a heartbeat's next tick would then decide; a test has no next tick).
+     */
+    private void tick(Instant after, Instant time) {
+        pipeline.flush();
+        pipeline.awaitJournalled(entry -> entry.getEventTime().equals(after), 3);
+        pipeline.send(topics.clock(), "clock", new io.marginflow.schema.ClockTick(time));
     }
 }

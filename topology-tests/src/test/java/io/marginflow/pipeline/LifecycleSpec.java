@@ -10,6 +10,7 @@ import static io.marginflow.pipeline.Inputs.perpetual;
 import static io.marginflow.pipeline.Inputs.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
@@ -76,15 +77,18 @@ class LifecycleSpec {
     }
 
     @Test
-    void theSameMovesAsTwoSinglePricesSendTheHedgeToLiquidationAndBack() {
+    void theSameMovesAsTwoSinglePricesOfOneInstantAreDecidedTogether() {
         hedgedAccount();
 
         // the perpetual first: equity 100 − 10,000 = −9,900 against IM 0.16 × 10,000 = 1,600
         pipeline.publish(mark("BTC-PERPETUAL", 4_000.0, 3));
+        assertThat(last(pipeline.margin()).getEquity()).isEqualByComparingTo("-9900");
+        // at the same instant, the future: the account is decided on what the whole instant left
         pipeline.publish(mark("BTC-26JUN20", 4_000.0, 3));
+        pipeline.publish(clock(4));
 
-        assertThat(pipeline.liquidations()).extracting(LiquidationSignal::getTransition)
-                .containsExactly(LiquidationTransition.TRIGGERED, LiquidationTransition.CLEARED);
+        assertThat(pipeline.liquidations()).isEmpty();
+        assertThat(pipeline.margin()).extracting(MarginResult::getStatus).containsOnly(MarginStatus.NORMAL);
     }
 
     @Test
@@ -93,13 +97,16 @@ class LifecycleSpec {
         pipeline.publish(deposit("M-1", "ACC-B", "USD", "1000"));
         pipeline.publish(fill("F-1", "ACC-B", "BTC-PERPETUAL", "1", 5_000.0));
         pipeline.publish(mark("BTC-PERPETUAL", 4_750.0, 20));
+        pipeline.publish(clock(20));
+        assertThat(pipeline.marginCalls()).as("decided when stream time passes minute 20").isEmpty();
+        pipeline.publish(clock(21));
         assertThat(pipeline.marginCalls()).extracting(MarginCallEvent::getTransition)
                 .containsExactly(MarginCallTransition.ISSUED);
 
-        pipeline.publish(clock(79));
-        assertThat(pipeline.marginCalls()).isEmpty();
-
         pipeline.publish(clock(80));
+        assertThat(pipeline.marginCalls()).as("a deposit stamped at the deadline would still count").isEmpty();
+
+        pipeline.publish(clock(81));
         assertThat(pipeline.marginCalls()).singleElement().satisfies(call -> {
             assertThat(call.getTransition()).isEqualTo(MarginCallTransition.EXPIRED);
             assertThat(call.getCallId()).isEqualTo("ACC-B-CALL-1");
@@ -171,6 +178,7 @@ class LifecycleSpec {
         pipeline.publish(deposit("M-1", "ACC-B", "USD", "1000"));
         pipeline.publish(fill("F-1", "ACC-B", "BTC-PERPETUAL", "1", 5_000.0));
         pipeline.publish(mark("BTC-PERPETUAL", 4_300.0, 30));
+        pipeline.publish(new ClockTick(T0.plusSeconds(30 * 60).plusMillis(500)));
         LiquidationSignal triggered = pipeline.liquidations().get(0);
         ReductionStep step = triggered.getPlan().get(0);
         assertThat(step.getSide()).isEqualTo(Side.SELL);
@@ -216,11 +224,17 @@ class LifecycleSpec {
         for (int i = 0; i < marks.length; i++) {
             pipeline.publish(mark("BTC-PERPETUAL", marks[i], 10 + i));
         }
+        pipeline.publish(clock(19));
         assertThat(pipeline.marginCalls()).extracting(MarginCallEvent::getTransition)
                 .containsExactly(MarginCallTransition.ISSUED);
 
         pipeline.publish(mark("BTC-PERPETUAL", 4_860, 20));
+        pipeline.publish(clock(21));
         assertThat(pipeline.marginCalls()).extracting(MarginCallEvent::getTransition)
                 .containsExactly(MarginCallTransition.MET);
+    }
+
+    private static <T> T last(List<T> records) {
+        return records.get(records.size() - 1);
     }
 }

@@ -1,5 +1,6 @@
 package io.marginflow.pipeline;
 
+import static io.marginflow.pipeline.Inputs.clock;
 import static io.marginflow.pipeline.Inputs.deposit;
 import static io.marginflow.pipeline.Inputs.expired;
 import static io.marginflow.pipeline.Inputs.fill;
@@ -9,6 +10,7 @@ import static io.marginflow.pipeline.Inputs.perpetual;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marginflow.engine.OutputChain;
+import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.JournalEntry;
@@ -168,10 +170,13 @@ class MarginPipelineSpec {
 
             // 4800: equity 800 ≥ IM 768 → normal, no call
             pipeline.publish(mark("BTC-PERPETUAL", 4_800.0, 10));
+            pipeline.publish(clock(11));
             assertThat(pipeline.marginCalls()).isEmpty();
 
-            // 4750: equity 750 < IM 760, ≥ MM 380 → call issued for 10, due an hour later
+            // 4750: equity 750 < IM 760, ≥ MM 380 → call issued for 10 once the instant is over, due an hour later
             pipeline.publish(mark("BTC-PERPETUAL", 4_750.0, 20));
+            assertThat(pipeline.marginCalls()).as("decided at the end of the instant").isEmpty();
+            pipeline.publish(clock(21));
             assertThat(pipeline.marginCalls()).singleElement().satisfies(call -> {
                 assertThat(call.getTransition()).isEqualTo(MarginCallTransition.ISSUED);
                 assertThat(call.getShortfall()).isEqualByComparingTo("10");
@@ -182,6 +187,7 @@ class MarginPipelineSpec {
 
             // 4300: equity 300 < MM 344 → call escalated and liquidation triggered, with a plan
             pipeline.publish(mark("BTC-PERPETUAL", 4_300.0, 30));
+            pipeline.publish(clock(31));
             assertThat(pipeline.marginCalls()).singleElement()
                     .extracting(MarginCallEvent::getTransition).isEqualTo(MarginCallTransition.ESCALATED);
             assertThat(pipeline.liquidations()).singleElement().satisfies(signal -> {
@@ -198,6 +204,7 @@ class MarginPipelineSpec {
 
             // 5000: equity 1000 ≥ IM 800 × 1.05 → liquidation cleared, no new call
             pipeline.publish(mark("BTC-PERPETUAL", 5_000.0, 40));
+            pipeline.publish(clock(41));
             assertThat(pipeline.liquidations()).singleElement()
                     .extracting(LiquidationSignal::getTransition).isEqualTo(LiquidationTransition.CLEARED);
             assertThat(pipeline.marginCalls()).isEmpty();
@@ -209,10 +216,13 @@ class MarginPipelineSpec {
             pipeline.publish(deposit("M-1", "ACC-B", "USD", "1000"));
             pipeline.publish(fill("F-1", "ACC-B", "BTC-PERPETUAL", "1", 5_000.0));
             pipeline.publish(mark("BTC-PERPETUAL", 4_750.0, 20));
+            pipeline.publish(clock(21));
             pipeline.marginCalls();
 
             // a deposit of 100: equity 850 ≥ IM 760 × 1.1 = 836
-            pipeline.publish(deposit("M-2", "ACC-B", "USD", "100"));
+            pipeline.publish(CollateralMovement.newBuilder(deposit("M-2", "ACC-B", "USD", "100"))
+                    .setEventTime(Inputs.T0.plusSeconds(22 * 60)).build());
+            pipeline.publish(clock(23));
 
             assertThat(pipeline.marginCalls()).singleElement().satisfies(call -> {
                 assertThat(call.getTransition()).isEqualTo(MarginCallTransition.MET);
@@ -230,16 +240,19 @@ class MarginPipelineSpec {
             pipeline.publish(deposit("M-1", "ACC-B", "USD", "1000"));
             pipeline.publish(fill("F-1", "ACC-B", "BTC-PERPETUAL", "1", 5_000.0));
             pipeline.publish(mark("BTC-PERPETUAL", 4_750.0, 20));
+            pipeline.publish(clock(21));
 
             List<MarginResult> results = pipeline.margin();
             List<MarginCallEvent> calls = pipeline.marginCalls();
-            // sequence 1: deposit result, 2: fill result, 3: mark result, 4: the call
-            assertThat(results).extracting(MarginResult::getSequence).containsExactly(1L, 2L, 3L);
-            assertThat(calls).extracting(MarginCallEvent::getSequence).containsExactly(4L);
+            // sequence 1: deposit result, 2: fill result, 3: mark result, 4: the decision's result (status MARGIN_CALL), 5: the call
+            assertThat(results).extracting(MarginResult::getSequence).containsExactly(1L, 2L, 3L, 4L);
+            assertThat(results.get(3).getStatus()).isEqualTo(MarginStatus.MARGIN_CALL);
+            assertThat(calls).extracting(MarginCallEvent::getSequence).containsExactly(5L);
             assertThat(results.get(0).getPreviousHash()).isEmpty();
             assertThat(results.get(1).getPreviousHash()).isEqualTo(results.get(0).getHash());
             assertThat(results.get(2).getPreviousHash()).isEqualTo(results.get(1).getHash());
-            assertThat(calls.get(0).getPreviousHash()).isEqualTo(results.get(2).getHash());
+            assertThat(results.get(3).getPreviousHash()).isEqualTo(results.get(2).getHash());
+            assertThat(calls.get(0).getPreviousHash()).isEqualTo(results.get(3).getHash());
             assertThat(results).allSatisfy(result -> assertThat(OutputChain.verifies(result)).isTrue());
             assertThat(OutputChain.verifies(calls.get(0))).isTrue();
 
@@ -300,6 +313,8 @@ class MarginPipelineSpec {
             assertThat(pipeline.deadLetters()).extracting(DeadLetter::getErrorClass).containsExactly("EXPIRED_INSTRUMENT");
             // the DOGE fill (minute 1) waited 60 s of stream time for a definition that never came
             pipeline.publish(Inputs.clock(2));
+            assertThat(pipeline.deadLetters()).as("its wait ends when stream time passes minute 2").isEmpty();
+            pipeline.publish(Inputs.clock(3));
 
             List<DeadLetter> letters = pipeline.deadLetters();
             assertThat(letters).extracting(DeadLetter::getErrorClass).containsExactly("UNKNOWN_INSTRUMENT");

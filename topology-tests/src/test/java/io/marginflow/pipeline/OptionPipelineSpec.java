@@ -95,11 +95,14 @@ class OptionPipelineSpec {
         assertThat(stressed.getInitialMargin().doubleValue()).isCloseTo(call(11_600, later, 1.56) - value, within(1e-6));
         // The call it wrote for ~685 is now worth ~1,366: equity 1,600 − 681 ≈ 920 < IM ≈ 1,448, above MM ≈ 724.
         assertThat(stressed.getEquity().doubleValue()).isCloseTo(1_600 + premium - value, within(1e-6));
-        assertThat(stressed.getStatus()).isEqualTo(MarginStatus.MARGIN_CALL);
         assertThat(stressed.getCause().getSource().getTopic()).isEqualTo("market.vol-surfaces");
+        // decided once the surface's instant is over: the next entry of the partition
+        pipeline.publish(Inputs.clock(4));
+        assertThat(last(pipeline.margin()).getStatus()).isEqualTo(MarginStatus.MARGIN_CALL);
         assertThat(last(pipeline.marginCalls())).satisfies(call -> {
             assertThat(call.getAccount()).isEqualTo("ACC-WRITER");
             assertThat(call.getTransition()).isEqualTo(MarginCallTransition.ISSUED);
+            assertThat(call.getCause().getSource().getTopic()).isEqualTo("market.clock");
         });
     }
 

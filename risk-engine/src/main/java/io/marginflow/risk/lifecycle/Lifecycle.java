@@ -34,11 +34,11 @@ import java.util.function.BiPredicate;
  *        NORMAL ──── equity &lt; MM ────▶ LIQUIDATION (no call first)
  * </pre>
  *
- * <p><b>Held decisions.</b> A situation may ask to hold the transitions that make things worse
- * for the account (issuing or increasing a call, liquidating, revising a plan): the engine does so
- * while entries with the same event time as the account's own latest entry may still arrive (a
- * fill and the deposit that funds it), and decides when stream time has moved past that instant.
- * Transitions that release the account are never held.
+ * <p><b>Held decisions.</b> A situation may ask to hold the decision: the outcome then says
+ * whether a transition's guard holds, and changes nothing. The engine holds every decision while
+ * entries of the same instant may still arrive, and decides once stream time has passed the
+ * instant, on the state the whole instant left: a fill and the deposit that funds it, or two
+ * underlyings' snapshots of one tick, are decided together.
  */
 public final class Lifecycle {
 
@@ -62,11 +62,11 @@ public final class Lifecycle {
      * What one decision sees.
      *
      * @param streamTime the partition's stream time: the largest event time of its journal so far
-     * @param holdWorsening whether transitions that make things worse for the account wait
+     * @param hold whether the decision waits (the outcome says whether a transition's guard holds)
      * @param positions how many positions the account holds
      */
     public record Situation(String account, Figures figures, LifecycleRules rules, long streamTime,
-                            boolean holdWorsening, int positions, Planner planner) {
+                            boolean hold, int positions, Planner planner) {
         public Situation {
             Objects.requireNonNull(account, "account");
             Objects.requireNonNull(figures, "figures");
@@ -106,53 +106,50 @@ public final class Lifecycle {
     }
 
     /**
-     * The lifecycle's transitions: from, to, whether a held decision waits for it, the guard (in
-     * words and in code) and what it announces. Rows of one state are tried in this order.
+     * The lifecycle's transitions: from, to, the guard (in words and in code) and what it
+     * announces. Rows of one state are tried in this order.
      */
     public enum Transition {
         /** Announces liquidation TRIGGERED (MAINTENANCE_BREACH) with a plan. */
-        BREACH(NORMAL, LIQUIDATION, true, "equity < MM",
+        BREACH(NORMAL, LIQUIDATION, "equity < MM",
                 (state, s) -> s.equity() < s.mm()),
         /** Announces call ISSUED: shortfall IM − equity, deadline stream time + grace. */
-        CALL_ISSUED(NORMAL, MARGIN_CALL, true, "equity < IM",
+        CALL_ISSUED(NORMAL, MARGIN_CALL, "equity < IM",
                 (state, s) -> s.equity() < s.im()),
         /** Announces call ESCALATED, then liquidation TRIGGERED (MAINTENANCE_BREACH). */
-        CALL_ESCALATED(MARGIN_CALL, LIQUIDATION, true, "equity < MM",
+        CALL_ESCALATED(MARGIN_CALL, LIQUIDATION, "equity < MM",
                 (state, s) -> s.equity() < s.mm()),
         /** Announces call EXPIRED, then liquidation TRIGGERED (CALL_EXPIRED). */
-        CALL_EXPIRED(MARGIN_CALL, LIQUIDATION, true, "stream time ≥ deadline and equity < IM",
+        CALL_EXPIRED(MARGIN_CALL, LIQUIDATION, "stream time ≥ deadline and equity < IM",
                 (state, s) -> s.streamTime() >= call(state).deadlineMillis() && s.equity() < s.im()),
         /** Announces call MET. */
-        CALL_MET(MARGIN_CALL, NORMAL, false,
+        CALL_MET(MARGIN_CALL, NORMAL,
                 "equity ≥ IM × (1 + callReleaseBuffer), or stream time ≥ deadline and equity ≥ IM",
                 (state, s) -> s.amountToMeetCall() <= 0.0
                         || (s.streamTime() >= call(state).deadlineMillis() && s.equity() >= s.im())),
         /** Announces call INCREASED with the new amount; the deadline stays. */
-        CALL_INCREASED(MARGIN_CALL, MARGIN_CALL, true,
+        CALL_INCREASED(MARGIN_CALL, MARGIN_CALL,
                 "amount to meet > announced amount × (1 + callIncreaseThreshold)",
                 (state, s) -> s.amountToMeetCall() > call(state).amountToMeet() * (1.0 + s.rules().callIncreaseThreshold())),
         /** Announces liquidation CLEARED. */
-        LIQUIDATION_CLEARED(LIQUIDATION, NORMAL, false, "equity ≥ IM × (1 + liquidationReleaseBuffer)",
+        LIQUIDATION_CLEARED(LIQUIDATION, NORMAL, "equity ≥ IM × (1 + liquidationReleaseBuffer)",
                 (state, s) -> s.liquidationShortfall() <= 0.0),
         /** Announces liquidation UPDATED with the next revision of the plan. */
-        LIQUIDATION_UPDATED(LIQUIDATION, LIQUIDATION, true,
-                "backstop crossed either way; or, no plan in flight, and: the book changed other than by the plan,"
-                        + " the plan was executed and positions remain, or the shortfall moved by more than"
-                        + " liquidationUpdateThreshold of the announced one",
+        LIQUIDATION_UPDATED(LIQUIDATION, LIQUIDATION,
+                "equity fell below the backstop (the plan becomes the whole book); or, the current plan not in"
+                        + " flight: the book changed other than by the plan, or every step of the plan was seen and"
+                        + " positions remain",
                 Lifecycle::needsNewPlan);
 
         private final MarginStatus from;
         private final MarginStatus to;
-        private final boolean worsening;
         private final String guard;
         @SuppressWarnings("ImmutableEnumChecker") // each guard is a stateless lambda over its arguments
         private final BiPredicate<LifecycleState, Situation> holds;
 
-        Transition(MarginStatus from, MarginStatus to, boolean worsening, String guard,
-                   BiPredicate<LifecycleState, Situation> holds) {
+        Transition(MarginStatus from, MarginStatus to, String guard, BiPredicate<LifecycleState, Situation> holds) {
             this.from = from;
             this.to = to;
-            this.worsening = worsening;
             this.guard = guard;
             this.holds = holds;
         }
@@ -165,11 +162,6 @@ public final class Lifecycle {
             return to;
         }
 
-        /** Whether a held decision waits for this transition (it makes things worse for the account). */
-        public boolean worsening() {
-            return worsening;
-        }
-
         /** The guard, as the README states it. */
         public String guard() {
             return guard;
@@ -180,7 +172,7 @@ public final class Lifecycle {
      * What an entry does to an account's lifecycle.
      *
      * @param fired the transition that fired, if one did
-     * @param held whether a transition's guard held but the decision was held
+     * @param held whether a transition's guard held but the decision was held (nothing changed)
      */
     public record Outcome(LifecycleState state, List<LifecycleEvent> events, Optional<Transition> fired, boolean held) {
         public Outcome {
@@ -192,7 +184,7 @@ public final class Lifecycle {
     public static Outcome decide(LifecycleState state, Situation situation) {
         for (Transition transition : Transition.values()) {
             if (transition.from == state.status() && transition.holds.test(state, situation)) {
-                if (transition.worsening && situation.holdWorsening()) {
+                if (situation.hold()) {
                     return new Outcome(state, List.of(), Optional.empty(), true);
                 }
                 return fire(transition, state, situation);
@@ -251,7 +243,7 @@ public final class Lifecycle {
             case LIQUIDATION_UPDATED -> {
                 OpenLiquidation open = liquidation(state);
                 liquidation = Optional.of(revise(s, open.id(), open.revision() + 1, open.reason(),
-                        LiquidationTransition.UPDATED, events));
+                        LiquidationTransition.UPDATED, events, open.backstop()));
             }
             default -> throw new IllegalStateException("transition without an effect: " + transition);
         }
@@ -260,13 +252,16 @@ public final class Lifecycle {
     }
 
     private static OpenLiquidation trigger(Situation s, String id, LiquidationReason reason, List<LifecycleEvent> events) {
-        return revise(s, id, 1, reason, LiquidationTransition.TRIGGERED, events);
+        return revise(s, id, 1, reason, LiquidationTransition.TRIGGERED, events, false);
     }
 
-    /** A plan for the situation, announced as {@code transition} of revision {@code revision}. */
+    /**
+     * A plan for the situation, announced as {@code transition} of revision {@code revision}. Once
+     * below the backstop a liquidation stays there until it clears: its plan stays the whole book.
+     */
     private static OpenLiquidation revise(Situation s, String id, int revision, LiquidationReason reason,
-                                          LiquidationTransition transition, List<LifecycleEvent> events) {
-        boolean backstop = s.backstop();
+                                          LiquidationTransition transition, List<LifecycleEvent> events, boolean wasBackstop) {
+        boolean backstop = wasBackstop || s.backstop();
         double target = s.equity() / (1.0 + s.rules().liquidationReleaseBuffer());
         ReductionPlan plan = s.planner().plan(target, backstop || s.equity() <= 0.0);
         double shortfall = s.liquidationShortfall();
@@ -280,19 +275,21 @@ public final class Lifecycle {
                 call.deadlineMillis());
     }
 
+    /**
+     * Whether the liquidation needs its next plan. A plan is answered before it is replaced: while
+     * its fills have not all been seen, a market move does not revise it (a service executing it
+     * would otherwise chase revisions and have its fills refused as stale); only a fall below the
+     * backstop does, as that plan is the whole book.
+     */
     private static boolean needsNewPlan(LifecycleState state, Situation s) {
         OpenLiquidation open = liquidation(state);
-        if (s.backstop() != open.backstop()) {
+        if (s.backstop() && !open.backstop()) {
             return true;
         }
         if (open.inFlight()) {
             return false;
         }
-        if (open.bookChanged() || (open.executed() && s.positions() > 0)) {
-            return true;
-        }
-        double moved = Math.abs(s.liquidationShortfall() - open.shortfall());
-        return moved > s.rules().liquidationUpdateThreshold() * Math.max(Math.abs(open.shortfall()), 1e-9);
+        return open.bookChanged() || (open.executed() && s.positions() > 0);
     }
 
     private static OpenCall call(LifecycleState state) {

@@ -24,24 +24,21 @@ import java.util.Collection;
  *       member loses as little as possible to the close-out.
  *   <li>{@code callIncreaseThreshold} 0.25: an open call is re-announced ({@code INCREASED}) when
  *       the amount needed to meet it grew by more than a quarter since the call's last event.
- *   <li>{@code liquidationUpdateThreshold} 0.25: a liquidation's plan is revised ({@code UPDATED})
- *       when its shortfall moved by more than a quarter either way since the last revision.
  *   <li>{@code backstopFraction} 0.5: below half of maintenance margin the account is near
  *       bankruptcy; the plan is then the whole book (as exchanges hand such accounts to backstop
- *       liquidity rather than reduce them step by step).
+ *       liquidity rather than reduce them step by step), until the liquidation clears.
  * </ul>
  *
  * @param callGracePeriodMillis stream time an account has to meet a margin call
  */
 public record LifecycleRules(long callGracePeriodMillis, double callReleaseBuffer, double liquidationReleaseBuffer,
-                             double callIncreaseThreshold, double liquidationUpdateThreshold,
-                             double backstopFraction) {
+                             double callIncreaseThreshold, double backstopFraction) {
 
     /** The longest grace period of a margin call: a year. */
     public static final long MAX_CALL_GRACE_MILLIS = 365L * 24 * 3_600_000;
 
     /** The defaults above, with no grace period (a call expires on the partition's next later entry). */
-    public static final LifecycleRules DEFAULT = new LifecycleRules(0, 0.10, 0.05, 0.25, 0.25, 0.5);
+    public static final LifecycleRules DEFAULT = new LifecycleRules(0, 0.10, 0.05, 0.25, 0.5);
 
     public LifecycleRules {
         if (callGracePeriodMillis < 0 || callGracePeriodMillis > MAX_CALL_GRACE_MILLIS) {
@@ -50,20 +47,19 @@ public record LifecycleRules(long callGracePeriodMillis, double callReleaseBuffe
         requireIn("call release buffer", callReleaseBuffer, 0.0, 1.0);
         requireIn("liquidation release buffer", liquidationReleaseBuffer, 0.0, 1.0);
         requireIn("call increase threshold", callIncreaseThreshold, 0.01, 10.0);
-        requireIn("liquidation update threshold", liquidationUpdateThreshold, 0.01, 10.0);
         requireIn("backstop fraction", backstopFraction, 0.0, 1.0);
     }
 
     /** The same rules with another grace period. */
     public LifecycleRules withCallGracePeriodMillis(long millis) {
         return new LifecycleRules(millis, callReleaseBuffer, liquidationReleaseBuffer, callIncreaseThreshold,
-                liquidationUpdateThreshold, backstopFraction);
+                backstopFraction);
     }
 
     /**
      * The rules of an account exposed to several underlyings: each rule the most demanding of
      * theirs (the longest grace, as a call is one call on the whole account; the widest bands;
-     * the smallest thresholds, so the service hears of a change sooner; the highest backstop).
+     * the smallest threshold, so the member hears of a growing call sooner; the highest backstop).
      * {@code fallback} when there are none.
      */
     public static LifecycleRules strictest(Collection<LifecycleRules> rules, LifecycleRules fallback) {
@@ -74,17 +70,15 @@ public record LifecycleRules(long callGracePeriodMillis, double callReleaseBuffe
         double callRelease = 0;
         double liquidationRelease = 0;
         double callIncrease = Double.MAX_VALUE;
-        double liquidationUpdate = Double.MAX_VALUE;
         double backstop = 0;
         for (LifecycleRules r : rules) {
             grace = Math.max(grace, r.callGracePeriodMillis);
             callRelease = Math.max(callRelease, r.callReleaseBuffer);
             liquidationRelease = Math.max(liquidationRelease, r.liquidationReleaseBuffer);
             callIncrease = Math.min(callIncrease, r.callIncreaseThreshold);
-            liquidationUpdate = Math.min(liquidationUpdate, r.liquidationUpdateThreshold);
             backstop = Math.max(backstop, r.backstopFraction);
         }
-        return new LifecycleRules(grace, callRelease, liquidationRelease, callIncrease, liquidationUpdate, backstop);
+        return new LifecycleRules(grace, callRelease, liquidationRelease, callIncrease, backstop);
     }
 
     private static void requireIn(String name, double value, double low, double high) {

@@ -36,7 +36,7 @@ public record LifecycleState(MarginStatus status, Optional<OpenCall> call, Optio
      *
      * @param revision the plan's revision, 1 when triggered, one more on every UPDATED
      * @param shortfall what the last signal announced: IM × (1 + liquidationReleaseBuffer) − equity
-     * @param backstop whether the last signal found equity below the backstop fraction of MM
+     * @param backstop whether equity has fallen below the backstop fraction of MM in this liquidation
      * @param planSteps steps in the current revision's plan
      * @param executedSteps fills of the current revision the engine has seen so far
      * @param bookChanged whether the account's positions changed other than by the plan since it was made

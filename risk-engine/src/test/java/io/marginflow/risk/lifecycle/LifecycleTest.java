@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The lifecycle's transitions, each against figures computed by hand from the rules: IM 1,000,
  * MM 500, call release 10% (met at 1,100), liquidation release 5% (cleared at 1,050), increase
- * and update thresholds 25%, backstop at half of MM (250), grace one hour.
+ * threshold 25%, backstop at half of MM (250), grace one hour.
  */
 class LifecycleTest {
 
@@ -41,8 +41,6 @@ class LifecycleTest {
         for (Transition t : Transition.values()) {
             covered.add(t.from());
             assertThat(t.guard()).isNotBlank();
-            // releasing transitions are the only ones a held decision lets through
-            assertThat(t.worsening()).isEqualTo(t != Transition.CALL_MET && t != Transition.LIQUIDATION_CLEARED);
         }
         assertThat(covered).containsExactlyInAnyOrder(MarginStatus.values());
     }
@@ -132,32 +130,45 @@ class LifecycleTest {
 
         step(1_050, 2);
 
-        // at 1,049 the shortfall fell from 650 to 1: the service is told to close far less
-        assertThat(liquidationTransitions()).containsExactly(LiquidationTransition.TRIGGERED,
-                LiquidationTransition.UPDATED, LiquidationTransition.CLEARED);
+        assertThat(liquidationTransitions()).containsExactly(LiquidationTransition.TRIGGERED, LiquidationTransition.CLEARED);
         assertThat(((Liquidation) events.get(events.size() - 1)).plan().steps()).isEmpty();
     }
 
     @Test
-    void thePlanIsRevisedWhenTheShortfallMovesByMoreThanTheThresholdButNotWhileItIsBeingExecuted() {
+    void aPlanIsAnsweredBeforeItIsReplacedAndThenRevisedWhileTheAccountIsStillShort() {
         step(400, 0);             // shortfall 650
-        step(300, 1);             // 750: +15%, nothing
+        step(300, 1);             // the market moves: the plan is awaited, not chased
+        step(600, 2);
         assertThat(liquidationTransitions()).containsExactly(LiquidationTransition.TRIGGERED);
 
-        state = state.withPlanStepSeen(); // 1 of 1 steps: executed, positions remain
-        step(300, 2);
+        state = state.withPlanStepSeen(); // 1 of 1 steps seen: executed, positions remain, still short
+        step(300, 3);
         assertThat(liquidationTransitions()).containsExactly(LiquidationTransition.TRIGGERED, LiquidationTransition.UPDATED);
         assertThat(((Liquidation) events.get(1)).revision()).isEqualTo(2);
+        assertThat(((Liquidation) events.get(1)).shortfall()).isEqualTo(750.0);
         assertThat(state.liquidation().orElseThrow().orderId()).isEqualTo("A-LIQ-1/r2");
 
         LifecycleState twoSteps = new LifecycleState(MarginStatus.LIQUIDATION, Optional.empty(), Optional.of(
                 new LifecycleState.OpenLiquidation("A-LIQ-1", LiquidationReason.MAINTENANCE_BREACH, 3, 500, false, 2, 1,
                         false)), 0, 1);
-        Outcome inFlight = Lifecycle.decide(twoSteps, situation(300, 3, false));   // shortfall 750: +50%, but in flight
-        assertThat(inFlight.events()).isEmpty();
-        Outcome backstop = Lifecycle.decide(twoSteps, situation(200, 3, false));   // below 250: backstop crossed
+        Outcome inFlight = Lifecycle.decide(twoSteps.withBookChanged(), situation(300, 4, false));
+        assertThat(inFlight.events()).as("half executed: the rest is on its way").isEmpty();
+        Outcome backstop = Lifecycle.decide(twoSteps, situation(200, 4, false));   // below 250: the whole book now
         assertThat(backstop.fired()).contains(Transition.LIQUIDATION_UPDATED);
         assertThat(((Liquidation) backstop.events().get(0)).backstop()).isTrue();
+        assertThat(wholeBookAsked).endsWith(true);
+    }
+
+    @Test
+    void onceBelowTheBackstopTheLiquidationStaysThereUntilItClears() {
+        step(200, 0);             // below 250: the whole book
+        step(300, 1);             // back above the backstop: no revision
+        assertThat(liquidationTransitions()).containsExactly(LiquidationTransition.TRIGGERED);
+
+        state = state.withBookChanged();
+        step(300, 2);
+        assertThat(((Liquidation) events.get(1)).backstop()).isTrue();
+        assertThat(wholeBookAsked).containsExactly(true, true);
     }
 
     @Test
@@ -177,16 +188,17 @@ class LifecycleTest {
     }
 
     @Test
-    void aHeldDecisionKeepsWorseningTransitionsButNotReleasingOnes() {
+    void aHeldDecisionSaysWhetherAGuardHoldsAndChangesNothing() {
         Outcome held = Lifecycle.decide(state, situation(400, 0, true));
         assertThat(held.held()).isTrue();
         assertThat(held.events()).isEmpty();
         assertThat(held.state()).isEqualTo(LifecycleState.NEW);
+        assertThat(Lifecycle.decide(state, situation(1_200, 0, true)).held()).as("no guard holds").isFalse();
 
         step(900, 0);
         Outcome met = Lifecycle.decide(state, situation(1_200, 1, true));
-        assertThat(met.fired()).contains(Transition.CALL_MET);
-        assertThat(met.held()).isFalse();
+        assertThat(met.held()).isTrue();
+        assertThat(met.state()).isEqualTo(state);
     }
 
     @Test
@@ -200,23 +212,23 @@ class LifecycleTest {
 
     @Test
     void rulesOutOfRangeAreRefusedWithTheirName() {
-        assertThatThrownBy(() -> new LifecycleRules(-1, 0.1, 0.05, 0.25, 0.25, 0.5))
+        assertThatThrownBy(() -> new LifecycleRules(-1, 0.1, 0.05, 0.25, 0.5))
                 .hasMessageContaining("call grace period");
-        assertThatThrownBy(() -> new LifecycleRules(0, Double.NaN, 0.05, 0.25, 0.25, 0.5))
+        assertThatThrownBy(() -> new LifecycleRules(0, Double.NaN, 0.05, 0.25, 0.5))
                 .hasMessageContaining("call release buffer");
-        assertThatThrownBy(() -> new LifecycleRules(0, 0.1, 0.05, 0.25, 0.0, 0.5))
-                .hasMessageContaining("liquidation update threshold");
-        assertThatThrownBy(() -> new LifecycleRules(0, 0.1, 0.05, 0.25, 0.25, 1.5))
+        assertThatThrownBy(() -> new LifecycleRules(0, 0.1, 0.05, 0.0, 0.5))
+                .hasMessageContaining("call increase threshold");
+        assertThatThrownBy(() -> new LifecycleRules(0, 0.1, 0.05, 0.25, 1.5))
                 .hasMessageContaining("backstop fraction");
     }
 
     @Test
     void anAccountOnSeveralUnderlyingsTakesTheMostDemandingOfEachRule() {
-        LifecycleRules a = new LifecycleRules(HOUR, 0.10, 0.05, 0.25, 0.30, 0.4);
-        LifecycleRules b = new LifecycleRules(2 * HOUR, 0.05, 0.08, 0.50, 0.20, 0.6);
+        LifecycleRules a = new LifecycleRules(HOUR, 0.10, 0.05, 0.25, 0.4);
+        LifecycleRules b = new LifecycleRules(2 * HOUR, 0.05, 0.08, 0.50, 0.6);
 
         assertThat(LifecycleRules.strictest(List.of(a, b), RULES))
-                .isEqualTo(new LifecycleRules(2 * HOUR, 0.10, 0.08, 0.25, 0.20, 0.6));
+                .isEqualTo(new LifecycleRules(2 * HOUR, 0.10, 0.08, 0.25, 0.6));
         assertThat(LifecycleRules.strictest(List.of(), RULES)).isSameAs(RULES);
     }
 
