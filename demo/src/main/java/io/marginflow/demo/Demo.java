@@ -6,6 +6,7 @@ import io.marginflow.config.MarginflowConfig;
 import io.marginflow.config.Topics;
 import io.marginflow.embedded.ConsumerGroupLag;
 import io.marginflow.embedded.EmbeddedKafka;
+import io.marginflow.liquidation.LiquidationService;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.LiquidationTransition;
@@ -31,6 +32,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * the first expiry settle in the middle of the crash. Prints progress, then a summary a risk
  * officer would want, and cleans up after itself.
  *
+ * An example liquidation service runs alongside and executes every liquidation plan.
+ *
  * <p>Arguments: {@code [accounts]} (default 2000).
  */
 public final class Demo {
@@ -47,8 +50,23 @@ public final class Demo {
         this.scenario = new Scenario(accountCount, tally);
     }
 
+    private static final String USAGE = "usage: scripts/demo [ACCOUNTS]   (synthetic accounts, 1 to 1,000,000; default 2,000)";
+
     public static void main(String[] args) throws Exception {
-        int accounts = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(USAGE);
+            return;
+        }
+        int accounts = 2_000;
+        try {
+            accounts = args.length > 0 ? Integer.parseInt(args[0].replace(",", "").replace("_", "")) : accounts;
+        } catch (NumberFormatException e) {
+            accounts = -1;
+        }
+        if (args.length > 1 || accounts < 1 || accounts > 1_000_000) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
         Path work = Files.createTempDirectory("marginflow-demo-");
         try {
             new Demo(accounts, work).run();
@@ -78,6 +96,11 @@ public final class Demo {
                     OutputReader reader = new OutputReader(kafka.bootstrapServers(), topics, registry, tally);
                     Thread readerThread = new Thread(reader, "demo-output-reader");
                     readerThread.start();
+                    LiquidationService service = new LiquidationService(config, registry,
+                            "marginflow-demo-liquidation-service", "marginflow-demo-liquidation-service");
+                    Thread serviceThread = new Thread(service::run, "demo-liquidation-service");
+                    serviceThread.start();
+                    say("the example liquidation service is running: it executes every plan on risk.liquidations");
                     try (Publisher out = new Publisher(kafka.bootstrapServers(), registry)) {
                         scenario.publish(out, topics, () -> {
                             try {
@@ -89,7 +112,11 @@ public final class Demo {
                         awaitProcessed(admin, config, topics, reader);
                         reader.stop();
                         readerThread.join();
-                        new Summary(accountCount, scenario, tally).print(out.published, (System.nanoTime() - started) / 1e9);
+                        service.stop();
+                        serviceThread.join();
+                        service.close();
+                        new Summary(accountCount, scenario, tally, service.plansExecuted(), service.stepsExecuted())
+                                .print(out.published, (System.nanoTime() - started) / 1e9);
                     }
                 }
             }
@@ -104,7 +131,8 @@ public final class Demo {
             Thread.sleep(1_000);
             long inputLag = ConsumerGroupLag.of(admin, group, topics.inputs(), 0);
             long journalLag = ConsumerGroupLag.of(admin, group, List.of(topics.journal()), 1);
-            progress(String.format("engine catching up: %,d input and %,d journal records to go", inputLag, journalLag));
+            progress(String.format("engine at market time %s: %,d input and %,d journal records to go",
+                    tally.marketTime == null ? "-" : tally.marketTime, inputLag, journalLag));
             settled = inputLag == 0 && journalLag == 0 && reader.caughtUp() ? settled + 1 : 0;
         }
     }
@@ -117,9 +145,9 @@ public final class Demo {
             return;
         }
         lastProgress.set(now);
-        say(String.format("%s | results %,d | calls issued %,d | liquidations started %,d",
+        say(String.format("%s | results %,d | calls issued %,d | liquidations triggered %,d",
                 stage, tally.results.get(), tally.calls(MarginCallTransition.ISSUED),
-                tally.liquidations(LiquidationTransition.STARTED)));
+                tally.liquidations(LiquidationTransition.TRIGGERED)));
     }
 
     private void say(String message) {

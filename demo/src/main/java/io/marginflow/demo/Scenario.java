@@ -2,6 +2,7 @@ package io.marginflow.demo;
 
 import io.marginflow.config.Topics;
 import io.marginflow.risk.options.Black76;
+import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralHaircut;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.CollateralMovementKind;
@@ -10,10 +11,12 @@ import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.InstrumentKind;
 import io.marginflow.schema.InstrumentState;
+import io.marginflow.schema.MarketSnapshot;
 import io.marginflow.schema.OptionType;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.SnapshotMark;
 import io.marginflow.translation.EngineTypes;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -34,9 +37,10 @@ import java.util.function.Consumer;
  * The demo's market and its accounts, and the order they are published in: instruments (futures,
  * perpetuals and a ladder of BTC options on three expiries) and risk parameters, a year of daily
  * index closes to seed the return histories, then the synthetic accounts (collateral, positions
- * at 0.5x to 6x leverage, a quarter on option strategies), then Black Thursday's hourly prices,
- * four ticks an hour, with a volatility surface republished every hour and the first option
- * expiry settled mid-crash. Everything follows from the real data and the seed.
+ * at 0.5x to 6x leverage, a quarter on option strategies; each deposit stamped before the fills
+ * it funds), then Black Thursday's hourly prices, four snapshots an hour with the clock ticking
+ * in between, a volatility surface republished every hour and the first option expiry settled
+ * mid-crash. Everything follows from the real data and the seed.
  */
 final class Scenario {
 
@@ -75,10 +79,12 @@ final class Scenario {
      */
     void publish(Publisher out, Topics topics, Runnable awaitProcessed, Consumer<String> say, Consumer<String> progress) {
         Instant t0 = btc.get(0).start();
-        for (Instrument instrument : instruments(t0)) {
+        // Listed an hour before the window opens, so that no price or fill of the window precedes them.
+        Instant listed = t0.minus(1, ChronoUnit.HOURS);
+        for (Instrument instrument : instruments(listed)) {
             out.send(topics.instruments(), instrument.getInstrumentId(), instrument, "instruments");
         }
-        List<Instrument> options = options(t0, btc.get(0).open());
+        List<Instrument> options = options(listed, btc.get(0).open());
         for (Instrument option : options) {
             out.send(topics.instruments(), option.getInstrumentId(), option, "option instruments");
         }
@@ -108,16 +114,27 @@ final class Scenario {
 
         for (int hour = 0; hour < btc.size(); hour++) {
             for (int tick = 0; tick < 4; tick++) {
-                publishPrices(out, topics, hour, tick, btc.get(hour).start().plus(15L * tick, ChronoUnit.MINUTES));
+                Instant time = btc.get(hour).start().plus(15L * tick, ChronoUnit.MINUTES);
+                publishPrices(out, topics, hour, tick, time);
+                publishClock(out, topics, time);
             }
-            progress.accept(hour + 1 < btc.size() ? "hour " + (hour + 1) + "/" + btc.size() : "all prices published");
+            progress.accept(String.format("market time %s, BTC %,.0f (hour %d of %d published)",
+                    btc.get(hour).start().plus(1, ChronoUnit.HOURS), btc.get(hour).close(), hour + 1, btc.size()));
         }
     }
 
+    /**
+     * One tick of market time: per underlying a snapshot (the index and both marks, applied
+     * together, so a hedge of a perpetual against the future never looks half moved), the
+     * settlement at the first option expiry, and every hour a new BTC surface.
+     */
     private void publishPrices(Publisher out, Topics topics, int hour, int tick, Instant time) {
         for (String underlying : List.of("BTC", "ETH")) {
             double price = (underlying.equals("BTC") ? btc : eth).get(hour).ticks()[tick];
-            out.send(topics.prices(), underlying, price(underlying, price, PriceKind.INDEX, time), "prices");
+            out.send(topics.snapshots(), underlying, MarketSnapshot.newBuilder().setUnderlying(underlying).setIndex(price)
+                    .setMarks(List.of(new SnapshotMark(underlying + "-PERPETUAL", price),
+                            new SnapshotMark(underlying + "-27MAR20", price * FUTURES_PREMIUM)))
+                    .setEventTime(time).build(), "market snapshots");
             if (underlying.equals("BTC") && time.equals(FIRST_OPTION_EXPIRY)) {
                 // Delivery: the index at expiry settles the expiring options (Deribit uses a 30-minute average).
                 settlementPrice = price;
@@ -128,10 +145,13 @@ final class Scenario {
                 peakVolLevel = Math.max(peakVolLevel, level);
                 out.send(topics.volSurfaces(), "BTC", surface.at(time, price, level), "volatility surfaces");
             }
-            out.send(topics.prices(), underlying + "-PERPETUAL",
-                    price(underlying + "-PERPETUAL", price, PriceKind.MARK, time), "prices");
-            out.send(topics.prices(), underlying + "-27MAR20",
-                    price(underlying + "-27MAR20", price * FUTURES_PREMIUM, PriceKind.MARK, time), "prices");
+        }
+    }
+
+    /** The clearinghouse's clock every five minutes between two ticks, as {@code marginflow heartbeat} publishes it. */
+    private static void publishClock(Publisher out, Topics topics, Instant tick) {
+        for (int minutes = 5; minutes < 15; minutes += 5) {
+            out.send(topics.clock(), "clock", new ClockTick(tick.plus(minutes, ChronoUnit.MINUTES)), "clock ticks");
         }
     }
 

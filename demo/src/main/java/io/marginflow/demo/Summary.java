@@ -21,10 +21,15 @@ final class Summary {
     private final Scenario scenario;
     private final DemoTally tally;
 
-    Summary(int accountCount, Scenario scenario, DemoTally tally) {
+    private final long plansExecuted;
+    private final long stepsExecuted;
+
+    Summary(int accountCount, Scenario scenario, DemoTally tally, long plansExecuted, long stepsExecuted) {
         this.accountCount = accountCount;
         this.scenario = scenario;
         this.tally = tally;
+        this.plansExecuted = plansExecuted;
+        this.stepsExecuted = stepsExecuted;
     }
 
     /** Prints the summary: the window, the inputs, the outputs, and what they show. */
@@ -41,20 +46,39 @@ final class Summary {
         out.append(String.format("Input events      %,d (wall time %.1f s, broker start and topic creation included;"
                 + " throughput is measured by the benchmarks, see BENCHMARKS.md)%n", inputs, seconds));
         published.forEach((kind, count) -> out.append(String.format("    %-22s %,10d%n", kind, count)));
-        out.append(String.format("Margin results    %,d%n", tally.results.get()));
-        out.append(String.format("Margin calls      issued %,d · met %,d · escalated %,d%n", tally.calls(MarginCallTransition.ISSUED),
-                tally.calls(MarginCallTransition.MET), tally.calls(MarginCallTransition.ESCALATED)));
-        out.append(String.format("Liquidations      started %,d · ended %,d%n", tally.liquidations(LiquidationTransition.STARTED),
-                tally.liquidations(LiquidationTransition.ENDED)));
+        out.append(String.format("Margin results    %,d for %,d accounts (a result is an account's equity, initial and maintenance"
+                + " margin after an event that moved one of them beyond the tolerance or changed its status)%n",
+                tally.results.get(), tally.latest.size()));
+        out.append(String.format("Margin calls      issued %,d · increased %,d · met %,d · expired %,d · escalated %,d"
+                + "   (%,d accounts called)%n", tally.calls(MarginCallTransition.ISSUED),
+                tally.calls(MarginCallTransition.INCREASED), tally.calls(MarginCallTransition.MET),
+                tally.calls(MarginCallTransition.EXPIRED), tally.calls(MarginCallTransition.ESCALATED), tally.called.size()));
+        out.append(String.format("Liquidations      triggered %,d · updated %,d · cleared %,d   (%,d accounts liquidated, %,d restored)%n",
+                tally.liquidations(LiquidationTransition.TRIGGERED), tally.liquidations(LiquidationTransition.UPDATED),
+                tally.liquidations(LiquidationTransition.CLEARED), tally.liquidated.size(), tally.restored.size()));
+        out.append(String.format("Liquidation service (example, read_committed, transactional): %,d plans executed, %,d closing fills;"
+                + " %,d of them refused as stale%n    (their liquidation had cleared, or been triggered anew, before they arrived:"
+                + " this replay runs four days of market in under a minute)%n",
+                plansExecuted, stepsExecuted, tally.deadLetters.getOrDefault("ENGINE STALE_LIQUIDATION_PLAN", 0L)));
+        long closedOut = tally.latest.values().stream().filter(r -> r.getStatus() == MarginStatus.LIQUIDATION
+                && r.getUnderlyings().isEmpty()).count();
+        out.append(String.format("Accounts fully closed with a deficit (in liquidation, nothing left to close, equity below zero): %,d%n",
+                closedOut));
+        out.append(String.format("Status flips      %,d (a status change undone by another result with the same event time)%n",
+                tally.flips));
         out.append("Dead letters      ").append(tally.deadLetters.isEmpty() ? "none" : tally.deadLetters.entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(" · "))).append("\n\n");
 
-        out.append("Over time (6-hour buckets of event time)   BTC close   calls issued   liquidations started\n");
+        long largest = tally.timeline.values().stream().mapToLong(c -> c[1]).max().orElse(0);
+        long perMark = Math.max(1, (largest + 49) / 50);
+        out.append(String.format("Over time (6-hour buckets of event time; each # is %,d liquidation%s triggered)%n", perMark,
+                perMark == 1 ? "" : "s"));
+        out.append("  bucket start            BTC close   calls issued   liquidations triggered\n");
         for (int hour = 5; hour < btc.size(); hour += 6) {
             Instant bucket = btc.get(hour).start().truncatedTo(ChronoUnit.HOURS).minus(5, ChronoUnit.HOURS);
             long[] counts = tally.timeline.getOrDefault(bucket, new long[2]);
-            out.append(String.format("  %s    %,9.0f   %12d   %20d  %s%n", bucket, btc.get(hour).close(), counts[0], counts[1],
-                    "#".repeat((int) Math.min(60, counts[1] / Math.max(1, accountCount / 400)))));
+            out.append(String.format("  %s    %,9.0f   %,12d   %,22d  %s%n", bucket, btc.get(hour).close(), counts[0], counts[1],
+                    "#".repeat((int) ((counts[1] + perMark - 1) / perMark))));
         }
 
         printStatisticalLayer(out);
@@ -65,8 +89,8 @@ final class Summary {
         out.append("\nStatus at the end  ").append(statuses.entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(" · "))).append("\n");
         out.append("""
-                Worst accounts at the end (lowest excess over initial margin; nobody closes positions here:
-                liquidation signals are for a downstream liquidation service, so losses keep running)
+                Worst accounts at the end (lowest excess over initial margin; the example liquidation service
+                has executed every plan it was sent, so these are the accounts still short after it)
                 """);
         out.append("  account      status          equity (USD)        IM (USD)        MM (USD)      excess (USD)\n");
         tally.latest.values().stream()
@@ -98,14 +122,14 @@ final class Summary {
         out.append(String.format("%nOptions: %,d accounts on BTC options, priced from a surface with the smile of Deribit's"
                 + " 2020-05-14 chain;%n  vol level ×1.00 at the start, ×%.2f at its peak (it follows the 24-hour realised vol,"
                 + " reference %.0f%%)%n", scenario.strategies.size(), scenario.peakVolLevel, 100 * scenario.surface.referenceVol()));
-        out.append("  strategy            accounts   calls issued   liquidations started   at the end: normal · call · liquidation\n");
+        out.append("  strategy            accounts   calls issued   liquidations triggered   at the end: normal · call · liquidation\n");
         for (Scenario.Strategy strategy : Scenario.Strategy.values()) {
             List<String> accounts = scenario.strategies.entrySet().stream().filter(e -> e.getValue() == strategy).map(Map.Entry::getKey).toList();
             long calls = accounts.stream().mapToLong(a -> tally.perAccount.getOrDefault(a, new long[2])[0]).sum();
             long liquidations = accounts.stream().mapToLong(a -> tally.perAccount.getOrDefault(a, new long[2])[1]).sum();
             Map<MarginStatus, Long> end = accounts.stream().map(tally.latest::get).filter(java.util.Objects::nonNull)
                     .collect(Collectors.groupingBy(MarginResult::getStatus, Collectors.counting()));
-            out.append(String.format("  %-18s %9d %14d %22d   %6d · %4d · %d%n", strategy.label, accounts.size(), calls, liquidations,
+            out.append(String.format("  %-18s %,9d %,14d %,24d   %,6d · %,4d · %,d%n", strategy.label, accounts.size(), calls, liquidations,
                     end.getOrDefault(MarginStatus.NORMAL, 0L), end.getOrDefault(MarginStatus.MARGIN_CALL, 0L),
                     end.getOrDefault(MarginStatus.LIQUIDATION, 0L)));
         }
@@ -130,8 +154,8 @@ final class Summary {
             return;
         }
         out.append(String.format("  Why the margin of %s (%s, %s expiry) moved:%n", account, strategy.label, expiry));
-        out.append("    event time             cause                   IM (USD)  equity (USD)  status        delta"
-                + "      gamma   vega/pt  theta/day   worst scenario\n");
+        out.append("    event time             cause                   IM (USD)  IM set by  equity (USD)  status        delta"
+                + "      gamma   vega/pt  theta/day   worst scenario (its loss before its weight)\n");
         java.util.LinkedHashSet<MarginResult> rows = new java.util.LinkedHashSet<>();
         rows.add(story.get(0));
         story.stream().filter(r -> r.getCause().getSource().getTopic().endsWith("vol-surfaces")).findFirst().ifPresent(rows::add);
@@ -141,8 +165,10 @@ final class Summary {
         rows.stream().sorted(Comparator.comparing(MarginResult::getSequence)).forEach(result -> {
             UnderlyingMargin risk = result.getUnderlyings().stream().filter(u -> u.getUnderlying().equals("BTC"))
                     .findFirst().orElse(null);
-            out.append(String.format("    %-22s %-20s %11s %13s  %-11s %s%n", result.getCause().getEventTime(),
-                    result.getCause().getSource().getTopic(), usd(result.getInitialMargin()), usd(result.getEquity()),
+            out.append(String.format("    %-22s %-20s %11s  %-9s %13s  %-11s %s%n", result.getCause().getEventTime(),
+                    result.getCause().getSource().getTopic(), usd(result.getInitialMargin()),
+                    result.getBindingComponent() == io.marginflow.schema.MarginComponent.EXPECTED_SHORTFALL ? "ES" : "scenario",
+                    usd(result.getEquity()),
                     result.getStatus(), risk == null ? "(no positions)" : String.format(
                             "%6.2f %10.6f %9.1f %10.1f   price %+.0f%%, vol %+.0f%%: loses %,.0f", risk.getNetDelta(),
                             risk.getGamma(), risk.getVega(), risk.getTheta(), 100 * risk.getWorstPriceMove(),
