@@ -14,8 +14,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * applied: on the state the timer's instant left.
  *
  * <p>The earliest timer's time is kept in memory, so an entry that fires nothing costs one
- * comparison ({@link #due}); an entry that fires timers scans only those. A timer scheduled in a
- * unit that then fails leaves the in-memory earliest too early, which costs one empty scan.
+ * comparison ({@link #due}); an entry that fires timers reads from the earliest on, only those
+ * (not the removed timers before them). A timer scheduled in a unit that then fails, or one
+ * cancelled, leaves the in-memory earliest too early, which costs one short scan.
  */
 final class EngineClock {
 
@@ -101,7 +102,8 @@ final class EngineClock {
         }
         List<Due> due = new ArrayList<>();
         long next = Long.MAX_VALUE;
-        try (KeyValueIterator<String, byte[]> all = timers.all()) {
+        // From the earliest timer on: the removed timers before it would cost a scan over their tombstones.
+        try (KeyValueIterator<String, byte[]> all = timers.from(timePrefix(earliest))) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
                 long time = Long.parseLong(entry.key.substring(0, 19));
@@ -133,6 +135,10 @@ final class EngineClock {
         if (time < 0) {
             throw new IllegalArgumentException("a timer before 1970: " + time);
         }
-        return String.format(java.util.Locale.ROOT, "%019d", time) + SEPARATOR + kind.code + SEPARATOR + id;
+        return timePrefix(time) + SEPARATOR + kind.code + SEPARATOR + id;
+    }
+
+    private static String timePrefix(long time) {
+        return String.format(java.util.Locale.ROOT, "%019d", Math.max(0, time));
     }
 }

@@ -120,6 +120,11 @@ final class UnitOfWork {
             return store.all();
         }
 
+        /** The committed entries from {@code from} on, in key order. */
+        KeyValueIterator<String, V> from(String from) {
+            return store.range(from, null);
+        }
+
         /** The committed entries whose key starts with {@code prefix}, in key order. */
         KeyValueIterator<String, V> prefixScan(String prefix) {
             return store.prefixScan(prefix, new StringSerializer());
