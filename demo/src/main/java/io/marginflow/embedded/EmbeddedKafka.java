@@ -43,7 +43,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         brokerConfig.forEach(builder::setConfigProp);
         KafkaClusterTestKit cluster = builder.build();
         try {
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
         } catch (Exception e) {
@@ -51,6 +51,18 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw e;
         }
         return new EmbeddedKafka(cluster);
+    }
+
+    /** Formats the broker's storage; the format step prints its metadata to standard output, which nobody asked for. */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream(), false,
+                java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     public String bootstrapServers() {

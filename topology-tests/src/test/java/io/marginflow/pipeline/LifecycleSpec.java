@@ -216,6 +216,24 @@ class LifecycleSpec {
     }
 
     @Test
+    void lifecycleRulesOutOfRangeAreDeadLetteredWithTheRuleNamed() {
+        pipeline.publish(io.marginflow.schema.RiskParameters.newBuilder(Inputs.parameters("BTC", 2, 0.16, 9, 0.5))
+                .setCallReleaseBuffer(2.0).build());
+        pipeline.publish(io.marginflow.schema.RiskParameters.newBuilder(Inputs.parameters("BTC", 3, 0.16, 9, 0.5))
+                .setBackstopFraction(-0.1).build());
+        pipeline.publish(io.marginflow.schema.RiskParameters.newBuilder(Inputs.parameters("BTC", 4, 0.16, 9, 0.5))
+                .setCallGracePeriodMillis(-1).build());
+
+        List<DeadLetter> letters = pipeline.deadLetters();
+        assertThat(letters).extracting(DeadLetter::getErrorClass).containsExactly("INVALID_PARAMETERS", "INVALID_PARAMETERS",
+                "INVALID_PARAMETERS");
+        assertThat(letters).extracting(DeadLetter::getReason).satisfiesExactly(
+                reason -> assertThat(reason).contains("call release buffer must be in [0.0, 1.0]: 2.0"),
+                reason -> assertThat(reason).contains("backstop fraction"),
+                reason -> assertThat(reason).contains("call grace period"));
+    }
+
+    @Test
     void equityHoveringAroundInitialMarginIssuesOneCall() {
         pipeline.publish(deposit("M-1", "ACC-B", "USD", "1000"));
         pipeline.publish(fill("F-1", "ACC-B", "BTC-PERPETUAL", "1", 5_000.0));
