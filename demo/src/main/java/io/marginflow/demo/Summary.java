@@ -67,7 +67,7 @@ final class Summary {
         out.append(String.format("Status flips      %,d (a status change undone by another result with the same event time)%n",
                 tally.flips));
         out.append("Dead letters      ").append(tally.deadLetters.isEmpty() ? "none" : tally.deadLetters.entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(" · "))).append("\n\n");
+                .map(e -> String.format("%s %,d", e.getKey(), e.getValue())).collect(Collectors.joining(" · "))).append("\n\n");
 
         long largest = tally.timeline.values().stream().mapToLong(c -> c[1]).max().orElse(0);
         long perMark = Math.max(1, (largest + 49) / 50);
@@ -87,7 +87,7 @@ final class Summary {
         Map<MarginStatus, Long> statuses = tally.latest.values().stream()
                 .collect(Collectors.groupingBy(MarginResult::getStatus, TreeMap::new, Collectors.counting()));
         out.append("\nStatus at the end  ").append(statuses.entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(" · "))).append("\n");
+                .map(e -> String.format("%s %,d", e.getKey(), e.getValue())).collect(Collectors.joining(" · "))).append("\n");
         out.append("""
                 Worst accounts at the end (lowest excess over initial margin; the example liquidation service
                 has executed every plan it was sent, so these are the accounts still short after it)
@@ -135,8 +135,8 @@ final class Summary {
         }
         out.append(String.format("  The 12MAR20 options settled at %s against the BTC index at %,.2f and left the portfolios.%n",
                 Scenario.FIRST_OPTION_EXPIRY, scenario.settlementPrice));
-        out.append("  Calls issued by what caused them: ").append(tally.callsByCause.entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(" · "))).append("\n");
+        out.append("  Calls issued by the entry that decided them: ").append(tally.callsByCause.entrySet().stream()
+                .map(e -> String.format("%s %,d", e.getKey(), e.getValue())).collect(Collectors.joining(" · "))).append("\n");
         story(out, Scenario.Strategy.SHORT_STRANGLE, Scenario.EXPIRY);
         story(out, Scenario.Strategy.SHORT_STRANGLE, Scenario.FIRST_OPTION_EXPIRY);
     }

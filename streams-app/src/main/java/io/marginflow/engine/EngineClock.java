@@ -49,6 +49,7 @@ final class EngineClock {
     record Due(long time, Kind kind, String id) {}
 
     private static final String STREAM_TIME = "stream-time";
+    private static final String LAST_TICK = "clock-tick";
     private static final char SEPARATOR = '\u0000';
     private static final byte[] NOTHING = new byte[0];
 
@@ -80,6 +81,20 @@ final class EngineClock {
             clock.put(STREAM_TIME, eventTime);
         }
         return streamTime;
+    }
+
+    /**
+     * Records a clock tick at {@code time} unless it is older than the last one (in a unit).
+     *
+     * @return the last tick before this one ({@link Long#MIN_VALUE} if none)
+     */
+    long tick(long time) {
+        Long last = clock.get(LAST_TICK);
+        long previous = last == null ? Long.MIN_VALUE : last;
+        if (time >= previous) {
+            clock.put(LAST_TICK, time);
+        }
+        return previous;
     }
 
     void schedule(long time, Kind kind, String id) {

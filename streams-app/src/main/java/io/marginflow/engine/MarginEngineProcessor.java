@@ -226,9 +226,11 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
             return market.onSnapshot(snapshot, cause);
         }
         if (payload instanceof ClockTick) {
-            if (cause.timestamp() < cause.streamTimeBefore()) {
-                reject(key, cause, "CLOCK_BEHIND", "clock tick at " + entry.getEventTime() + " is older than the"
-                        + " partition's stream time " + java.time.Instant.ofEpochMilli(cause.streamTimeBefore()));
+            // A tick behind stream time moves nothing (other inputs moved it further); one behind the clock's own last tick is wrong.
+            long previous = clock.tick(cause.timestamp());
+            if (cause.timestamp() < previous) {
+                reject(key, cause, "CLOCK_BACKWARDS", "clock tick at " + entry.getEventTime() + " is older than the"
+                        + " partition's previous clock tick at " + java.time.Instant.ofEpochMilli(previous));
             }
             return FanOut.NONE;
         }

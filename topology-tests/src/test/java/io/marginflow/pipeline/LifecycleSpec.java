@@ -119,13 +119,15 @@ class LifecycleSpec {
     }
 
     @Test
-    void aClockTickOlderThanThePartitionsStreamTimeIsDeadLettered() {
+    void aClockTickOlderThanThePreviousTickIsDeadLetteredAndOneBehindThePricesIsHarmless() {
+        pipeline.publish(mark("BTC-PERPETUAL", 5_000.0, 12));
         pipeline.publish(clock(10));
+        assertThat(pipeline.deadLetters()).as("behind stream time, ahead of the clock: it moves nothing").isEmpty();
         pipeline.publish(clock(9));
 
         assertThat(pipeline.deadLetters()).singleElement().satisfies(letter -> {
-            assertThat(letter.getErrorClass()).isEqualTo("CLOCK_BEHIND");
-            assertThat(letter.getReason()).contains("older than the partition's stream time 2020-03-12T00:10:00Z");
+            assertThat(letter.getErrorClass()).isEqualTo("CLOCK_BACKWARDS");
+            assertThat(letter.getReason()).contains("older than the partition's previous clock tick at 2020-03-12T00:10:00Z");
         });
     }
 
