@@ -4,7 +4,6 @@ import io.marginflow.risk.AccountMargin;
 import io.marginflow.risk.AccountRiskView;
 import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.MarginCalculator;
-import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.Portfolio;
 import io.marginflow.risk.RiskModel;
@@ -18,7 +17,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,7 +54,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class RecomputeBenchmark {
 
-    private static final long DAY = 86_400_000L;
 
     @Param({"100000"})
     int accounts;
@@ -81,25 +78,8 @@ public class RecomputeBenchmark {
 
     @Setup
     public void setUp() {
-        RiskModel model = historyDays == 0 ? RiskModel.DEFAULT
-                : RiskModel.builder().volatilityModel(RiskModel.VolatilityModel.valueOf(forecast))
-                        .marginPeriodOfRiskDays(1).maxOffsetCredit(0.5).build();
-        MarginParameters parameters = MarginParameters.builder("*")
-                .extremeMove(-0.5, 0.25).extremeMove(1.0, 0.25)
-                .callGracePeriodMillis(3_600_000)
-                .riskModel(model)
-                .build();
-        market = new Market(parameters, Set.of("USD"), new Market.HistorySettings(DAY, Math.max(historyDays, 1_000), 250));
-        List<String> underlyings = List.of("BTC", "ETH", "SOL", "XRP");
-        Random history = new Random(7);
-        double[] prices = {10_000, 200, 20, 0.3};
-        for (int day = 0; day <= historyDays && historyDays > 0; day++) {
-            double common = history.nextGaussian();
-            for (int u = 0; u < 4; u++) {
-                prices[u] *= Math.exp(0.03 * (0.6 * common + 0.8 * history.nextGaussian()));
-                market.recordIndexPrice(underlyings.get(u), day * DAY, prices[u]);
-            }
-        }
+        market = FourUnderlyings.market(historyDays, RiskModel.VolatilityModel.valueOf(forecast));
+        List<String> underlyings = FourUnderlyings.UNDERLYINGS;
         instruments = new ArrayList<>();
         for (String underlying : underlyings) {
             for (int i = 0; i < 5; i++) {

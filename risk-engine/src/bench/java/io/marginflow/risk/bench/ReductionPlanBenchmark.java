@@ -3,7 +3,6 @@ package io.marginflow.risk.bench;
 import io.marginflow.risk.AccountRiskView;
 import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.MarginCalculator;
-import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.Portfolio;
 import io.marginflow.risk.RiskModel;
@@ -13,7 +12,6 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,7 +41,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class ReductionPlanBenchmark {
 
-    private static final long DAY = 86_400_000L;
 
     @Param({"50"})
     int positions;
@@ -58,20 +55,8 @@ public class ReductionPlanBenchmark {
 
     @Setup
     public void setUp() {
-        RiskModel model = historyDays == 0 ? RiskModel.DEFAULT
-                : RiskModel.builder().marginPeriodOfRiskDays(1).maxOffsetCredit(0.5).build();
-        market = new Market(MarginParameters.builder("*").extremeMove(-0.5, 0.25).extremeMove(1.0, 0.25)
-                .riskModel(model).build(), Set.of("USD"), new Market.HistorySettings(DAY, Math.max(historyDays, 1_000), 250));
-        List<String> underlyings = List.of("BTC", "ETH", "SOL", "XRP");
-        Random history = new Random(7);
-        double[] prices = {10_000, 200, 20, 0.3};
-        for (int day = 0; day <= historyDays && historyDays > 0; day++) {
-            double common = history.nextGaussian();
-            for (int u = 0; u < 4; u++) {
-                prices[u] *= Math.exp(0.03 * (0.6 * common + 0.8 * history.nextGaussian()));
-                market.recordIndexPrice(underlyings.get(u), day * DAY, prices[u]);
-            }
-        }
+        market = FourUnderlyings.market(historyDays, RiskModel.VolatilityModel.EWMA);
+        List<String> underlyings = FourUnderlyings.UNDERLYINGS;
         Random random = new Random(42);
         Portfolio portfolio = Portfolio.EMPTY;
         for (int p = 0; p < positions; p++) {
