@@ -35,11 +35,11 @@ final class AccountTransitions {
     /**
      * The context of one decision.
      *
-     * @param streamTime the partition's stream time
+     * @param now the instant decided, in stream time
      * @param hold whether the decision waits for the end of the instant (entries of it may still arrive)
      * @param positions how many positions the account holds
      */
-    record Decision(LifecycleRules rules, long streamTime, boolean hold, int positions, Lifecycle.Planner planner) {}
+    record Decision(LifecycleRules rules, long now, boolean hold, int positions, Lifecycle.Planner planner) {}
 
     private final EngineSettings settings;
 
@@ -55,7 +55,7 @@ final class AccountTransitions {
     Optional<Update> next(String account, AccountRecord before, AccountMargin margin, Cause cause, Decision decision) {
         Lifecycle.Outcome outcome = Lifecycle.decide(before.lifecycle(), new Lifecycle.Situation(account,
                 new Lifecycle.Figures(margin.equity(), margin.initialMargin(), margin.maintenanceMargin()),
-                decision.rules(), decision.streamTime(), decision.hold(), decision.positions(), decision.planner()));
+                decision.rules(), decision.now(), decision.hold(), decision.positions(), decision.planner()));
         boolean moved = !before.published()
                 || settings.movedBeyondTolerance(before.publishedEquity(), margin.equity())
                 || settings.movedBeyondTolerance(before.publishedInitialMargin(), margin.initialMargin())

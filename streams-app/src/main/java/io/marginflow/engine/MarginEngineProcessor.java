@@ -109,7 +109,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         long eventTime = entry.getEventTime().toEpochMilli();
         long before = clock.streamTime();
         long streamTime = unit.attempt(() -> clock.advance(eventTime), failure -> { }).orElse(before);
-        Trigger cause = new Trigger(cause(metadata.partition(), metadata.offset(), entry), eventTime, before, streamTime);
+        Trigger cause = new Trigger(cause(metadata.partition(), metadata.offset(), entry), eventTime, streamTime);
         fireTimers(cause);
         Optional<FanOut> applied = unit.attempt(() -> apply(record.key(), entry, cause), failure -> {
             deadLetter(failure, record.key(), cause, "the entry changed nothing");
@@ -196,7 +196,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     /** A parked fill is applied under its own journal coordinates, at the stream time it is applied at. */
     private static Trigger parkedCause(ParkedFills.Parked fill, Trigger now) {
         return new Trigger(cause(now.cause().getJournalPartition(), fill.journalOffset(), fill.entry()),
-                fill.entry().getEventTime().toEpochMilli(), now.streamTime(), now.streamTime());
+                fill.entry().getEventTime().toEpochMilli(), now.streamTime());
     }
 
     /** Applies an entry's state changes; an account event also recomputes its account. */

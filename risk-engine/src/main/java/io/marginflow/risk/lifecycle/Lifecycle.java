@@ -61,11 +61,11 @@ public final class Lifecycle {
     /**
      * What one decision sees.
      *
-     * @param streamTime the partition's stream time: the largest event time of its journal so far
+     * @param now the instant decided, in stream time (deadlines are measured against it)
      * @param hold whether the decision waits (the outcome says whether a transition's guard holds)
      * @param positions how many positions the account holds
      */
-    public record Situation(String account, Figures figures, LifecycleRules rules, long streamTime,
+    public record Situation(String account, Figures figures, LifecycleRules rules, long now,
                             boolean hold, int positions, Planner planner) {
         public Situation {
             Objects.requireNonNull(account, "account");
@@ -120,13 +120,13 @@ public final class Lifecycle {
         CALL_ESCALATED(MARGIN_CALL, LIQUIDATION, "equity < MM",
                 (state, s) -> s.equity() < s.mm()),
         /** Announces call EXPIRED, then liquidation TRIGGERED (CALL_EXPIRED). */
-        CALL_EXPIRED(MARGIN_CALL, LIQUIDATION, "stream time ≥ deadline and equity < IM",
-                (state, s) -> s.streamTime() >= call(state).deadlineMillis() && s.equity() < s.im()),
+        CALL_EXPIRED(MARGIN_CALL, LIQUIDATION, "now ≥ deadline and equity < IM",
+                (state, s) -> s.now() >= call(state).deadlineMillis() && s.equity() < s.im()),
         /** Announces call MET. */
         CALL_MET(MARGIN_CALL, NORMAL,
-                "equity ≥ IM × (1 + callReleaseBuffer), or stream time ≥ deadline and equity ≥ IM",
+                "equity ≥ IM × (1 + callReleaseBuffer), or now ≥ deadline and equity ≥ IM",
                 (state, s) -> s.amountToMeetCall() <= 0.0
-                        || (s.streamTime() >= call(state).deadlineMillis() && s.equity() >= s.im())),
+                        || (s.now() >= call(state).deadlineMillis() && s.equity() >= s.im())),
         /** Announces call INCREASED with the new amount; the deadline stays. */
         CALL_INCREASED(MARGIN_CALL, MARGIN_CALL,
                 "amount to meet > announced amount × (1 + callIncreaseThreshold)",
@@ -217,7 +217,7 @@ public final class Lifecycle {
             case CALL_ISSUED -> {
                 calls++;
                 OpenCall issued = new OpenCall(s.account() + "-CALL-" + calls, s.amountToMeetCall(),
-                        s.streamTime() + s.rules().callGracePeriodMillis());
+                        s.now() + s.rules().callGracePeriodMillis());
                 events.add(callEvent(CallTransition.ISSUED, issued, s));
                 call = Optional.of(issued);
             }
