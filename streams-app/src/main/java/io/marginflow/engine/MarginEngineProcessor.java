@@ -33,15 +33,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The margin engine of one journal partition: a deterministic state machine over the journal.
  * Each entry updates state, then the accounts it affects are recomputed: one account for a fill
- * or collateral movement; every local account exposed to the underlying for a price, instrument
- * or parameter change. This class orchestrates; the phases live beside it: the market replica
- * ({@link MarketReplica}), the account's status transitions and outputs ({@link AccountTransitions},
- * pure), the records themselves ({@link io.marginflow.translation.EngineOutputs}), and the unit of
- * work that applies an entry's writes and outputs all together or not at all ({@link UnitOfWork}).
+ * or collateral movement; every local account exposed to the underlying for a price, snapshot,
+ * surface, instrument or parameter change. Accounts' lifecycles are decided at the first entry
+ * after their instant. This class orchestrates; the phases live beside it: the market entries
+ * ({@link MarketEntries}) and replica ({@link MarketReplica}), margining an account and deciding
+ * its lifecycle ({@link AccountMargining}, {@link AccountTransitions}, pure), stream time and the
+ * timers ({@link EngineClock}), fills waiting for their instrument ({@link ParkedFills}), the
+ * records themselves ({@link io.marginflow.translation.EngineOutputs}), and the unit of work that
+ * applies an entry's writes and outputs all together or not at all ({@link UnitOfWork}).
  *
  * <p>Checks that need state are made here, in journal order, so that a replay decides them the
- * same way: unknown or expired instruments, options that cannot be valued yet, duplicate fill and
- * movement ids, redefined instruments, stale parameters.
+ * same way: unknown (parked, then refused) or expired instruments, options that cannot be valued
+ * yet, duplicate fill and movement ids, fills of a superseded liquidation plan, redefined
+ * instruments, stale parameters, a clock going backwards.
  *
  * <p>Nothing an entry contains can stop the engine. An exception while applying an entry (an
  * amount beyond what the contract carries, an output too large to publish, or a bug) drops its
