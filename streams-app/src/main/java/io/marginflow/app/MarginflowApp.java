@@ -1,5 +1,6 @@
 package io.marginflow.app;
 
+import io.marginflow.config.ConfigKeys;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.Failures;
@@ -7,133 +8,296 @@ import io.marginflow.errors.OutputLimits;
 import io.marginflow.liquidation.LiquidationService;
 import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Command line: {@code create-topics} creates every topic, {@code run} starts the pipeline against
- * an existing Kafka cluster, {@code seed-history --index BTC --csv FILE} publishes historical index
- * prices to seed the engine's return history ({@link HistorySeeder}), {@code heartbeat} publishes
- * the clearinghouse's clock ({@link Heartbeat}), {@code liquidate} runs the example liquidation
- * service ({@link LiquidationService}). All take
- * {@code --config FILE}; environment variables {@code MARGINFLOW_*} override the file.
+ * The command line ({@code scripts/marginflow}), on picocli: every command has {@code --help},
+ * {@code marginflow --version} prints the version, and a mistake (an unknown option or key, a
+ * missing file, a bad number) is one line on standard error and exit code 2, never a stack trace.
+ * Relative paths are taken from the directory the command was started in.
  */
-public final class MarginflowApp {
+@Command(name = "marginflow", mixinStandardHelpOptions = true, versionProvider = MarginflowApp.Version.class,
+        description = "Real-time margin for a derivatives clearinghouse, on Kafka Streams.",
+        subcommands = {MarginflowApp.Run.class, MarginflowApp.CreateTopics.class, MarginflowApp.SeedHistory.class,
+                MarginflowApp.HeartbeatCommand.class, MarginflowApp.Liquidate.class, MarginflowApp.ConfigCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:failed while working (the broker or schema registry refused, a record was refused)",
+                "2:a mistake in the command line or the configuration"},
+        footer = {"", "Configuration: the defaults, then --config FILE, then MARGINFLOW_* environment variables"
+                + " (README, Configuration)."})
+public final class MarginflowApp implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MarginflowApp.class);
 
+    /** Exit code of a mistake in the command line or the configuration. */
+    static final int USAGE = 2;
+    /** Exit code of a failure while working. */
+    static final int FAILED = 1;
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
     private MarginflowApp() {}
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !List.of("run", "create-topics", "seed-history", "heartbeat", "liquidate").contains(args[0])) {
-            usage();
-        }
-        Map<String, String> options = new java.util.TreeMap<>();
-        for (int i = 1; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                usage();
-            }
-            options.put(args[i], args[i + 1]);
-        }
-        Optional<Path> file = Optional.ofNullable(options.get("--config")).map(Path::of);
-        MarginflowConfig config = MarginflowConfig.load(file, System.getenv(), Map.of());
-        switch (args[0]) {
-            case "create-topics" -> {
-                try (Admin admin = Admin.create(config.adminProperties())) {
-                    System.out.println("created: " + TopicSetup.createMissing(admin, config.topics()));
-                    TopicSetup.retentionWarnings(admin, config.topics()).forEach(w -> System.err.println("warning: " + w));
-                }
-            }
-            case "seed-history" -> {
-                if (!options.containsKey("--index") || !options.containsKey("--csv")) {
-                    usage();
-                }
-                List<HistorySeeder.Line> prices;
-                try {
-                    prices = HistorySeeder.parse(java.nio.file.Files.readAllLines(Path.of(options.get("--csv"))),
-                            options.get("--index"), config.inputBounds());
-                } catch (IllegalArgumentException e) {
-                    System.err.println(e.getMessage());
-                    System.exit(2);
-                    return;
-                }
-                int sent;
-                try {
-                    sent = HistorySeeder.publish(config, SchemaRegistries.fromConfig(config.registryConfig()),
-                            options.get("--index"), prices);
-                } catch (IllegalStateException e) {
-                    System.err.println(e.getMessage());
-                    System.exit(2);
-                    return;
-                }
-                System.out.println("published " + sent + " INDEX prices of " + options.get("--index") + " to "
-                        + config.topics().prices());
-            }
-            case "heartbeat" -> {
-                long every = positive(options.getOrDefault("--every", "1"), "--every");
-                long count = options.containsKey("--count") ? positive(options.get("--count"), "--count") : 0;
-                long sent = Heartbeat.run(config, SchemaRegistries.fromConfig(config.registryConfig()),
-                        java.time.Duration.ofSeconds(every), count, java.time.Clock.systemUTC());
-                System.out.println("published " + sent + " clock ticks to " + config.topics().clock());
-            }
-            case "liquidate" -> liquidate(config, options.getOrDefault("--group", "marginflow-liquidation-service"),
-                    options.getOrDefault("--transactional-id", "marginflow-liquidation-service"));
-            default -> run(config);
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, with one-line errors and the exit codes above. */
+    static CommandLine commandLine() {
+        CommandLine line = new CommandLine(new MarginflowApp());
+        line.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("marginflow: " + e.getMessage() + " (see " + qualifiedName(e.getCommandLine())
+                    + " --help)");
+            return USAGE;
+        });
+        line.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean mistake = e instanceof ConfigException || e instanceof UserMistake;
+            commandLine.getErr().println("marginflow: " + (e instanceof ConfigException ? "configuration: " : "")
+                    + (mistake ? e.getMessage() : Failures.describe(e)));
+            return mistake ? USAGE : FAILED;
+        });
+        return line;
+    }
+
+    private static String qualifiedName(CommandLine line) {
+        return line.getCommandSpec().qualifiedName();
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** A mistake the user can mend (a file that cannot be read, a value out of range): exit code 2. */
+    static final class UserMistake extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UserMistake(String message) {
+            super(message);
         }
     }
 
-    private static long positive(String value, String option) {
-        try {
-            long parsed = Long.parseLong(value);
-            if (parsed > 0) {
-                return parsed;
+    /** {@code --config FILE}, shared by the commands that talk to Kafka. */
+    static final class ConfigFile {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "a properties file over the defaults; MARGINFLOW_* environment variables override it")
+        Path file;
+
+        MarginflowConfig load() {
+            if (file != null && !Files.isReadable(file)) {
+                throw new UserMistake("cannot read the configuration file " + file.toAbsolutePath()
+                        + (Files.exists(file) ? ": not readable" : ": no such file"));
             }
-        } catch (NumberFormatException e) {
-            // reported below
+            return MarginflowConfig.load(Optional.ofNullable(file), System.getenv(), Map.of());
         }
-        System.err.println(option + " takes a positive whole number, not " + value);
-        System.exit(2);
-        return 0;
     }
 
-    /** Runs the example liquidation service until the JVM is asked to stop. */
-    private static void liquidate(MarginflowConfig config, String group, String transactionalId) throws InterruptedException {
-        LiquidationService service = new LiquidationService(config, SchemaRegistries.fromConfig(config.registryConfig()),
-                group, transactionalId);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.stop();
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Runs the pipeline (sequencer and margin engine) against the configured cluster until stopped.")
+    static final class Run implements Runnable {
+        @Mixin
+        ConfigFile config;
+
+        @Override
+        public void run() {
             try {
-                stopped.await();
+                MarginflowApp.run(config.load());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "liquidation-service-shutdown"));
-        try {
-            service.run();
-        } finally {
-            service.close();
-            stopped.countDown();
         }
     }
 
-    private static void usage() {
-        System.err.print("""
-                usage: marginflow run|create-topics [--config FILE]
-                       marginflow seed-history --index UNDERLYING --csv FILE [--config FILE]
-                       marginflow heartbeat [--every SECONDS] [--count N] [--config FILE]
-                       marginflow liquidate [--group ID] [--transactional-id ID] [--config FILE]
-                """);
-        System.exit(2);
+    @Command(name = "create-topics", mixinStandardHelpOptions = true,
+            description = "Creates every topic that does not exist yet (partitions, retention, compaction).")
+    static final class CreateTopics implements Runnable {
+        @Mixin
+        ConfigFile config;
+
+        @Override
+        public void run() {
+            MarginflowConfig loaded = config.load();
+            try (Admin admin = Admin.create(loaded.adminProperties())) {
+                System.out.println("created: " + TopicSetup.createMissing(admin, loaded.topics()));
+                TopicSetup.retentionWarnings(admin, loaded.topics()).forEach(w -> System.err.println("warning: " + w));
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Command(name = "seed-history", mixinStandardHelpOptions = true,
+            description = "Publishes historical index prices (time,price lines) to seed the engine's return history.")
+    static final class SeedHistory implements Runnable {
+        @Mixin
+        ConfigFile config;
+
+        @Option(names = "--index", required = true, paramLabel = "UNDERLYING", description = "the index, e.g. BTC")
+        String index;
+
+        @Option(names = "--csv", required = true, paramLabel = "FILE", description = "time,price lines (ISO-8601 UTC, USD)")
+        Path csv;
+
+        @Override
+        public void run() {
+            MarginflowConfig loaded = config.load();
+            List<HistorySeeder.Line> prices;
+            try {
+                prices = HistorySeeder.parse(Files.readAllLines(csv, StandardCharsets.UTF_8), index, loaded.inputBounds());
+            } catch (IOException e) {
+                throw new UserMistake("cannot read " + csv.toAbsolutePath() + ": " + (Files.exists(csv) ? e.getMessage()
+                        : "no such file"));
+            } catch (IllegalArgumentException e) {
+                throw new UserMistake(e.getMessage());
+            }
+            try {
+                int sent = HistorySeeder.publish(loaded, SchemaRegistries.fromConfig(loaded.registryConfig()), index, prices);
+                System.out.println("published " + sent + " INDEX prices of " + index + " to " + loaded.topics().prices());
+            } catch (IllegalStateException e) {
+                throw new UserMistake(e.getMessage());
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Command(name = "heartbeat", mixinStandardHelpOptions = true,
+            description = "Publishes the clearinghouse's clock (a ClockTick with the time now) on topic.clock, so that"
+                    + " margin-call deadlines expire when the market is quiet.")
+    static final class HeartbeatCommand implements Runnable {
+        @Mixin
+        ConfigFile config;
+
+        @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "1", description = "seconds between ticks (default 1)")
+        long every;
+
+        @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "ticks to publish; 0 (default): until stopped")
+        long count;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            if (every <= 0 || count < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), every <= 0
+                        ? "--every takes a positive number of seconds, not " + every : "--count cannot be negative");
+            }
+            MarginflowConfig loaded = config.load();
+            try {
+                long sent = Heartbeat.run(loaded, SchemaRegistries.fromConfig(loaded.registryConfig()), Duration.ofSeconds(every),
+                        count, Clock.systemUTC());
+                System.out.println("published " + sent + " clock ticks to " + loaded.topics().clock());
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Command(name = "liquidate", mixinStandardHelpOptions = true,
+            description = "Runs the example liquidation service: executes every liquidation plan on risk.liquidations"
+                    + " as closing fills, exactly once (README, \"What a liquidation service must do\").")
+    static final class Liquidate implements Runnable {
+        @Mixin
+        ConfigFile config;
+
+        @Option(names = "--group", paramLabel = "ID", defaultValue = "marginflow-liquidation-service",
+                description = "consumer group: its committed offsets are the service's memory")
+        String group;
+
+        @Option(names = "--transactional-id", paramLabel = "ID", defaultValue = "marginflow-liquidation-service",
+                description = "the producer's transactional id: a restarted service fences its predecessor")
+        String transactionalId;
+
+        @Override
+        public void run() {
+            MarginflowConfig loaded = config.load();
+            LiquidationService service = new LiquidationService(loaded, SchemaRegistries.fromConfig(loaded.registryConfig()),
+                    group, transactionalId);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                service.stop();
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "liquidation-service-shutdown"));
+            try {
+                service.run();
+            } finally {
+                service.close();
+                stopped.countDown();
+            }
+        }
+    }
+
+    @Command(name = "config", mixinStandardHelpOptions = true,
+            description = "Shows Marginflow's configuration keys.")
+    static final class ConfigCommand implements Runnable {
+        @Option(names = "--list", required = true, description = "every key with its default and meaning")
+        boolean list;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            PrintWriter out = spec.commandLine().getOut();
+            for (ConfigKeys.Key key : ConfigKeys.all()) {
+                out.printf("%s=%s%n", key.name(), key.defaultValue());
+                if (!key.meaning().isBlank()) {
+                    out.printf("    %s%n", key.meaning());
+                }
+            }
+            out.flush();
+        }
+    }
+
+    /** The version the build stamped into {@code version.properties}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = MarginflowApp.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"marginflow " + properties.getProperty("version", "unknown")};
+        }
     }
 
     /** Starts the pipeline and blocks until the JVM is asked to stop. */

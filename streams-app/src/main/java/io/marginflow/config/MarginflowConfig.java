@@ -37,8 +37,6 @@ import org.apache.kafka.common.config.ConfigException;
 public final class MarginflowConfig {
 
     public static final String ENV_PREFIX = "MARGINFLOW_";
-    private static final Set<String> OWN_PREFIXES = Set.of("topic.", "topics.", "engine.", "sequencer.", "dead-letters.",
-            "monitoring.");
 
     private final SortedMap<String, String> values;
 
@@ -49,14 +47,22 @@ public final class MarginflowConfig {
     public static MarginflowConfig load(Optional<Path> file, Map<String, String> environment,
                                         Map<String, String> overrides) {
         SortedMap<String, String> values = new TreeMap<>(defaults());
-        file.ifPresent(path -> values.putAll(read(path)));
+        Map<String, String> sources = new TreeMap<>();
+        file.ifPresent(path -> read(path).forEach((key, value) -> {
+            values.put(key, value);
+            sources.put(key, "in " + path);
+        }));
         Set<String> known = new TreeSet<>(values.keySet());
         environment.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX)) {
-                values.put(keyForEnvironmentVariable(name, known), value);
+                String key = keyForEnvironmentVariable(name, known);
+                values.put(key, value);
+                sources.put(key, "from environment variable " + name);
             }
         });
         values.putAll(overrides);
+        overrides.keySet().forEach(key -> sources.put(key, "set by the caller"));
+        ConfigKeys.refuseUnknown(sources);
         MarginflowConfig config = new MarginflowConfig(values);
         config.topics(); // fail fast on a bad value
         config.engine();
@@ -169,7 +175,7 @@ public final class MarginflowConfig {
     public Properties streamsProperties() {
         Properties properties = new Properties();
         values.forEach((key, value) -> {
-            if (OWN_PREFIXES.stream().noneMatch(key::startsWith)) {
+            if (!ConfigKeys.isOwn(key)) {
                 properties.put(key, value);
             }
         });
@@ -334,6 +340,8 @@ public final class MarginflowConfig {
             Properties properties = new Properties();
             properties.load(reader);
             return asMap(properties);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": no such file");
         } catch (IOException e) {
             throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
         }
