@@ -127,7 +127,8 @@ public final class MarginflowApp implements Runnable {
         @Override
         public void run() {
             try {
-                MarginflowApp.run(config.load());
+                MarginflowApp.run(config.load(), config.file == null ? "the defaults and the environment"
+                        : config.file.toAbsolutePath() + ", the defaults and the environment");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -289,20 +290,41 @@ public final class MarginflowApp implements Runnable {
     /** The version the build stamped into {@code version.properties}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
+        public String[] getVersion() {
+            return new String[] {versionLine()};
+        }
+
+        String versionLine() {
             Properties properties = new Properties();
             try (InputStream in = MarginflowApp.class.getResourceAsStream("version.properties")) {
                 if (in != null) {
                     properties.load(in);
                 }
+            } catch (IOException e) {
+                return "marginflow (version unknown: " + e.getMessage() + ")";
             }
-            return new String[] {"marginflow " + properties.getProperty("version", "unknown")};
+            return "marginflow " + properties.getProperty("version", "unknown");
         }
     }
 
-    /** Starts the pipeline and blocks until the JVM is asked to stop. */
-    static void run(MarginflowConfig config) throws InterruptedException {
-        KafkaStreams streams = start(config, SchemaRegistries.fromConfig(config.registryConfig()));
+    /** The tasks and input partitions this instance now holds, in task order, one line. */
+    private static void logAssignment(KafkaStreams streams) {
+        java.util.SortedMap<org.apache.kafka.streams.processor.TaskId, String> tasks = new java.util.TreeMap<>();
+        streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task ->
+                tasks.put(task.taskId(), task.taskId() + " " + new java.util.TreeSet<>(task.topicPartitions().stream()
+                        .map(Object::toString).toList()))));
+        LOG.info("running with active tasks: {}", tasks.isEmpty() ? "none" : String.join(", ", tasks.values()));
+    }
+
+    /** Starts the pipeline and blocks until the JVM is asked to stop; {@code source} says where the configuration came from. */
+    static void run(MarginflowConfig config, String source) throws InterruptedException {
+        LOG.info("{} starting: configuration from {}; brokers {}; schema registry {}; application id {}; inputs {};"
+                + " journal {}; outputs {}", new Version().versionLine(), source, config.get("bootstrap.servers"),
+                config.get("schema.registry.url"), config.get("application.id"), config.topics().inputs(),
+                config.topics().journal(), config.topics().outputs());
+        SchemaRegistry registry = SchemaRegistries.fromConfig(config.registryConfig());
+        Reachability.checkInBackground(config, registry);
+        KafkaStreams streams = start(config, registry);
         ProgressWatch progress = ProgressWatch.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -329,6 +351,16 @@ public final class MarginflowApp implements Runnable {
         TopicSetup.recordLimits(config).forEach(limits::topicLimit);
         KafkaStreams streams = new KafkaStreams(MarginflowTopology.build(config, registry, limits),
                 MarginflowTopology.properties(config, registry, watch, limits));
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR) {
+                LOG.error("Kafka Streams {} -> {}: every stream thread has died", before, now);
+            } else {
+                LOG.info("Kafka Streams {} -> {}", before, now);
+            }
+            if (now == KafkaStreams.State.RUNNING) {
+                logAssignment(streams);
+            }
+        });
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.warn("a stream thread failed and is replaced: {}", Failures.describe(exception));
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -69,8 +69,17 @@ class PipelineOnRealBrokerIT {
     private SchemaRegistry registry;
     private List<SpecificRecord> seen;
 
+    /** What the application logs about itself (INFO of MarginflowApp), captured. */
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+            new ch.qos.logback.core.read.ListAppender<>();
+
     @BeforeAll
     void start() throws Exception {
+        ch.qos.logback.classic.Logger app = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                io.marginflow.app.MarginflowApp.class);
+        app.setLevel(ch.qos.logback.classic.Level.INFO);
+        log.start();
+        app.addAppender(log);
         kafka = EmbeddedKafka.start();
         pipeline = RealBrokerPipeline.on(kafka, "marginflow-real-broker-test", Map.of(
                 // A short return history, so that order 6 can seed one in a few dozen prices.
@@ -91,6 +100,10 @@ class PipelineOnRealBrokerIT {
     @Test
     @Order(1)
     void accountsSpreadOverEveryPartitionAndABadRecordAmongThemIsDeadLettered() {
+        // The application said how it started: each state change of Kafka Streams and the tasks it holds.
+        assertThat(log.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .contains("Kafka Streams CREATED -> REBALANCING", "Kafka Streams REBALANCING -> RUNNING")
+                .anyMatch(line -> line.startsWith("running with active tasks: 0_0 [") && line.contains("1_2 ["));
         assertThat(accounts().stream().map(a -> JournalPartitioner.accountPartition(a, 3)).collect(Collectors.toSet()))
                 .as("the accounts land on every journal partition").containsExactlyInAnyOrder(0, 1, 2);
         send(topics.instruments(), "BTC-PERPETUAL", perpetual("BTC-PERPETUAL", "BTC"));
