@@ -136,7 +136,8 @@ public final class MarginflowApp implements Runnable {
     }
 
     @Command(name = "create-topics", mixinStandardHelpOptions = true,
-            description = "Creates every topic that does not exist yet (partitions, retention, compaction).")
+            description = "Creates every topic that does not exist yet (partitions, retention, compaction) and registers"
+                    + " every topic's value schema, its subject set to BACKWARD compatibility.")
     static final class CreateTopics implements Runnable {
         @Mixin
         ConfigFile config;
@@ -147,6 +148,8 @@ public final class MarginflowApp implements Runnable {
             try (Admin admin = Admin.create(loaded.adminProperties())) {
                 System.out.println("created: " + TopicSetup.createMissing(admin, loaded.topics()));
                 TopicSetup.retentionWarnings(admin, loaded.topics()).forEach(w -> System.err.println("warning: " + w));
+                System.out.println("registered: " + SchemaSetup.registerAll(SchemaRegistries.fromConfig(loaded.registryConfig()),
+                        loaded.topics()));
             } catch (java.util.concurrent.ExecutionException e) {
                 throw new IllegalStateException(e.getCause());
             } catch (InterruptedException e) {
