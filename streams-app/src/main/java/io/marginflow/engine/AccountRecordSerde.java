@@ -71,7 +71,6 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
                 out.writeUTF(open.id());
                 out.writeByte(open.reason().ordinal());
                 out.writeInt(open.revision());
-                out.writeDouble(open.shortfall());
                 out.writeBoolean(open.backstop());
                 out.writeInt(open.planSteps());
                 out.writeInt(open.executedSteps());
@@ -108,7 +107,7 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
                     ? Optional.of(new OpenCall(in.readUTF(), in.readDouble(), in.readLong())) : Optional.empty();
             Optional<OpenLiquidation> liquidation = in.readBoolean()
                     ? Optional.of(new OpenLiquidation(in.readUTF(), LiquidationReason.values()[in.readByte()], in.readInt(),
-                            in.readDouble(), in.readBoolean(), in.readInt(), in.readInt(), in.readBoolean()))
+                            in.readBoolean(), in.readInt(), in.readInt(), in.readBoolean()))
                     : Optional.empty();
             return new AccountRecord(portfolio, new LifecycleState(status, call, liquidation, calls, liquidations),
                     sequence, head, published, equity, initial, maintenance);
@@ -129,7 +128,7 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
             case MARGIN_CALL -> new LifecycleState(status, Optional.of(new OpenCall(callId, 0.0, Long.MAX_VALUE)),
                     Optional.empty(), calls, liquidations);
             case LIQUIDATION -> new LifecycleState(status, Optional.empty(), Optional.of(new OpenLiquidation(liquidationId,
-                    LiquidationReason.MAINTENANCE_BREACH, 1, 0.0, false, 0, 0, true)), calls, liquidations);
+                    LiquidationReason.MAINTENANCE_BREACH, 1, false, 0, 0, true)), calls, liquidations);
         };
     }
 

@@ -266,7 +266,7 @@ public final class Lifecycle {
         ReductionPlan plan = s.planner().plan(target, backstop || s.equity() <= 0.0);
         double shortfall = s.liquidationShortfall();
         events.add(new Liquidation(transition, id, revision, reason, shortfall, s.equityToMaintenance(), backstop, plan));
-        return new OpenLiquidation(id, reason, revision, shortfall, backstop, plan.steps().size(), 0, false);
+        return new OpenLiquidation(id, reason, revision, backstop, plan.steps().size(), 0, false);
     }
 
     private static Call callEvent(CallTransition transition, OpenCall call, Situation s) {

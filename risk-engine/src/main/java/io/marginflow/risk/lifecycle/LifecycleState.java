@@ -35,13 +35,12 @@ public record LifecycleState(MarginStatus status, Optional<OpenCall> call, Optio
      * An open liquidation and where its current plan stands.
      *
      * @param revision the plan's revision, 1 when triggered, one more on every UPDATED
-     * @param shortfall what the last signal announced: IM × (1 + liquidationReleaseBuffer) − equity
      * @param backstop whether equity has fallen below the backstop fraction of MM in this liquidation
      * @param planSteps steps in the current revision's plan
      * @param executedSteps fills of the current revision the engine has seen so far
      * @param bookChanged whether the account's positions changed other than by the plan since it was made
      */
-    public record OpenLiquidation(String id, LiquidationReason reason, int revision, double shortfall, boolean backstop,
+    public record OpenLiquidation(String id, LiquidationReason reason, int revision, boolean backstop,
                                   int planSteps, int executedSteps, boolean bookChanged) {
         public OpenLiquidation {
             Objects.requireNonNull(id, "id");
@@ -93,8 +92,8 @@ public record LifecycleState(MarginStatus status, Optional<OpenCall> call, Optio
         if (open.executedSteps() == open.planSteps()) {
             return this;
         }
-        return withLiquidation(new OpenLiquidation(open.id(), open.reason(), open.revision(), open.shortfall(),
-                open.backstop(), open.planSteps(), open.executedSteps() + 1, open.bookChanged()));
+        return withLiquidation(new OpenLiquidation(open.id(), open.reason(), open.revision(), open.backstop(),
+                open.planSteps(), open.executedSteps() + 1, open.bookChanged()));
     }
 
     /** The state after the account's positions changed other than by its liquidation plan. */
@@ -103,8 +102,8 @@ public record LifecycleState(MarginStatus status, Optional<OpenCall> call, Optio
             return this;
         }
         OpenLiquidation open = liquidation.get();
-        return withLiquidation(new OpenLiquidation(open.id(), open.reason(), open.revision(), open.shortfall(),
-                open.backstop(), open.planSteps(), open.executedSteps(), true));
+        return withLiquidation(new OpenLiquidation(open.id(), open.reason(), open.revision(), open.backstop(),
+                open.planSteps(), open.executedSteps(), true));
     }
 
     private LifecycleState withLiquidation(OpenLiquidation open) {

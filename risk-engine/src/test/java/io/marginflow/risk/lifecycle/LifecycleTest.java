@@ -149,7 +149,7 @@ class LifecycleTest {
         assertThat(state.liquidation().orElseThrow().orderId()).isEqualTo("A-LIQ-1/r2");
 
         LifecycleState twoSteps = new LifecycleState(MarginStatus.LIQUIDATION, Optional.empty(), Optional.of(
-                new LifecycleState.OpenLiquidation("A-LIQ-1", LiquidationReason.MAINTENANCE_BREACH, 3, 500, false, 2, 1,
+                new LifecycleState.OpenLiquidation("A-LIQ-1", LiquidationReason.MAINTENANCE_BREACH, 3, false, 2, 1,
                         false)), 0, 1);
         Outcome inFlight = Lifecycle.decide(twoSteps.withBookChanged(), situation(300, 4, false));
         assertThat(inFlight.events()).as("half executed: the rest is on its way").isEmpty();
