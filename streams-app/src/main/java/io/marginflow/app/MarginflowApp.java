@@ -94,6 +94,26 @@ public final class MarginflowApp implements Runnable {
                 + String.join(", ", spec.subcommands().keySet()));
     }
 
+    /** Work that waits on the cluster. */
+    @FunctionalInterface
+    interface ClusterWork {
+        void run() throws java.util.concurrent.ExecutionException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code work}: a failure the cluster reported becomes the command's failure (exit code 1),
+     * an interrupt ends it quietly.
+     */
+    static void waitOn(ClusterWork work) {
+        try {
+            work.run();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** A mistake the user can mend (a file that cannot be read, a value out of range): exit code 2. */
     static final class UserMistake extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -145,16 +165,14 @@ public final class MarginflowApp implements Runnable {
         @Override
         public void run() {
             MarginflowConfig loaded = config.load();
-            try (Admin admin = Admin.create(loaded.adminProperties())) {
-                System.out.println("created: " + TopicSetup.createMissing(admin, loaded.topics()));
-                TopicSetup.retentionWarnings(admin, loaded.topics()).forEach(w -> System.err.println("warning: " + w));
-                System.out.println("registered: " + SchemaSetup.registerAll(SchemaRegistries.fromConfig(loaded.registryConfig()),
-                        loaded.topics()));
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            waitOn(() -> {
+                try (Admin admin = Admin.create(loaded.adminProperties())) {
+                    System.out.println("created: " + TopicSetup.createMissing(admin, loaded.topics()));
+                    TopicSetup.retentionWarnings(admin, loaded.topics()).forEach(w -> System.err.println("warning: " + w));
+                    System.out.println("registered: " + SchemaSetup.registerAll(
+                            SchemaRegistries.fromConfig(loaded.registryConfig()), loaded.topics()));
+                }
+            });
         }
     }
 
@@ -182,16 +200,14 @@ public final class MarginflowApp implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserMistake(e.getMessage());
             }
-            try {
-                int sent = HistorySeeder.publish(loaded, SchemaRegistries.fromConfig(loaded.registryConfig()), index, prices);
-                System.out.println("published " + sent + " INDEX prices of " + index + " to " + loaded.topics().prices());
-            } catch (IllegalStateException e) {
-                throw new UserMistake(e.getMessage());
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            waitOn(() -> {
+                try {
+                    int sent = HistorySeeder.publish(loaded, SchemaRegistries.fromConfig(loaded.registryConfig()), index, prices);
+                    System.out.println("published " + sent + " INDEX prices of " + index + " to " + loaded.topics().prices());
+                } catch (IllegalStateException e) {
+                    throw new UserMistake(e.getMessage());
+                }
+            });
         }
     }
 
@@ -218,15 +234,11 @@ public final class MarginflowApp implements Runnable {
                         ? "--every takes a positive number of seconds, not " + every : "--count cannot be negative");
             }
             MarginflowConfig loaded = config.load();
-            try {
+            waitOn(() -> {
                 long sent = Heartbeat.run(loaded, SchemaRegistries.fromConfig(loaded.registryConfig()), Duration.ofSeconds(every),
                         count, Clock.systemUTC());
                 System.out.println("published " + sent + " clock ticks to " + loaded.topics().clock());
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            });
         }
     }
 
