@@ -1,5 +1,6 @@
 package io.marginflow.config;
 
+import io.marginflow.registry.SchemaWrites;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
 import io.marginflow.risk.lifecycle.LifecycleRules;
@@ -226,7 +227,8 @@ public final class MarginflowConfig {
     public Map<String, Object> registryConfig() {
         Map<String, Object> registry = new TreeMap<>();
         values.forEach((key, value) -> {
-            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.")) {
+            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.")
+                    || key.equals(SchemaWrites.AUTO_REGISTER) || key.equals(SchemaWrites.USE_LATEST_VERSION)) {
                 registry.put(key, value);
             }
         });

@@ -49,6 +49,14 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
         registry.setCompatibility(subject, level);
     }
 
+    /** Not cached: the latest version changes when a new one is registered ({@link SchemaWrites} remembers it). */
+    @Override
+    public Registered latest(String subject) {
+        Registered latest = registry.latest(subject);
+        schemasById.putIfAbsent(latest.id(), latest.schema());
+        return latest;
+    }
+
     @Override
     public String toString() {
         return "CachingSchemaRegistry[" + registry + "]";

@@ -110,10 +110,14 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
     @Override
     public Schema schemaById(int id) {
         String operation = "fetch schema id " + id;
-        JsonNode response = call(operation, "GET", "/schemas/ids/" + id, null);
+        return parsed(call(operation, "GET", "/schemas/ids/" + id, null), operation);
+    }
+
+    /** The Avro schema in a registry's answer. */
+    private static Schema parsed(JsonNode response, String operation) {
         String type = response.path("schemaType").asText("AVRO");
         if (!"AVRO".equals(type)) {
-            throw new InvalidSchemaException(operation + ": schema id " + id + " is a " + type + " schema, not Avro");
+            throw new InvalidSchemaException(operation + ": the schema is a " + type + " schema, not Avro");
         }
         JsonNode text = response.get("schema");
         if (text == null || !text.isTextual()) {
@@ -125,6 +129,13 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             throw new InvalidSchemaException(operation + ": the registry returned a schema that does not parse: "
                     + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Registered latest(String subject) {
+        String operation = "fetch the latest version of subject " + subject;
+        JsonNode response = call(operation, "GET", "/subjects/" + encode(subject) + "/versions/latest", null);
+        return new Registered(idIn(response, operation), parsed(response, operation));
     }
 
     @Override

@@ -87,6 +87,17 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
         compatibilityBySubject.put(subject, level);
     }
 
+    @Override
+    public synchronized Registered latest(String subject) {
+        List<Integer> versions = versionsBySubject.get(subject);
+        if (versions == null || versions.isEmpty()) {
+            throw new SchemaNotFoundException("fetch the latest version of subject " + subject
+                    + ": subject not found in in-memory registry '" + scope + "'");
+        }
+        int id = versions.get(versions.size() - 1);
+        return new Registered(id, schemasById.get(id - 1));
+    }
+
     /** Every schema, id 1 first: registering them in this order in an empty registry gives them the same ids. */
     public synchronized List<Schema> schemasInIdOrder() {
         return List.copyOf(schemasById);

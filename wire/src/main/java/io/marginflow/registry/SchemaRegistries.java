@@ -31,6 +31,8 @@ import org.apache.kafka.common.config.ConfigException;
  *     <td>certificates to trust for {@code https} (default: the JVM's)</td></tr>
  * <tr><td>{@value #KEYSTORE_LOCATION}, {@value #KEYSTORE_PASSWORD}, {@value #KEYSTORE_TYPE}, {@value #KEY_PASSWORD}</td>
  *     <td>client certificate for mutual TLS</td></tr>
+ * <tr><td>{@value SchemaWrites#AUTO_REGISTER}, {@value SchemaWrites#USE_LATEST_VERSION}</td><td>how serializers
+ *     find the schema they write with, as in Confluent's serdes (defaults true and false): {@link SchemaWrites}</td></tr>
  * <tr><td>{@value #CONNECT_TIMEOUT_MS}, {@value #REQUEST_TIMEOUT_MS}</td><td>timeouts in milliseconds
  *     (defaults 5000 and 10000)</td></tr>
  * </table>
@@ -55,6 +57,13 @@ public final class SchemaRegistries {
     private SchemaRegistries() {}
 
     public static SchemaRegistry fromConfig(Map<String, ?> config) {
+        boolean autoRegister = flag(config, SchemaWrites.AUTO_REGISTER, true);
+        boolean useLatestVersion = flag(config, SchemaWrites.USE_LATEST_VERSION, false);
+        SchemaRegistry registry = client(config);
+        return autoRegister ? registry : new SchemaWrites(registry, false, useLatestVersion);
+    }
+
+    private static SchemaRegistry client(Map<String, ?> config) {
         String url = optional(config, URL)
                 .orElseThrow(() -> new ConfigException(URL, null,
                         "a schema registry URL is required: http(s)://host:port or mock://scope"));
@@ -154,6 +163,17 @@ public final class SchemaRegistries {
         } catch (NumberFormatException e) {
             throw new ConfigException(key, value.get(), "must be a whole number of milliseconds");
         }
+    }
+
+    private static boolean flag(Map<String, ?> config, String key, boolean fallback) {
+        Optional<String> value = optional(config, key).map(text -> text.toLowerCase(Locale.ROOT));
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        if (!value.get().equals("true") && !value.get().equals("false")) {
+            throw new ConfigException(key, value.get(), "must be true or false");
+        }
+        return Boolean.parseBoolean(value.get());
     }
 
     private static Optional<String> optional(Map<String, ?> config, String key) {

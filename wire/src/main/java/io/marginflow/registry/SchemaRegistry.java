@@ -41,4 +41,23 @@ public interface SchemaRegistry {
 
     /** Sets the compatibility level that checks every later registration under {@code subject}. */
     void setCompatibility(String subject, Compatibility level);
+
+    /**
+     * The latest version registered under {@code subject}.
+     *
+     * @throws SchemaNotFoundException if the subject does not exist
+     */
+    Registered latest(String subject);
+
+    /**
+     * The schema, and its id, that a serializer writes records of {@code schema} with under
+     * {@code subject}. By default it registers {@code schema} (Confluent's
+     * {@code auto.register.schemas=true}); {@link SchemaWrites} applies the other settings.
+     */
+    default Registered forWriting(String subject, Schema schema) {
+        return new Registered(register(subject, schema), schema);
+    }
+
+    /** A schema as the registry holds it. */
+    record Registered(int id, Schema schema) {}
 }

@@ -19,14 +19,17 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
     private final SpecificAvroSerializer<T> serializer;
     private final SpecificAvroDeserializer<T> deserializer;
 
-    public SpecificAvroSerde(Class<T> type, SchemaRegistry registry, boolean isKey, boolean autoRegister) {
-        this.serializer = new SpecificAvroSerializer<>(type, registry, isKey, autoRegister);
+    public SpecificAvroSerde(Class<T> type, SchemaRegistry registry, boolean isKey) {
+        this.serializer = new SpecificAvroSerializer<>(type, registry, isKey);
         this.deserializer = new SpecificAvroDeserializer<>(type, registry);
     }
 
-    /** A value serde that registers the record's schema under {@code <topic>-value} on first use. */
+    /**
+     * A value serde under {@code <topic>-value}: it registers the record's schema on first use,
+     * unless the registry client says otherwise ({@link io.marginflow.registry.SchemaWrites}).
+     */
     public static <T extends SpecificRecord> SpecificAvroSerde<T> forValues(Class<T> type, SchemaRegistry registry) {
-        return new SpecificAvroSerde<>(type, registry, false, true);
+        return new SpecificAvroSerde<>(type, registry, false);
     }
 
     /**
@@ -34,7 +37,7 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
      * {@link SpecificRecord}; anything else forwarded to it fails with a ClassCastException naming both types.
      */
     public static <T extends SpecificRecord> Serializer<SpecificRecord> forSink(Class<T> type, SchemaRegistry registry) {
-        SpecificAvroSerializer<T> serializer = new SpecificAvroSerializer<>(type, registry, false, true);
+        SpecificAvroSerializer<T> serializer = new SpecificAvroSerializer<>(type, registry, false);
         return (topic, record) -> serializer.serialize(topic, type.cast(record));
     }
 

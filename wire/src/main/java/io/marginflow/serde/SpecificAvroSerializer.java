@@ -3,8 +3,18 @@ package io.marginflow.serde;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.registry.SchemaRegistryException;
 import io.marginflow.registry.SchemaRegistryUnavailableException;
+import io.marginflow.registry.SchemaWrites;
+import java.io.IOException;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -12,24 +22,34 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Writes generated Avro records in the Confluent wire format under subject
- * {@code <topic>-value} (or {@code <topic>-key}). With auto-registration on, the record's schema
- * is registered on first use; otherwise it must already be registered under the subject.
- * Thread-safe.
+ * {@code <topic>-value} (or {@code <topic>-key}). The registry client decides which schema they
+ * are written with ({@link SchemaRegistry#forWriting}): by default the record's own, registered on
+ * first use; with {@code auto.register.schemas=false} it must be registered already; with
+ * {@code use.latest.version=true} the subject's latest version, to which each record is translated
+ * (the latest version must be able to read the record's schema). Thread-safe.
  */
 public final class SpecificAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+
+    /** How records are written under one subject. */
+    private interface Writing<T> {
+        byte[] encode(T record);
+    }
 
     private final Schema schema;
     private final SchemaRegistry registry;
     private final boolean isKey;
-    private final boolean autoRegister;
     private final SpecificDatumWriter<T> writer;
+    private final ConcurrentMap<String, Writing<T>> writingBySubject = new ConcurrentHashMap<>();
 
-    public SpecificAvroSerializer(Class<T> type, SchemaRegistry registry, boolean isKey, boolean autoRegister) {
+    /**
+     * A serializer through {@code registry}; wrap the registry in {@link SchemaWrites} for the
+     * settings other than registration on first use.
+     */
+    public SpecificAvroSerializer(Class<T> type, SchemaRegistry registry, boolean isKey) {
         SpecificData model = SpecificData.getForClass(type);
         this.schema = model.getSchema(type);
         this.registry = Objects.requireNonNull(registry, "registry");
         this.isKey = isKey;
-        this.autoRegister = autoRegister;
         this.writer = new SpecificDatumWriter<>(schema, model);
     }
 
@@ -39,9 +59,23 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
             return null;
         }
         String subject = Subjects.of(topic, isKey);
-        int schemaId;
+        Writing<T> writing = writingBySubject.get(subject);
+        if (writing == null) {
+            writing = writing(topic, subject);
+            writingBySubject.putIfAbsent(subject, writing);
+        }
         try {
-            schemaId = autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
+            return writing.encode(record);
+        } catch (RuntimeException e) {
+            throw new RecordEncodingException("Cannot encode " + schema.getName() + " for topic " + topic
+                    + ": the record does not fit its schema: " + e.getMessage(), e);
+        }
+    }
+
+    private Writing<T> writing(String topic, String subject) {
+        SchemaRegistry.Registered target;
+        try {
+            target = registry.forWriting(subject, schema);
         } catch (SchemaRegistryUnavailableException e) {
             throw new SchemaRegistryUnavailableException("Cannot encode " + schema.getName()
                     + " for topic " + topic + ": " + e.getMessage(), e);
@@ -49,11 +83,27 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
             throw new RecordEncodingException("Cannot encode " + schema.getName() + " for topic " + topic
                     + ": the registry does not accept its schema under subject " + subject + ": " + e.getMessage(), e);
         }
-        try {
-            return WireFormat.encode(schemaId, writer, record);
-        } catch (RuntimeException e) {
-            throw new RecordEncodingException("Cannot encode " + schema.getName() + " for topic " + topic
-                    + ": the record does not fit its schema: " + e.getMessage(), e);
+        int id = target.id();
+        if (target.schema().equals(schema)) {
+            return record -> WireFormat.encode(id, writer, record);
         }
+        var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(target.schema(), schema);
+        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new RecordEncodingException("Cannot encode " + schema.getName() + " for topic " + topic
+                    + ": the latest version under subject " + subject + " (schema id " + id + ") cannot read it: "
+                    + compatibility.getResult().getIncompatibilities(), null);
+        }
+        GenericDatumReader<GenericRecord> translate = new GenericDatumReader<>(schema, target.schema(), GenericData.get());
+        GenericDatumWriter<GenericRecord> latestWriter = new GenericDatumWriter<>(target.schema(), GenericData.get());
+        return record -> {
+            byte[] own = WireFormat.encode(id, writer, record);
+            try {
+                GenericRecord translated = translate.read(null, DecoderFactory.get()
+                        .binaryDecoder(own, WireFormat.HEADER_LENGTH, own.length - WireFormat.HEADER_LENGTH, null));
+                return WireFormat.encode(id, latestWriter, translated);
+            } catch (IOException e) {
+                throw new IllegalStateException("translating to schema id " + id + " failed: " + e.getMessage(), e);
+            }
+        };
     }
 }

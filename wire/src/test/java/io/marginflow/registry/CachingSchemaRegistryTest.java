@@ -92,5 +92,11 @@ class CachingSchemaRegistryTest {
             calls.incrementAndGet();
             registry.setCompatibility(subject, level);
         }
+
+        @Override
+        public Registered latest(String subject) {
+            calls.incrementAndGet();
+            return registry.latest(subject);
+        }
     }
 }

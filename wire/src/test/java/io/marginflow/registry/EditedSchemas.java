@@ -5,12 +5,12 @@ import java.util.List;
 import org.apache.avro.Schema;
 
 /** Edits of the project's schemas, as a schema change would make them, for compatibility tests. */
-final class EditedSchemas {
+public final class EditedSchemas {
 
     private EditedSchemas() {}
 
     /** {@code record} plus a field {@code venue} of {@code type}; required where {@code defaultValue} is null. */
-    static Schema withVenue(Schema record, Schema.Type type, Object defaultValue) {
+    public static Schema withVenue(Schema record, Schema.Type type, Object defaultValue) {
         List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field field : record.getFields()) {
             fields.add(new Schema.Field(field, field.schema()));

@@ -8,6 +8,7 @@ import io.marginflow.schema.Fill;
 import io.marginflow.serde.ContractSamples;
 import io.marginflow.serde.RecordCoordinates;
 import io.marginflow.serde.RecordDecodingException;
+import io.marginflow.serde.RecordEncodingException;
 import io.marginflow.serde.SpecificAvroSerde;
 import io.marginflow.serde.WireFormat;
 import java.nio.file.Path;
@@ -107,6 +108,30 @@ class RealRegistryIT {
     }
 
     @Test
+    void serializersFollowConfluentsRegistrationSettingsAgainstTheServer() {
+        String topic = freshPrefix() + "clearing.fills";
+        SchemaRegistry noRegistration = client(Map.of(SchemaWrites.AUTO_REGISTER, "false"));
+        var strict = SpecificAvroSerde.forValues(Fill.class, noRegistration).serializer();
+        assertThatThrownBy(() -> strict.serialize(topic, ContractSamples.fill()))
+                .isInstanceOf(RecordEncodingException.class)
+                .hasMessageContaining(topic + "-value");
+
+        int own = client().register(topic + "-value", Fill.getClassSchema());
+        assertThat(WireFormat.schemaId(strict.serialize(topic, ContractSamples.fill()), RecordCoordinates.ofTopic(topic)))
+                .isEqualTo(own);
+
+        Schema later = EditedSchemas.withVenue(Fill.getClassSchema(), Schema.Type.STRING, "XBTS");
+        int latest = client().register(topic + "-value", later);
+        SchemaRegistry latestVersion = client(Map.of(SchemaWrites.AUTO_REGISTER, "false",
+                SchemaWrites.USE_LATEST_VERSION, "true"));
+        assertThat(latestVersion.latest(topic + "-value")).isEqualTo(new SchemaRegistry.Registered(latest, later));
+        byte[] bytes = SpecificAvroSerde.forValues(Fill.class, latestVersion).serializer().serialize(topic, ContractSamples.fill());
+        assertThat(WireFormat.schemaId(bytes, RecordCoordinates.ofTopic(topic))).isEqualTo(latest);
+        assertThat(SpecificAvroSerde.forValues(Fill.class, client()).deserializer().deserialize(topic, bytes))
+                .isEqualTo(ContractSamples.fill());
+    }
+
+    @Test
     void anIncompatibleSchemaIsRefusedOnceTheSubjectIsBackward() {
         String subject = freshPrefix() + "clearing.fills-value";
         SchemaRegistry registry = client();
@@ -159,7 +184,13 @@ class RealRegistryIT {
     }
 
     private SchemaRegistry client() {
-        return SchemaRegistries.fromConfig(server.clientConfig());
+        return client(Map.of());
+    }
+
+    private SchemaRegistry client(Map<String, String> settings) {
+        Map<String, Object> config = new HashMap<>(server.clientConfig());
+        config.putAll(settings);
+        return SchemaRegistries.fromConfig(config);
     }
 
     private static String freshPrefix() {

@@ -18,6 +18,23 @@ class SchemaRegistriesTest {
     }
 
     @Test
+    void serializerSettingsAreReadWithConfluentsKeysAndDefaults() {
+        String url = "https://registry.example:8081";
+        assertThat(SchemaRegistries.fromConfig(Map.of(SchemaRegistries.URL, url, SchemaWrites.AUTO_REGISTER, "TRUE")))
+                .isInstanceOf(CachingSchemaRegistry.class);
+        assertThat(SchemaRegistries.fromConfig(Map.of(SchemaRegistries.URL, url, SchemaWrites.AUTO_REGISTER, "false",
+                SchemaWrites.USE_LATEST_VERSION, "true")))
+                .isInstanceOf(SchemaWrites.class)
+                .hasToString("CachingSchemaRegistry[HttpSchemaRegistry[" + url + "]] (auto.register.schemas=false,"
+                        + " use.latest.version=true)");
+        assertThatThrownBy(() -> SchemaRegistries.fromConfig(Map.of(SchemaRegistries.URL, url,
+                SchemaWrites.USE_LATEST_VERSION, "yes")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("use.latest.version")
+                .hasMessageContaining("must be true or false");
+    }
+
+    @Test
     void theUrlIsRequired() {
         assertThatThrownBy(() -> SchemaRegistries.fromConfig(Map.of()))
                 .isInstanceOf(ConfigException.class)

@@ -4,8 +4,11 @@ import static io.marginflow.serde.ContractSamples.amount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.marginflow.registry.Compatibility;
+import io.marginflow.registry.EditedSchemas;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.registry.SchemaWrites;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.serde.RecordDecodingException.Reason;
@@ -15,6 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -59,7 +66,7 @@ class SpecificAvroSerdeTest {
 
     @Test
     void aKeySerdeRegistersUnderTopicKey() {
-        new SpecificAvroSerde<>(PriceUpdate.class, registry, true, true).serializer()
+        new SpecificAvroSerde<>(PriceUpdate.class, registry, true).serializer()
                 .serialize("market.prices", ContractSamples.price());
 
         assertThat(registry.idOf("market.prices-key", PriceUpdate.getClassSchema())).isPositive();
@@ -67,7 +74,7 @@ class SpecificAvroSerdeTest {
 
     @Test
     void withoutAutoRegistrationTheSchemaMustAlreadyBeRegistered() {
-        var serializer = new SpecificAvroSerde<>(Fill.class, registry, false, false).serializer();
+        var serializer = new SpecificAvroSerde<>(Fill.class, new SchemaWrites(registry, false, false), false).serializer();
 
         assertThatThrownBy(() -> serializer.serialize("clearing.fills", ContractSamples.fill()))
                 .isInstanceOf(RecordEncodingException.class)
@@ -75,6 +82,35 @@ class SpecificAvroSerdeTest {
 
         registry.register("clearing.fills-value", Fill.getClassSchema());
         assertThat(serializer.serialize("clearing.fills", ContractSamples.fill())).isNotEmpty();
+    }
+
+    @Test
+    void withTheLatestVersionRecordsAreTranslatedToItAndWrittenUnderItsId() throws Exception {
+        registry.register("clearing.fills-value", Fill.getClassSchema());
+        Schema latest = EditedSchemas.withVenue(Fill.getClassSchema(), Schema.Type.STRING, "XCME");
+        int latestId = registry.register("clearing.fills-value", latest);
+        var serde = new SpecificAvroSerde<>(Fill.class, new SchemaWrites(registry, false, true), false);
+
+        byte[] bytes = serde.serializer().serialize("clearing.fills", ContractSamples.fill());
+
+        assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(latestId);
+        GenericRecord asLatest = new GenericDatumReader<GenericRecord>(latest)
+                .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+        assertThat(asLatest.get("venue")).hasToString("XCME");
+        assertThat(asLatest.get("fillId")).hasToString(ContractSamples.fill().getFillId());
+        assertThat(serde.deserializer().deserialize("clearing.fills", bytes)).isEqualTo(ContractSamples.fill());
+    }
+
+    @Test
+    void aLatestVersionThatCannotReadTheRecordIsRefusedNamingTheSubject() {
+        registry.setCompatibility("clearing.fills-value", Compatibility.NONE);
+        registry.register("clearing.fills-value", EditedSchemas.withVenue(Fill.getClassSchema(), Schema.Type.STRING, null));
+        var serializer = new SpecificAvroSerde<>(Fill.class, new SchemaWrites(registry, false, true), false).serializer();
+
+        assertThatThrownBy(() -> serializer.serialize("clearing.fills", ContractSamples.fill()))
+                .isInstanceOf(RecordEncodingException.class)
+                .hasMessageContaining("latest version under subject clearing.fills-value")
+                .hasMessageContaining("venue");
     }
 
     @Test
