@@ -17,6 +17,7 @@ import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SnapshotMark;
+import io.marginflow.sequencer.InputRecords;
 import io.marginflow.translation.EngineTypes;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -151,7 +152,7 @@ final class Scenario {
     /** The clearinghouse's clock every five minutes between two ticks, as {@code marginflow heartbeat} publishes it. */
     private static void publishClock(Publisher out, Topics topics, Instant tick) {
         for (int minutes = 5; minutes < 15; minutes += 5) {
-            out.send(topics.clock(), "clock", new ClockTick(tick.plus(minutes, ChronoUnit.MINUTES)), "clock ticks");
+            out.send(topics.clock(), InputRecords.CLOCK_KEY, new ClockTick(tick.plus(minutes, ChronoUnit.MINUTES)), "clock ticks");
         }
     }
 

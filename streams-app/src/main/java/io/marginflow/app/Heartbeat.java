@@ -3,6 +3,7 @@ package io.marginflow.app;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.ClockTick;
+import io.marginflow.sequencer.InputRecords;
 import io.marginflow.serde.SpecificAvroSerde;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +43,7 @@ public final class Heartbeat {
                     Thread.sleep(every.toMillis());
                 }
                 Instant now = clock.instant();
-                producer.send(new ProducerRecord<>(topic, null, now.toEpochMilli(), "clock",
+                producer.send(new ProducerRecord<>(topic, null, now.toEpochMilli(), InputRecords.CLOCK_KEY,
                         values.serialize(topic, new ClockTick(now)))).get();
                 sent++;
             }

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "marginflow", mixinStandardHelpOptions = true, versionProvider = MarginflowApp.Version.class,
         description = "Real-time margin for a derivatives clearinghouse, on Kafka Streams.",
         subcommands = {MarginflowApp.Run.class, MarginflowApp.CreateTopics.class, MarginflowApp.SeedHistory.class,
-                MarginflowApp.HeartbeatCommand.class, MarginflowApp.Liquidate.class, MarginflowApp.ConfigCommand.class},
+                MarginflowApp.HeartbeatCommand.class, MarginflowApp.Liquidate.class, TailCommand.class, ProduceCommand.class,
+                MarginflowApp.ConfigCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:failed while working (the broker or schema registry refused, a record was refused)",
                 "2:a mistake in the command line or the configuration"},
@@ -68,7 +69,7 @@ public final class MarginflowApp implements Runnable {
     }
 
     /** The command line, with one-line errors and the exit codes above. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine line = new CommandLine(new MarginflowApp());
         line.setParameterExceptionHandler((e, args) -> {
             e.getCommandLine().getErr().println("marginflow: " + e.getMessage() + " (see " + qualifiedName(e.getCommandLine())

@@ -122,13 +122,11 @@ final class RealBrokerPipeline implements AutoCloseable {
     }
 
     /**
-     * Starts the application and waits until it runs. It shares the test's in-memory registry,
-     * unless {@code schema.registry.url} names another registry.
+     * Starts the application and waits until it runs, with the registry client its configuration
+     * names (by default the test's in-memory registry).
      */
     RealBrokerPipeline startApplication() throws InterruptedException {
-        String url = config.get("schema.registry.url");
-        SchemaRegistry appRegistry = url.equals("mock://" + scope) ? registry : SchemaRegistries.fromConfig(config.registryConfig());
-        streams = MarginflowApp.start(config, appRegistry, failures);
+        streams = MarginflowApp.start(config, SchemaRegistries.fromConfig(config.registryConfig()), failures);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
             Thread.sleep(100);
