@@ -44,6 +44,7 @@ public final class SchemaSetup {
         schemas.put(topics.parameters(), RiskParameters.getClassSchema());
         schemas.put(topics.journal(), JournalEntry.getClassSchema());
         schemas.put(topics.margin(), MarginResult.getClassSchema());
+        schemas.put(topics.marginLatest(), MarginResult.getClassSchema());
         schemas.put(topics.marginCalls(), MarginCallEvent.getClassSchema());
         schemas.put(topics.liquidations(), LiquidationSignal.getClassSchema());
         schemas.put(topics.deadLetters(), DeadLetter.getClassSchema());

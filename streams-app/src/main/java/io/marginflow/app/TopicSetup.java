@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates every Marginflow topic that does not exist yet. Fills, collateral, the journal and all
  * outputs are kept forever (they are the record an auditor replays); instruments and parameters
- * are compacted (the latest definition per key is what counts); prices, snapshots, surfaces and clock ticks are kept for
+ * are compacted (the latest definition per key is what counts), and so is the latest margin result per account; prices, snapshots, surfaces and clock ticks are kept for
  * {@code topics.market-retention.ms}, by default forever too: the broker deletes by record
  * timestamp whether or not the sequencer has read a record, and prices published with their
  * historical time are old on arrival, so a time-based retention can delete input before it is
@@ -60,6 +60,7 @@ public final class TopicSetup {
         for (String output : topics.outputs()) {
             plan.put(output, forever);
         }
+        plan.put(topics.marginLatest(), compacted);
         return plan;
     }
 
@@ -147,6 +148,7 @@ public final class TopicSetup {
         Topics topics = config.topics();
         List<String> written = new ArrayList<>(List.of(topics.journal()));
         written.addAll(topics.outputs());
+        written.add(topics.marginLatest());
         return recordLimits(config, written);
     }
 

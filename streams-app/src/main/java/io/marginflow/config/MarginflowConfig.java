@@ -90,7 +90,7 @@ public final class MarginflowConfig {
         return new Topics(get("topic.fills"), get("topic.collateral"), get("topic.prices"),
                 get("topic.vol-surfaces"), get("topic.instruments"), get("topic.parameters"),
                 get("topic.snapshots"), get("topic.clock"),
-                get("topic.journal"), get("topic.margin"), get("topic.margin-calls"),
+                get("topic.journal"), get("topic.margin"), get("topic.margin-latest"), get("topic.margin-calls"),
                 get("topic.liquidations"), get("topic.dead-letters"),
                 positiveInt("topics.partitions"), (short) positiveInt("topics.replication-factor"),
                 retention("topics.market-retention.ms"));

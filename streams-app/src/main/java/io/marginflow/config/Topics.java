@@ -14,6 +14,7 @@ public record Topics(
         String clock,
         String journal,
         String margin,
+        String marginLatest,
         String marginCalls,
         String liquidations,
         String deadLetters,
@@ -26,7 +27,10 @@ public record Topics(
         return List.of(fills, collateral, prices, volSurfaces, instruments, parameters, snapshots, clock);
     }
 
-    /** The engine's four output topics. */
+    /**
+     * The engine's four output topics, each record once; {@link #marginLatest()} (compacted, the
+     * latest margin result per account, a copy of the last one on {@link #margin()}) is not among them.
+     */
     public List<String> outputs() {
         return List.of(margin, marginCalls, liquidations, deadLetters);
     }

@@ -25,6 +25,11 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class AccountMargining {
 
+    private static final List<String> CALL_SINKS = List.of(MarginEngineTopology.MARGIN_CALLS_SINK);
+    private static final List<String> LIQUIDATION_SINKS = List.of(MarginEngineTopology.LIQUIDATIONS_SINK);
+    private static final List<String> RESULT_SINKS = List.of(MarginEngineTopology.MARGIN_SINK,
+            MarginEngineTopology.MARGIN_LATEST_SINK);
+
     private final EngineSettings settings;
     private final ToLongFunction<String> maxOutputBytes;
     private final MarginCalculator calculator = new MarginCalculator();
@@ -81,15 +86,19 @@ final class AccountMargining {
 
     private void forwardWithinLimit(String account, OutputChain.Sealed sealed, Trigger cause) {
         SpecificRecord output = sealed.output();
-        String sink = sinkOf(output);
+        List<String> sinks = sinksOf(output);
         long size = sealed.recordBytes(account);
-        long limit = maxOutputBytes.applyAsLong(sink);
-        if (size > limit) {
-            throw new OutputTooLargeException(output.getSchema().getName() + " of " + account + " would be "
-                    + size + " bytes, more than its topic takes (" + limit + " bytes: engine.max-output-bytes,"
-                    + " or less if the topic's max.message.bytes or the producer's max.request.size is lower)");
+        for (String sink : sinks) {
+            long limit = maxOutputBytes.applyAsLong(sink);
+            if (size > limit) {
+                throw new OutputTooLargeException(output.getSchema().getName() + " of " + account + " would be "
+                        + size + " bytes, more than its topic takes (" + limit + " bytes: engine.max-output-bytes,"
+                        + " or less if the topic's max.message.bytes or the producer's max.request.size is lower)");
+            }
         }
-        unit.forward(new Record<>(account, output, cause.timestamp()), sink);
+        for (String sink : sinks) {
+            unit.forward(new Record<>(account, output, cause.timestamp()), sink);
+        }
     }
 
     /** A call's deadline timer lives while the call is open; a held decision is taken at the end of the instant. */
@@ -107,11 +116,12 @@ final class AccountMargining {
         }
     }
 
-    private static String sinkOf(SpecificRecord output) {
+    /** Where an output goes: a margin result to the full history and to the latest-result topic. */
+    private static List<String> sinksOf(SpecificRecord output) {
         if (output instanceof MarginCallEvent) {
-            return MarginEngineTopology.MARGIN_CALLS_SINK;
+            return CALL_SINKS;
         }
-        return output instanceof LiquidationSignal ? MarginEngineTopology.LIQUIDATIONS_SINK : MarginEngineTopology.MARGIN_SINK;
+        return output instanceof LiquidationSignal ? LIQUIDATION_SINKS : RESULT_SINKS;
     }
 
     /** The account's lifecycle rules: the most demanding of its underlyings' ({@link LifecycleRules#strictest}). */

@@ -25,13 +25,15 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The margin engine, read top to bottom: the journal → one processor per journal partition with
- * its RocksDB stores → margin results, margin calls, liquidation signals and dead letters.
+ * its RocksDB stores → margin results (also on the compacted latest-result topic), margin calls,
+ * liquidation signals and dead letters.
  */
 public final class MarginEngineTopology {
 
     public static final String SOURCE = "engine-journal";
     public static final String PROCESSOR = "margin-engine";
     static final String MARGIN_SINK = "engine-margin";
+    static final String MARGIN_LATEST_SINK = "engine-margin-latest";
     static final String MARGIN_CALLS_SINK = "engine-margin-calls";
     static final String LIQUIDATIONS_SINK = "engine-liquidations";
     static final String DEAD_LETTERS_SINK = "engine-dead-letters";
@@ -65,8 +67,8 @@ public final class MarginEngineTopology {
                              DeadLetters deadLetters, OutputLimits limits) {
         topology.addSource(SOURCE, new StringDeserializer(),
                 SpecificAvroSerde.forValues(JournalEntry.class, registry).deserializer(), topics.journal());
-        Map<String, String> sinkTopics = Map.of(MARGIN_SINK, topics.margin(), MARGIN_CALLS_SINK, topics.marginCalls(),
-                LIQUIDATIONS_SINK, topics.liquidations());
+        Map<String, String> sinkTopics = Map.of(MARGIN_SINK, topics.margin(), MARGIN_LATEST_SINK, topics.marginLatest(),
+                MARGIN_CALLS_SINK, topics.marginCalls(), LIQUIDATIONS_SINK, topics.liquidations());
         topology.addProcessor(PROCESSOR, () -> new MarginEngineProcessor(settings, deadLetters,
                 sink -> limits.maxBytes(sinkTopics.get(sink))), SOURCE);
         store(topology, ACCOUNTS, new AccountRecordSerde());
@@ -81,6 +83,8 @@ public final class MarginEngineTopology {
         store(topology, TIMERS, Serdes.ByteArray());
         store(topology, PARKED_FILLS, new PlainAvroSerde<>(JournalEntry.class));
         topology.addSink(MARGIN_SINK, topics.margin(), new StringSerializer(),
+                SpecificAvroSerde.forSink(MarginResult.class, registry), PROCESSOR);
+        topology.addSink(MARGIN_LATEST_SINK, topics.marginLatest(), new StringSerializer(),
                 SpecificAvroSerde.forSink(MarginResult.class, registry), PROCESSOR);
         topology.addSink(MARGIN_CALLS_SINK, topics.marginCalls(), new StringSerializer(),
                 SpecificAvroSerde.forSink(MarginCallEvent.class, registry), PROCESSOR);

@@ -115,7 +115,7 @@ final class RealBrokerPipeline implements AutoCloseable {
     static Map<String, String> topicsUnder(String prefix) {
         Map<String, String> names = new TreeMap<>();
         for (String topic : List.of("fills", "collateral", "prices", "vol-surfaces", "instruments", "parameters",
-                "snapshots", "clock", "journal", "margin", "margin-calls", "liquidations", "dead-letters")) {
+                "snapshots", "clock", "journal", "margin", "margin-latest", "margin-calls", "liquidations", "dead-letters")) {
             names.put("topic." + topic, prefix + "." + MarginflowConfig.of(Map.of()).get("topic." + topic));
         }
         return names;

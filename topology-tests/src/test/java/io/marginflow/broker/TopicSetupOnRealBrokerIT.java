@@ -41,7 +41,7 @@ class TopicSetupOnRealBrokerIT {
     void everyTopicIsCreatedWithItsRetentionAndASecondRunCreatesNothing() throws Exception {
         Topics topics = topics("a", 4);
 
-        assertThat(TopicSetup.createMissing(admin, topics)).hasSize(13);
+        assertThat(TopicSetup.createMissing(admin, topics)).hasSize(14);
         assertThat(TopicSetup.createMissing(admin, topics)).isEmpty();
 
         assertThat(config(topics.journal()).get("retention.ms").value()).isEqualTo("-1");
@@ -49,6 +49,7 @@ class TopicSetupOnRealBrokerIT {
         assertThat(config(topics.margin()).get("retention.ms").value()).isEqualTo("-1");
         assertThat(config(topics.instruments()).get("cleanup.policy").value()).isEqualTo("compact");
         assertThat(config(topics.parameters()).get("cleanup.policy").value()).isEqualTo("compact");
+        assertThat(config(topics.marginLatest()).get("cleanup.policy").value()).isEqualTo("compact");
         assertThat(config(topics.prices()).get("retention.ms").value()).isEqualTo("-1");
         assertThat(config(topics.volSurfaces()).get("retention.ms").value()).isEqualTo("-1");
         assertThat(config(topics.snapshots()).get("retention.ms").value()).isEqualTo("-1");

@@ -163,6 +163,15 @@ public final class PipelineDriver implements AutoCloseable {
         return read(topics.margin(), MarginResult.class);
     }
 
+    /** {@code risk.margin-latest} as a compacted topic reads: the last result per account since it was last read. */
+    @SuppressWarnings("unchecked")
+    public Map<String, MarginResult> marginLatest() {
+        TestOutputTopic<String, MarginResult> output = (TestOutputTopic<String, MarginResult>) outputs.computeIfAbsent(
+                topics.marginLatest(), t -> driver.createOutputTopic(t, new StringDeserializer(),
+                        SpecificAvroSerde.forValues(MarginResult.class, registry).deserializer()));
+        return output.readKeyValuesToMap();
+    }
+
     public List<MarginCallEvent> marginCalls() {
         return read(topics.marginCalls(), MarginCallEvent.class);
     }
