@@ -18,7 +18,8 @@ class ArchitectureTest {
     private static final JavaClasses APPLICATION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.marginflow.config", "io.marginflow.translation", "io.marginflow.errors",
-                    "io.marginflow.sequencer", "io.marginflow.engine", "io.marginflow.app");
+                    "io.marginflow.sequencer", "io.marginflow.engine", "io.marginflow.metrics", "io.marginflow.api",
+                    "io.marginflow.app");
 
     @Test
     void packagesPointOneWay() {
@@ -28,13 +29,17 @@ class ArchitectureTest {
                 .layer("errors").definedBy("io.marginflow.errors..")
                 .layer("sequencer").definedBy("io.marginflow.sequencer..")
                 .layer("engine").definedBy("io.marginflow.engine..")
+                .layer("metrics").definedBy("io.marginflow.metrics..")
+                .layer("api").definedBy("io.marginflow.api..")
                 .layer("app").definedBy("io.marginflow.app..")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
-                .whereLayer("sequencer").mayOnlyBeAccessedByLayers("app")
-                .whereLayer("engine").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("api").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("sequencer").mayOnlyBeAccessedByLayers("api", "app")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("api", "app")
+                .whereLayer("metrics").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "app")
                 .whereLayer("errors").mayOnlyBeAccessedByLayers("sequencer", "engine", "app")
-                .whereLayer("translation").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "app")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("translation", "errors", "sequencer", "engine", "app")
+                .whereLayer("translation").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "api", "app")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("translation", "errors", "sequencer", "engine", "api", "app")
                 .check(APPLICATION);
     }
 

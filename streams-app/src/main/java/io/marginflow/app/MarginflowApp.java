@@ -1,13 +1,16 @@
 package io.marginflow.app;
 
+import io.marginflow.api.ApiServer;
 import io.marginflow.config.ConfigKeys;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.Failures;
 import io.marginflow.errors.OutputLimits;
 import io.marginflow.liquidation.LiquidationService;
+import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -340,10 +343,15 @@ public final class MarginflowApp implements Runnable {
                 config.topics().journal(), config.topics().outputs());
         SchemaRegistry registry = SchemaRegistries.fromConfig(config.registryConfig());
         Reachability.checkInBackground(config, registry);
-        KafkaStreams streams = start(config, registry);
+        PrometheusMeterRegistry prometheus = Instruments.prometheus();
+        KafkaStreams streams = start(config, registry, new FailureWatch(config.monitoring().stuckAfterFailures()),
+                new MarginflowMetrics(prometheus, Clock.systemUTC()));
+        Instruments.bindKafkaStreams(prometheus, streams);
+        Optional<ApiServer> api = ApiServer.start(config, streams, prometheus);
         ProgressWatch progress = ProgressWatch.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.ifPresent(ApiServer::close);
             progress.close();
             // Leave the group, so that a replacement instance takes over the tasks at once.
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
@@ -363,10 +371,16 @@ public final class MarginflowApp implements Runnable {
 
     /** Starts the pipeline; {@code watch} counts the failures a stuck input causes. */
     public static KafkaStreams start(MarginflowConfig config, SchemaRegistry registry, FailureWatch watch) {
+        return start(config, registry, watch, MarginflowMetrics.none());
+    }
+
+    /** Starts the pipeline, measured by {@code metrics}. */
+    public static KafkaStreams start(MarginflowConfig config, SchemaRegistry registry, FailureWatch watch,
+                                     MarginflowMetrics metrics) {
         OutputLimits limits = new OutputLimits(config.engine().maxOutputBytes(), topic -> TopicSetup.recordLimit(config, topic));
         TopicSetup.recordLimits(config).forEach(limits::topicLimit);
-        KafkaStreams streams = new KafkaStreams(MarginflowTopology.build(config, registry, limits),
-                MarginflowTopology.properties(config, registry, watch, limits));
+        KafkaStreams streams = new KafkaStreams(MarginflowTopology.build(config, registry, limits, metrics),
+                MarginflowTopology.properties(config, registry, watch, limits, metrics));
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.ERROR) {
                 LOG.error("Kafka Streams {} -> {}: every stream thread has died", before, now);

@@ -5,6 +5,7 @@ import io.marginflow.engine.MarginEngineTopology;
 import io.marginflow.errors.DeadLetterSink;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.OutputLimits;
+import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.sequencer.SequencerTopology;
 import io.marginflow.translation.DeadLetters;
@@ -23,23 +24,25 @@ public final class MarginflowTopology {
      * {@link DeadLetterSink} that Marginflow's exception handlers write dead letters through.
      */
     public static Properties properties(MarginflowConfig config, SchemaRegistry registry, FailureWatch watch,
-                                        OutputLimits limits) {
+                                        OutputLimits limits, MarginflowMetrics metrics) {
         Properties properties = config.streamsProperties();
         properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
         properties.put(DeadLetterSink.CONFIG, new DeadLetterSink(config.topics().deadLetters(),
-                new DeadLetters(config.deadLetterLimits()), registry, watch, limits));
+                new DeadLetters(config.deadLetterLimits()), registry, watch, limits, metrics));
         return properties;
     }
 
     /**
      * The topology; {@code limits} is shared with the exception handlers of
-     * {@link #properties}, so that what the broker refuses is refused at the source next time.
+     * {@link #properties}, so that what the broker refuses is refused at the source next time, and
+     * so is {@code metrics}.
      */
-    public static Topology build(MarginflowConfig config, SchemaRegistry registry, OutputLimits limits) {
+    public static Topology build(MarginflowConfig config, SchemaRegistry registry, OutputLimits limits,
+                                 MarginflowMetrics metrics) {
         Topology topology = new Topology();
         DeadLetters deadLetters = new DeadLetters(config.deadLetterLimits());
-        SequencerTopology.addTo(topology, config.topics(), registry, config.inputBounds(), deadLetters, limits);
-        MarginEngineTopology.addTo(topology, config.topics(), registry, config.engine(), deadLetters, limits);
+        SequencerTopology.addTo(topology, config.topics(), registry, config.inputBounds(), deadLetters, limits, metrics);
+        MarginEngineTopology.addTo(topology, config.topics(), registry, config.engine(), deadLetters, limits, metrics);
         return topology;
     }
 }

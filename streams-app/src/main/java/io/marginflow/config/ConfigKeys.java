@@ -25,7 +25,7 @@ public final class ConfigKeys {
     public record Key(String name, String defaultValue, String meaning) {}
 
     private static final Set<String> OWN_PREFIXES = Set.of("topic.", "topics.", "engine.", "sequencer.", "dead-letters.",
-            "monitoring.");
+            "monitoring.", "api.");
     private static final List<Key> ALL = read();
 
     private ConfigKeys() {}

@@ -70,12 +70,19 @@ public final class MarginflowConfig {
         config.inputBounds();
         config.deadLetterLimits();
         config.monitoring();
+        config.apiListen();
         return config;
     }
 
     /** The defaults with {@code overrides}, ignoring the environment: for tests and the demo. */
     public static MarginflowConfig of(Map<String, String> overrides) {
         return load(Optional.empty(), Map.of(), overrides);
+    }
+
+    /** The value of {@code key}, if it is set and not blank. */
+    public Optional<String> optional(String key) {
+        String value = values.get(key);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
     public String get(String key) {
@@ -162,6 +169,24 @@ public final class MarginflowConfig {
      * @param checkInterval how often progress is checked
      */
     public record Monitoring(int stuckAfterFailures, Duration stuckAfter, Duration checkInterval) {}
+
+    /** Where the instance's HTTP server listens ({@code api.listen}); empty: no server. */
+    public Optional<java.net.InetSocketAddress> apiListen() {
+        String value = values.getOrDefault("api.listen", "").trim();
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        int colon = value.lastIndexOf(':');
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (colon <= 0 || port < 0 || port > 65_535) {
+                throw new NumberFormatException();
+            }
+            return Optional.of(new java.net.InetSocketAddress(value.substring(0, colon), port));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("api.listen", value, "must be host:port (port 0 to 65535; 0 picks a free one), or empty");
+        }
+    }
 
     /** Builds a settings value, turning a rule its constructor refuses into a configuration error. */
     private static <T> T wrapped(String prefix, java.util.function.Supplier<T> settings) {

@@ -255,25 +255,14 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     private void onFill(String account, Fill fill, JournalEntry entry, Trigger cause) {
         Market market = replica.market();
         Optional<InstrumentSpec> spec = market.instrument(fill.getInstrument());
-        if (spec.isEmpty()) {
-            if (settings.unknownInstrumentWaitMillis() > 0) {
-                String key = parked.park(fill.getInstrument(), cause.cause().getJournalOffset(), entry);
-                clock.schedule(cause.streamTime() + settings.unknownInstrumentWaitMillis(), EngineClock.Kind.PARKED, key);
-                return;
-            }
-            reject(account, cause, "UNKNOWN_INSTRUMENT", "fill " + fill.getFillId() + " is for instrument "
-                    + fill.getInstrument() + ", which " + MarginEngineTopology.INSTRUMENTS + " does not define");
+        if (spec.isEmpty() && settings.unknownInstrumentWaitMillis() > 0) {
+            String key = parked.park(fill.getInstrument(), cause.cause().getJournalOffset(), entry);
+            clock.schedule(cause.streamTime() + settings.unknownInstrumentWaitMillis(), EngineClock.Kind.PARKED, key);
             return;
         }
-        if (!spec.get().active()) {
-            reject(account, cause, "EXPIRED_INSTRUMENT", "fill " + fill.getFillId() + " is for instrument "
-                    + fill.getInstrument() + ", which has expired");
-            return;
-        }
-        Optional<String> unpriceable = market.whyUnpriceable(spec.get());
-        if (unpriceable.isPresent()) {
-            reject(account, cause, "UNPRICED_UNDERLYING", "fill " + fill.getFillId() + ": " + unpriceable.get()
-                    + "; publish the underlying's index price (or surface) before its options trade");
+        Optional<FillChecks.Refusal> refusal = FillChecks.untradeable(market, fill.getInstrument(), "fill " + fill.getFillId());
+        if (refusal.isPresent()) {
+            reject(account, cause, refusal.get().errorClass(), refusal.get().reason());
             return;
         }
         if (alreadySeen("F:" + fill.getFillId(), account, cause, "DUPLICATE_FILL")) {

@@ -3,6 +3,8 @@ package io.marginflow.engine;
 import io.marginflow.config.EngineSettings;
 import io.marginflow.config.Topics;
 import io.marginflow.errors.OutputLimits;
+import io.marginflow.metrics.MarginflowMetrics;
+import io.marginflow.metrics.TimedProcessor;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Instrument;
@@ -64,13 +66,13 @@ public final class MarginEngineTopology {
     private MarginEngineTopology() {}
 
     public static void addTo(Topology topology, Topics topics, SchemaRegistry registry, EngineSettings settings,
-                             DeadLetters deadLetters, OutputLimits limits) {
+                             DeadLetters deadLetters, OutputLimits limits, MarginflowMetrics metrics) {
         topology.addSource(SOURCE, new StringDeserializer(),
-                SpecificAvroSerde.forValues(JournalEntry.class, registry).deserializer(), topics.journal());
+                metrics.countingEntries(SpecificAvroSerde.forValues(JournalEntry.class, registry).deserializer()), topics.journal());
         Map<String, String> sinkTopics = Map.of(MARGIN_SINK, topics.margin(), MARGIN_LATEST_SINK, topics.marginLatest(),
                 MARGIN_CALLS_SINK, topics.marginCalls(), LIQUIDATIONS_SINK, topics.liquidations());
-        topology.addProcessor(PROCESSOR, () -> new MarginEngineProcessor(settings, deadLetters,
-                sink -> limits.maxBytes(sinkTopics.get(sink))), SOURCE);
+        topology.addProcessor(PROCESSOR, TimedProcessor.timed(() -> new MarginEngineProcessor(settings, deadLetters,
+                sink -> limits.maxBytes(sinkTopics.get(sink))), metrics.entryTime()), SOURCE);
         store(topology, ACCOUNTS, new AccountRecordSerde());
         store(topology, INSTRUMENTS, new PlainAvroSerde<>(Instrument.class));
         store(topology, PRICES, Serdes.Double());
@@ -83,15 +85,15 @@ public final class MarginEngineTopology {
         store(topology, TIMERS, Serdes.ByteArray());
         store(topology, PARKED_FILLS, new PlainAvroSerde<>(JournalEntry.class));
         topology.addSink(MARGIN_SINK, topics.margin(), new StringSerializer(),
-                SpecificAvroSerde.forSink(MarginResult.class, registry), PROCESSOR);
+                metrics.countingOutputs(SpecificAvroSerde.forSink(MarginResult.class, registry)), PROCESSOR);
         topology.addSink(MARGIN_LATEST_SINK, topics.marginLatest(), new StringSerializer(),
-                SpecificAvroSerde.forSink(MarginResult.class, registry), PROCESSOR);
+                metrics.countingOutputs(SpecificAvroSerde.forSink(MarginResult.class, registry)), PROCESSOR);
         topology.addSink(MARGIN_CALLS_SINK, topics.marginCalls(), new StringSerializer(),
-                SpecificAvroSerde.forSink(MarginCallEvent.class, registry), PROCESSOR);
+                metrics.countingOutputs(SpecificAvroSerde.forSink(MarginCallEvent.class, registry)), PROCESSOR);
         topology.addSink(LIQUIDATIONS_SINK, topics.liquidations(), new StringSerializer(),
-                SpecificAvroSerde.forSink(LiquidationSignal.class, registry), PROCESSOR);
+                metrics.countingOutputs(SpecificAvroSerde.forSink(LiquidationSignal.class, registry)), PROCESSOR);
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new StringSerializer(),
-                SpecificAvroSerde.forSink(DeadLetter.class, registry), PROCESSOR);
+                metrics.countingOutputs(SpecificAvroSerde.forSink(DeadLetter.class, registry)), PROCESSOR);
     }
 
     /**

@@ -14,6 +14,7 @@ import io.marginflow.translation.EngineTypes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
@@ -70,15 +71,27 @@ final class MarketReplica {
 
     /** Builds the market from the stores, as at a restart. */
     void restore() {
-        market = new Market(settings.defaultParameters(), settings.cashAssets(), settings.history());
-        try (KeyValueIterator<String, Instrument> all = instruments.all()) {
+        market = restored(settings, new Source(instruments::all, parameters::all, prices::all, histories::all, surfaces::all));
+    }
+
+    /** Every entry of each market store. */
+    record Source(Supplier<KeyValueIterator<String, Instrument>> instruments,
+                  Supplier<KeyValueIterator<String, RiskParameters>> parameters,
+                  Supplier<KeyValueIterator<String, Double>> prices,
+                  Supplier<KeyValueIterator<String, ReturnHistory>> histories,
+                  Supplier<KeyValueIterator<String, VolSurface>> surfaces) {}
+
+    /** The market that {@code stores} hold: the one place that reads them back. */
+    static Market restored(EngineSettings settings, Source stores) {
+        Market market = new Market(settings.defaultParameters(), settings.cashAssets(), settings.history());
+        try (KeyValueIterator<String, Instrument> all = stores.instruments().get()) {
             all.forEachRemaining(entry -> market.putInstrument(EngineTypes.instrumentSpec(entry.value)));
         }
-        try (KeyValueIterator<String, RiskParameters> all = parameters.all()) {
+        try (KeyValueIterator<String, RiskParameters> all = stores.parameters().get()) {
             all.forEachRemaining(entry -> market.putParameters(EngineTypes.marginParameters(entry.value)));
         }
         Map<String, Double> anchors = new HashMap<>();
-        try (KeyValueIterator<String, Double> all = prices.all()) {
+        try (KeyValueIterator<String, Double> all = stores.prices().get()) {
             all.forEachRemaining(entry -> {
                 String id = PriceKey.idOf(entry.key);
                 switch (PriceKey.kindOf(entry.key)) {
@@ -89,16 +102,17 @@ final class MarketReplica {
                 }
             });
         }
-        try (KeyValueIterator<String, ReturnHistory> all = histories.all()) {
+        try (KeyValueIterator<String, ReturnHistory> all = stores.histories().get()) {
             all.forEachRemaining(entry -> market.putHistory(entry.key, entry.value));
         }
-        try (KeyValueIterator<String, VolSurface> all = surfaces.all()) {
+        try (KeyValueIterator<String, VolSurface> all = stores.surfaces().get()) {
             all.forEachRemaining(entry -> {
                 Double anchor = anchors.get(entry.key);
                 market.putSurface(EngineTypes.volSurface(entry.value),
                         anchor == null ? OptionalDouble.empty() : OptionalDouble.of(anchor));
             });
         }
+        return market;
     }
 
     /** Lists an instrument, or a known one's new state. */

@@ -1,5 +1,6 @@
 package io.marginflow.errors;
 
+import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.RejectionStage;
@@ -33,14 +34,16 @@ public final class DeadLetterSink {
     private final SpecificAvroSerializer<DeadLetter> encoder;
     private final FailureWatch watch;
     private final OutputLimits limits;
+    private final MarginflowMetrics metrics;
 
     public DeadLetterSink(String topic, DeadLetters deadLetters, SchemaRegistry registry, FailureWatch watch,
-                          OutputLimits limits) {
+                          OutputLimits limits, MarginflowMetrics metrics) {
         this.topic = topic;
         this.deadLetters = deadLetters;
         this.encoder = SpecificAvroSerde.forValues(DeadLetter.class, registry).serializer();
         this.watch = watch;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     /** The sink a handler was configured with. */
@@ -94,6 +97,7 @@ public final class DeadLetterSink {
         boolean journal = stage == RejectionStage.ENGINE;
         DeadLetter letter = deadLetters.handled(source, stage, key, value, errorClass, reason,
                 journal ? context.partition() : null, journal ? context.offset() : null);
+        metrics.deadLetter(letter);
         String letterKey = DeadLetters.key(key == null ? null : new String(key, StandardCharsets.UTF_8), context.topic());
         return List.of(new ProducerRecord<>(topic, null, letter.getSource().getTimestamp().toEpochMilli(),
                 letterKey.getBytes(StandardCharsets.UTF_8), encoder.serialize(topic, letter)));

@@ -3,6 +3,7 @@ package io.marginflow.sequencer;
 import io.marginflow.config.InputBounds;
 import io.marginflow.config.Topics;
 import io.marginflow.errors.OutputLimits;
+import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.JournalEntry;
@@ -33,7 +34,7 @@ public final class SequencerTopology {
     private SequencerTopology() {}
 
     public static void addTo(Topology topology, Topics topics, SchemaRegistry registry, InputBounds bounds,
-                             DeadLetters deadLetters, OutputLimits limits) {
+                             DeadLetters deadLetters, OutputLimits limits, MarginflowMetrics metrics) {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 topics.inputs().toArray(String[]::new));
         topology.addProcessor(PROCESSOR, () -> new SequencerProcessor(topics, registry, bounds, deadLetters,
@@ -42,7 +43,7 @@ public final class SequencerTopology {
                 SpecificAvroSerde.forValues(JournalEntry.class, registry).serializer(),
                 new JournalPartitioner(), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new StringSerializer(),
-                SpecificAvroSerde.forSink(DeadLetter.class, registry), PROCESSOR);
+                metrics.countingOutputs(SpecificAvroSerde.forSink(DeadLetter.class, registry)), PROCESSOR);
     }
 
 }

@@ -8,6 +8,7 @@ import io.marginflow.config.MarginflowConfig;
 import io.marginflow.config.Topics;
 import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.errors.FailureWatch;
+import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
@@ -126,7 +127,12 @@ final class RealBrokerPipeline implements AutoCloseable {
      * names (by default the test's in-memory registry).
      */
     RealBrokerPipeline startApplication() throws InterruptedException {
-        streams = MarginflowApp.start(config, SchemaRegistries.fromConfig(config.registryConfig()), failures);
+        return startApplication(MarginflowMetrics.none());
+    }
+
+    /** Starts the application measured by {@code metrics} and waits until it runs. */
+    RealBrokerPipeline startApplication(MarginflowMetrics metrics) throws InterruptedException {
+        streams = MarginflowApp.start(config, SchemaRegistries.fromConfig(config.registryConfig()), failures, metrics);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
             Thread.sleep(100);

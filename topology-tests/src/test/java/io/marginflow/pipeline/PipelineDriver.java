@@ -5,6 +5,7 @@ import io.marginflow.config.MarginflowConfig;
 import io.marginflow.config.Topics;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.OutputLimits;
+import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.ClockTick;
@@ -67,8 +68,10 @@ public final class PipelineDriver implements AutoCloseable {
         topics = config.topics();
         registry = InMemorySchemaRegistry.scope(scope);
         OutputLimits limits = new OutputLimits(config.engine().maxOutputBytes());
-        Properties properties = MarginflowTopology.properties(config, registry, failures, limits);
-        driver = new TopologyTestDriver(MarginflowTopology.build(config, registry, limits), properties);
+        Properties properties = MarginflowTopology.properties(config, registry, failures, limits,
+                MarginflowMetrics.none());
+        driver = new TopologyTestDriver(MarginflowTopology.build(config, registry, limits, MarginflowMetrics.none()),
+                properties);
     }
 
     @SuppressWarnings("unchecked")

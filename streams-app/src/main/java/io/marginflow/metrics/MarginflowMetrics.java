@@ -1,0 +1,125 @@
+package io.marginflow.metrics;
+
+import io.marginflow.schema.Cause;
+import io.marginflow.schema.DeadLetter;
+import io.marginflow.schema.JournalEntry;
+import io.marginflow.schema.LiquidationSignal;
+import io.marginflow.schema.MarginCallEvent;
+import io.marginflow.schema.MarginResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Marginflow's own metrics, named {@code marginflow_*} in Prometheus. They are taken at the
+ * topology's edges, so the engine's logic knows nothing of them: the journal entries the engine
+ * reads (by kind), the time it takes per entry (fan-out and recomputes included), and every record
+ * its sinks write (margin results with the lag from their input's record timestamp, call and
+ * liquidation transitions, dead letters by stage and class). Under exactly-once a transaction that
+ * is retried counts its records again: the counters say what was processed, the topics what was
+ * committed. Only here is the wall clock read, for the lag.
+ */
+public final class MarginflowMetrics {
+
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Timer entryTime;
+    private final DistributionSummary outputLag;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public MarginflowMetrics(MeterRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+        this.entryTime = Timer.builder("marginflow.engine.entry")
+                .description("time the margin engine takes per journal entry, its fan-out and recomputes included")
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        this.outputLag = DistributionSummary.builder("marginflow.output.lag")
+                .description("seconds from a margin result's input record timestamp to its being written")
+                .baseUnit("seconds")
+                .publishPercentileHistogram()
+                .maximumExpectedValue(3600.0)
+                .register(registry);
+    }
+
+    /** Metrics that go nowhere: for tests and tools. */
+    public static MarginflowMetrics none() {
+        return new MarginflowMetrics(new CompositeMeterRegistry(), Clock.systemUTC());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Times one journal entry's processing. */
+    public Timer entryTime() {
+        return entryTime;
+    }
+
+    /** {@code deserializer}, counting each journal entry it reads by the kind of its payload. */
+    public Deserializer<JournalEntry> countingEntries(Deserializer<JournalEntry> deserializer) {
+        return (topic, bytes) -> {
+            JournalEntry entry = deserializer.deserialize(topic, bytes);
+            if (entry != null) {
+                count("marginflow.journal.entries", "journal entries the margin engine read, by kind", "kind",
+                        ((SpecificRecord) entry.getPayload()).getSchema().getName());
+            }
+            return entry;
+        };
+    }
+
+    /** {@code serializer}, counting each output it writes. */
+    public Serializer<SpecificRecord> countingOutputs(Serializer<SpecificRecord> serializer) {
+        return (topic, record) -> {
+            byte[] bytes = serializer.serialize(topic, record);
+            observe(record);
+            return bytes;
+        };
+    }
+
+    /** Counts a dead letter written outside the topology (by the exception handlers). */
+    public void deadLetter(DeadLetter letter) {
+        count("marginflow.dead.letters", "dead letters written, by stage and error class", "stage",
+                letter.getStage().name(), "class", letter.getErrorClass());
+    }
+
+    private void observe(SpecificRecord record) {
+        if (record instanceof MarginResult result) {
+            count("marginflow.margin.results", "margin results written, by status", "status", result.getStatus().name());
+            lag(result.getCause());
+        } else if (record instanceof MarginCallEvent call) {
+            count("marginflow.margin.calls", "margin call transitions written", "transition", call.getTransition().name());
+        } else if (record instanceof LiquidationSignal signal) {
+            count("marginflow.liquidations", "liquidation transitions written", "transition", signal.getTransition().name());
+        } else if (record instanceof DeadLetter letter) {
+            deadLetter(letter);
+        }
+    }
+
+    private void lag(Cause cause) {
+        if (cause != null && cause.getSource() != null) {
+            long millis = clock.millis() - cause.getSource().getTimestamp().toEpochMilli();
+            outputLag.record(Math.max(0, millis) / 1000.0);
+        }
+    }
+
+    private void count(String name, String description, String... tags) {
+        String key = name + String.join("\u0000", tags);
+        Counter counter = counters.get(key);
+        if (counter == null) {
+            counter = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
+                    .register(registry));
+        }
+        counter.increment();
+    }
+}
