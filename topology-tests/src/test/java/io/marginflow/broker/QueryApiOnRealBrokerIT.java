@@ -196,6 +196,37 @@ class QueryApiOnRealBrokerIT {
                 .contains("jvm_memory_used_bytes");
     }
 
+    /**
+     * The risk page in a real browser: headless Chromium (Debian's package) loads it with the
+     * operator's token and account ACC-3 chosen, runs its scripts against the API for a few
+     * seconds of virtual time, and the DOM it leaves and a screenshot are checked.
+     */
+    @Test
+    void theRiskPageShowsCallsLiquidationsTheWorstAccountsAndAnAccountOverTime() throws Exception {
+        Path chromium = HeadlessChromium.find();
+        Path screenshot = Files.createTempFile("risk-page-", ".png");
+        String url = "http://127.0.0.1:" + api.port() + "/#token=" + OPERATOR + "&account=ACC-3&underlyings=BTC";
+
+        String dom = HeadlessChromium.dumpDom(chromium, url, 8_000);
+        HeadlessChromium.screenshot(chromium, url, 8_000, screenshot);
+
+        assertThat(dom).contains("Kafka Streams RUNNING")
+                .containsPattern("id=\"calls-count\">1<")
+                .containsPattern("id=\"liquidations-count\">1<")
+                .containsPattern("<table id=\"calls\">.*data-account=\"ACC-3\"")
+                .containsPattern("<table id=\"liquidations\">.*data-account=\"ACC-4\"")
+                .containsPattern("<table id=\"worst\">.*?data-account=\"ACC-4\".*?data-account=\"ACC-3\"")
+                .containsPattern("<table id=\"underlyings\">.*data-account=\"BTC\"><td>BTC</td><td>4</td>")
+                .contains("MARGIN_CALL, equity 9,000, IM 9,600")
+                .contains("class=\"uplot")
+                .doesNotContain("class=\"error\"");
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(screenshot.toFile());
+        assertThat(image.getWidth()).isEqualTo(1280);
+        assertThat(HeadlessChromium.inkFraction(image)).as("share of the screenshot that is not background").isGreaterThan(0.01);
+        Files.copy(screenshot, Path.of("target", "risk-page.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.delete(screenshot);
+    }
+
     private JsonNode get(String operation, String path, String token, int status) throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET(), token);
         return checked("GET " + operation, response, status);
