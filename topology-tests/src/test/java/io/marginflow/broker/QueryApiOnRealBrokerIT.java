@@ -81,7 +81,9 @@ class QueryApiOnRealBrokerIT {
         pipeline.send(topics.clock(), "clock", clock(5)); // the instant ends: calls and liquidations are decided
         pipeline.flush();
         pipeline.awaitOutputs(records -> records.stream().anyMatch(r -> r instanceof MarginCallEvent)
-                && records.stream().anyMatch(r -> r instanceof LiquidationSignal));
+                && records.stream().anyMatch(r -> r instanceof LiquidationSignal)
+                && RealBrokerPipeline.latestResults(records).values().stream()
+                        .filter(result -> result.getInitialMargin().compareTo(new java.math.BigDecimal("9600")) == 0).count() == 4);
     }
 
     @AfterAll
@@ -194,6 +196,46 @@ class QueryApiOnRealBrokerIT {
                 .contains("marginflow_output_lag_seconds_count")
                 .contains("kafka_stream_thread_process_total")
                 .contains("jvm_memory_used_bytes");
+    }
+
+    /** With a key store configured the API speaks HTTPS only, with the certificate it was given. */
+    @Test
+    void overTlsTheApiAnswersWithItsCertificate() throws Exception {
+        Path directory = Files.createTempDirectory("api-tls-");
+        Path keystore = directory.resolve("api.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "api", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                "-ext", "SAN=IP:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", "changeit").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).isZero();
+        var config = io.marginflow.config.MarginflowConfig.of(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "schema.registry.url", "mock://" + NAME, "topics.partitions", "3", "api.listen", "127.0.0.1:0",
+                "api.tokens", tokens.toString(), "api.tls.keystore.location", keystore.toString(),
+                "api.tls.keystore.password", "changeit"));
+        try (ApiServer https = ApiServer.start(config, pipeline.streams(), prometheus).orElseThrow()) {
+            java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(keystore)) {
+                trusted.load(in, "changeit".toCharArray());
+            }
+            var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, trust.getTrustManagers(), null);
+            HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
+
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + https.port()
+                    + "/accounts/ACC-1")).header("Authorization", "Bearer " + OPERATOR).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(answer.body()).at("/margin/initialMargin").textValue()).isEqualTo("9600");
+            assertThat(answer.sslSession()).isPresent();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + https.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString()))
+                    .as("plain HTTP is not served").isInstanceOf(java.io.IOException.class);
+        } finally {
+            Files.delete(keystore);
+            Files.delete(directory);
+        }
     }
 
     /**
