@@ -77,11 +77,14 @@ class QueryApiOnRealBrokerIT {
             pipeline.send(topics.collateral(), account, deposit(account + "-D", account, "USD", usd));
             pipeline.send(topics.fills(), account, fill(account + "-F", account, "BTC-PERPETUAL", "1", 60_000.0));
         });
+        pipeline.sendBytes(topics.fills(), "ACC-9", "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                io.marginflow.pipeline.Inputs.T0.plusSeconds(90)); // a dead letter, for the metrics
         pipeline.flush();
         pipeline.send(topics.clock(), "clock", clock(5)); // the instant ends: calls and liquidations are decided
         pipeline.flush();
         pipeline.awaitOutputs(records -> records.stream().anyMatch(r -> r instanceof MarginCallEvent)
                 && records.stream().anyMatch(r -> r instanceof LiquidationSignal)
+                && !RealBrokerPipeline.deadLetters(records).isEmpty()
                 && RealBrokerPipeline.latestResults(records).values().stream()
                         .filter(result -> result.getInitialMargin().compareTo(new java.math.BigDecimal("9600")) == 0).count() == 4);
     }
@@ -187,11 +190,21 @@ class QueryApiOnRealBrokerIT {
         HttpResponse<String> metrics = send(HttpRequest.newBuilder(uri("/metrics")).GET(), null);
         exercised.add("GET /metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
+        Files.writeString(Path.of("target", "metrics-sample.txt"), metrics.body()); // what a scrape holds, to read
+        // Every series the Grafana dashboard of docker-compose.yml charts is exported.
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\b((?:marginflow|kafka)_[a-z_]+)")
+                .matcher(Files.readString(Path.of("..", "deploy", "grafana", "dashboards", "marginflow.json")));
+        Set<String> charted = new TreeSet<>();
+        while (names.find()) {
+            charted.add(names.group(1));
+        }
+        assertThat(charted).hasSizeGreaterThan(6).allSatisfy(name -> assertThat(metrics.body()).contains("\n" + name));
         assertThat(metrics.body())
                 .contains("marginflow_journal_entries_total{kind=\"Fill\"} 4.0")
                 .contains("marginflow_margin_calls_total{transition=\"ISSUED\"} 1.0")
                 .contains("marginflow_liquidations_total{transition=\"TRIGGERED\"} 1.0")
                 .contains("marginflow_accounts{status=\"MARGIN_CALL\"} 1.0")
+                .contains("marginflow_dead_letters_total{class=\"NOT_WIRE_FORMAT\",stage=\"SEQUENCER\"} 1.0")
                 .contains("marginflow_engine_entry_seconds_bucket")
                 .contains("marginflow_output_lag_seconds_count")
                 .contains("kafka_stream_thread_process_total")
