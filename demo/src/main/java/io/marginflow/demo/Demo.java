@@ -1,23 +1,30 @@
 package io.marginflow.demo;
 
+import io.marginflow.api.ApiServer;
+import io.marginflow.app.Instruments;
 import io.marginflow.app.MarginflowApp;
 import io.marginflow.app.TopicSetup;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.config.Topics;
 import io.marginflow.embedded.ConsumerGroupLag;
 import io.marginflow.embedded.EmbeddedKafka;
+import io.marginflow.errors.FailureWatch;
 import io.marginflow.liquidation.LiquidationService;
+import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.LiquidationTransition;
 import io.marginflow.schema.MarginCallTransition;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -85,41 +92,71 @@ public final class Demo {
                     "schema.registry.url", "mock://marginflow-demo",
                     "topics.partitions", "3",
                     "state.dir", work.resolve("state").toString(),
-                    "num.stream.threads", "2"));
+                    "num.stream.threads", "2",
+                    "api.listen", "127.0.0.1:8080"));
             Topics topics = config.topics();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 say("created topics " + TopicSetup.createMissing(admin, topics));
                 SchemaRegistry registry = InMemorySchemaRegistry.scope("marginflow-demo");
-                try (KafkaStreams streams = MarginflowApp.start(config, registry)) {
-                    awaitRunning(streams);
-                    say("Marginflow is running: sequencer → risk.journal (3 partitions) → margin engine");
-                    OutputReader reader = new OutputReader(kafka.bootstrapServers(), topics, registry, tally);
-                    Thread readerThread = new Thread(reader, "demo-output-reader");
-                    readerThread.start();
-                    LiquidationService service = new LiquidationService(config, registry,
-                            "marginflow-demo-liquidation-service", "marginflow-demo-liquidation-service");
-                    Thread serviceThread = new Thread(service::run, "demo-liquidation-service");
-                    serviceThread.start();
-                    say("the example liquidation service is running: it executes every plan on risk.liquidations");
-                    try (Publisher out = new Publisher(kafka.bootstrapServers(), registry)) {
-                        scenario.publish(out, topics, () -> {
-                            try {
-                                awaitProcessed(admin, config, topics, reader);
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                        }, this::say, this::progress);
-                        awaitProcessed(admin, config, topics, reader);
-                        reader.stop();
-                        readerThread.join();
-                        service.stop();
-                        serviceThread.join();
-                        service.close();
-                        new Summary(accountCount, scenario, tally, service.plansExecuted(), service.stepsExecuted())
-                                .print(out.published, (System.nanoTime() - started) / 1e9);
+                PrometheusMeterRegistry metrics = Instruments.prometheus();
+                try (KafkaStreams streams = MarginflowApp.start(config, registry,
+                        new FailureWatch(config.monitoring().stuckAfterFailures()), new MarginflowMetrics(metrics, Clock.systemUTC()))) {
+                    Optional<ApiServer> api = serveApi(config, streams, metrics);
+                    try {
+                        demonstrate(kafka, config, registry, admin, streams);
+                    } finally {
+                        api.ifPresent(ApiServer::close);
                     }
                 }
             }
+        }
+    }
+
+    private void demonstrate(EmbeddedKafka kafka, MarginflowConfig config, SchemaRegistry registry, Admin admin,
+                             KafkaStreams streams) throws Exception {
+        Topics topics = config.topics();
+        awaitRunning(streams);
+        say("Marginflow is running: sequencer → risk.journal (3 partitions) → margin engine");
+        OutputReader reader = new OutputReader(kafka.bootstrapServers(), topics, registry, tally);
+        Thread readerThread = new Thread(reader, "demo-output-reader");
+        readerThread.start();
+        LiquidationService service = new LiquidationService(config, registry,
+                "marginflow-demo-liquidation-service", "marginflow-demo-liquidation-service");
+        Thread serviceThread = new Thread(service::run, "demo-liquidation-service");
+        serviceThread.start();
+        say("the example liquidation service is running: it executes every plan on risk.liquidations");
+        try (Publisher out = new Publisher(kafka.bootstrapServers(), registry)) {
+            scenario.publish(out, topics, () -> {
+                try {
+                    awaitProcessed(admin, config, topics, reader);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, this::say, this::progress);
+            awaitProcessed(admin, config, topics, reader);
+            reader.stop();
+            readerThread.join();
+            service.stop();
+            serviceThread.join();
+            service.close();
+            new Summary(accountCount, scenario, tally, service.plansExecuted(), service.stepsExecuted())
+                    .print(out.published, (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /**
+     * The query API and risk page while the demo runs, on 127.0.0.1:8080; if the port is taken the
+     * demo goes on without them.
+     */
+    private Optional<ApiServer> serveApi(MarginflowConfig config, KafkaStreams streams, PrometheusMeterRegistry metrics) {
+        try {
+            Optional<ApiServer> api = ApiServer.start(config, streams, metrics);
+            api.ifPresent(server -> say("risk page and query API while the demo runs: http://127.0.0.1:" + server.port()
+                    + "/#underlyings=BTC,ETH (GET /accounts?status=MARGIN_CALL, /metrics …)"));
+            return api;
+        } catch (IllegalStateException e) {
+            say("no risk page this time: " + e.getMessage());
+            return Optional.empty();
         }
     }
 

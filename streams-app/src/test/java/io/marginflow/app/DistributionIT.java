@@ -52,6 +52,33 @@ class DistributionIT {
                         + ": no such file");
     }
 
+    /** {@code run} logs through the distribution's conf/logback.xml: its start line, then a WARN that the brokers are not there. */
+    @Test
+    void runLogsItsStartAndAnUnreachableClusterThroughConfLogback() throws Exception {
+        assertThat(home().resolve("conf/logback.xml")).exists();
+        Path elsewhere = Files.createTempDirectory("marginflow-user-");
+        Files.writeString(elsewhere.resolve("unreachable.properties"), String.join("\n", "bootstrap.servers=127.0.0.1:1",
+                "schema.registry.url=http://127.0.0.1:1", "api.listen=127.0.0.1:0", "state.dir=" + elsewhere.resolve("state"))
+                + "\n");
+        Process run = start(elsewhere, "run", "--config", "unreachable.properties");
+        List<String> lines = new java.util.ArrayList<>();
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8))) {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(40).toNanos();
+            for (String line = reader.readLine(); line != null && System.nanoTime() < deadline; line = reader.readLine()) {
+                lines.add(line);
+                if (line.contains(" WARN ") && line.contains("cannot reach the")) {
+                    break;
+                }
+            }
+        } finally {
+            run.destroy();
+            run.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(lines).as("the log").anyMatch(line -> line.contains(" INFO ") && line.contains("starting: configuration from"))
+                .anyMatch(line -> line.contains(" WARN ") && line.contains("cannot reach the"))
+                .noneMatch(line -> line.contains("|-INFO in ch.qos.logback"));
+    }
+
     /** {@code bin/marginflow ARGS} in {@code directory}, with only the running Java runtime on the path. */
     private static Process start(Path directory, String... args) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of(home().resolve("bin/marginflow").toString()),
