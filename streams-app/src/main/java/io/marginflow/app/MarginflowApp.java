@@ -1,7 +1,6 @@
 package io.marginflow.app;
 
 import io.marginflow.api.ApiServer;
-import io.marginflow.config.ConfigKeys;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.Failures;
@@ -13,7 +12,6 @@ import io.marginflow.registry.SchemaRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +45,7 @@ import picocli.CommandLine.Spec;
         description = "Real-time margin for a derivatives clearinghouse, on Kafka Streams.",
         subcommands = {MarginflowApp.Run.class, MarginflowApp.CreateTopics.class, MarginflowApp.SeedHistory.class,
                 MarginflowApp.HeartbeatCommand.class, MarginflowApp.Liquidate.class, TailCommand.class, ProduceCommand.class,
-                MarginflowApp.ConfigCommand.class},
+                ConfigCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:failed while working (the broker or schema registry refused, a record was refused)",
                 "2:a mistake in the command line or the configuration"},
@@ -281,28 +279,6 @@ public final class MarginflowApp implements Runnable {
                 service.close();
                 stopped.countDown();
             }
-        }
-    }
-
-    @Command(name = "config", mixinStandardHelpOptions = true,
-            description = "Shows Marginflow's configuration keys.")
-    static final class ConfigCommand implements Runnable {
-        @Option(names = "--list", required = true, description = "every key with its default and meaning")
-        boolean list;
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            PrintWriter out = spec.commandLine().getOut();
-            for (ConfigKeys.Key key : ConfigKeys.all()) {
-                out.printf("%s=%s%n", key.name(), key.defaultValue());
-                if (!key.meaning().isBlank()) {
-                    out.printf("    %s%n", key.meaning());
-                }
-            }
-            out.flush();
         }
     }
 

@@ -26,7 +26,6 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -130,22 +129,6 @@ class MarginPipelineSpec {
             assertThat(results.get(1).getEquity()).isEqualByComparingTo("11000");
             assertThat(results.get(1).getInitialMargin()).isEqualByComparingTo("640");
             assertThat(results.get(0).getCause().getSource().getTopic()).isEqualTo("market.prices");
-        }
-
-        @Test
-        void theLatestResultTopicHoldsEachAccountsLastResultAsPublished() {
-            pipeline.publish(deposit("M-1", "ACC-A", "USD", "10000"));
-            pipeline.publish(fill("F-1", "ACC-A", "BTC-PERPETUAL", "2", 5_000.0));
-            pipeline.publish(deposit("M-2", "ACC-B", "USD", "10000"));
-            pipeline.publish(mark("BTC-PERPETUAL", 4_000.0, 5));
-
-            List<MarginResult> history = pipeline.margin();
-            Map<String, MarginResult> latest = pipeline.marginLatest();
-
-            assertThat(history).hasSize(4);
-            assertThat(latest).containsOnlyKeys("ACC-A", "ACC-B");
-            assertThat(latest.get("ACC-A")).isEqualTo(history.get(3)); // the mark's, hash chain and all
-            assertThat(latest.get("ACC-B")).isEqualTo(history.get(2));
         }
 
         @Test
