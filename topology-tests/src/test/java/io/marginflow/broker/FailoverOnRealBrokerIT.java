@@ -83,10 +83,14 @@ class FailoverOnRealBrokerIT {
 
                 // 49,000: odd accounts 7,500 < IM 7,840 (call), even ones 9,000 (normal).
                 pipeline.send(topics.prices(), "BTC-PERPETUAL", mark("BTC-PERPETUAL", 49_000.0, 3));
-                pipeline.send(topics.clock(), "clock", clock(4));
                 pipeline.flush();
 
                 long answeredAll = awaitAllAnswered(portB, accounts, Duration.ofMinutes(2)) - killed;
+                pipeline.awaitOutputs(records -> margined(records, 7_840) == ACCOUNTS, Duration.ofMinutes(2));
+                // The clock ends the mark's instant once the mark is journalled everywhere (published
+                // together, the two could be sequenced in either order by different tasks).
+                pipeline.send(topics.clock(), "clock", clock(4));
+                pipeline.flush();
                 pipeline.awaitOutputs(records -> issued(records).size() >= ACCOUNTS / 2, Duration.ofMinutes(2));
                 long calledAll = System.nanoTime() - killed;
                 pipeline.settle();

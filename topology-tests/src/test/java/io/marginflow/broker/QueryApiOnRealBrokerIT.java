@@ -80,13 +80,14 @@ class QueryApiOnRealBrokerIT {
         pipeline.sendBytes(topics.fills(), "ACC-9", "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 io.marginflow.pipeline.Inputs.T0.plusSeconds(90)); // a dead letter, for the metrics
         pipeline.flush();
-        pipeline.send(topics.clock(), "clock", clock(5)); // the instant ends: calls and liquidations are decided
-        pipeline.flush();
-        pipeline.awaitOutputs(records -> records.stream().anyMatch(r -> r instanceof MarginCallEvent)
-                && records.stream().anyMatch(r -> r instanceof LiquidationSignal)
-                && !RealBrokerPipeline.deadLetters(records).isEmpty()
+        pipeline.awaitOutputs(records -> !RealBrokerPipeline.deadLetters(records).isEmpty()
                 && RealBrokerPipeline.latestResults(records).values().stream()
                         .filter(result -> result.getInitialMargin().compareTo(new java.math.BigDecimal("9600")) == 0).count() == 4);
+        // The instant ends, once every fill is journalled: calls and liquidations are decided.
+        pipeline.send(topics.clock(), "clock", clock(5));
+        pipeline.flush();
+        pipeline.awaitOutputs(records -> records.stream().anyMatch(r -> r instanceof MarginCallEvent)
+                && records.stream().anyMatch(r -> r instanceof LiquidationSignal));
     }
 
     @AfterAll

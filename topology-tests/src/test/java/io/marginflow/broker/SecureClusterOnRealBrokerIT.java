@@ -62,7 +62,8 @@ class SecureClusterOnRealBrokerIT {
 
     @Test
     void theApplicationWorksOverSaslSslWithItsAclsAndNobodyElseGetsIn() throws Exception {
-        try (SecureBroker broker = SecureBroker.start(Path.of("target", "secure-broker"),
+        Path target = java.nio.file.Files.createDirectories(Path.of("target"));
+        try (SecureBroker broker = SecureBroker.start(java.nio.file.Files.createTempDirectory(target, "secure-broker-"),
                 Map.of(APP, APP_PASSWORD, "stranger", STRANGER_PASSWORD))) {
             grantTheApplication(broker);
             Map<String, String> settings = new HashMap<>(broker.clientSettings(APP, APP_PASSWORD));

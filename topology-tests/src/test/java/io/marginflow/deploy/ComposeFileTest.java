@@ -38,7 +38,8 @@ class ComposeFileTest {
         for (int i = 0; i < BROKERS.size(); i++) {
             Map<String, Object> broker = map(services.get(BROKERS.get(i)));
             Map<String, String> env = environment(broker);
-            assertThat(text(broker.get("image"))).startsWith("apache/kafka:");
+            assertThat(text(broker.get("image"))).as("the brokers run the Kafka the application is built with")
+                    .isEqualTo("apache/kafka:" + org.apache.kafka.common.utils.AppInfoParser.getVersion());
             assertThat(env.get("KAFKA_PROCESS_ROLES")).isEqualTo("broker,controller");
             assertThat(env.get("KAFKA_NODE_ID")).isEqualTo(Integer.toString(i + 1));
             assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).isEqualTo("PLAINTEXT://" + BROKERS.get(i) + ":9092");
