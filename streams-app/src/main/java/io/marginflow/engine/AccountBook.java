@@ -5,23 +5,26 @@ import io.marginflow.risk.AccountRiskView;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.Portfolio;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
  * One engine task's accounts: each account's ledger, status and hash-chain head (the accounts
  * store, with the decoded accounts and their risk views cached in memory, derived and rebuilt on
- * demand), the exposure index ({@code <underlying> NUL <account>} for every local account exposed
- * to an underlying, scanned by prefix on a tick), and the fill and movement ids already applied.
+ * demand), the exposure index (underlying → the local accounts exposed to it, in account order:
+ * in memory, derived from the accounts store by {@link #restore} and changed only when a unit
+ * commits, so a tick reads it as it would read committed state), and the fill and movement ids
+ * already applied.
  */
 final class AccountBook {
-
-    private static final char SEPARATOR = '\u0000';
 
     /** A decoded account and its risk view. */
     record Account(AccountRecord record, AccountRiskView view) {}
@@ -29,7 +32,9 @@ final class AccountBook {
     private final EngineSettings settings;
     private final Supplier<Market> market;
     private final UnitOfWork.Staged<AccountRecord> accounts;
-    private final UnitOfWork.Staged<byte[]> exposures;
+    private final UnitOfWork unit;
+    /** Underlying → the local accounts exposed to it; changed by a unit's effects, when it commits. */
+    private final Map<String, NavigableSet<String>> exposed = new HashMap<>();
     private final UnitOfWork.Staged<Long> seenIds;
     private final Map<String, Account> cache;
 
@@ -37,7 +42,7 @@ final class AccountBook {
         this.settings = settings;
         this.market = market;
         accounts = unit.store(MarginEngineTopology.ACCOUNTS);
-        exposures = unit.store(MarginEngineTopology.EXPOSURES);
+        this.unit = unit;
         seenIds = unit.store(MarginEngineTopology.SEEN_IDS);
         int capacity = settings.accountCacheSize();
         cache = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -68,12 +73,12 @@ final class AccountBook {
         SortedSet<String> newExposures = newView.exposures(settings.cashAssets());
         for (String gone : oldExposures) {
             if (!newExposures.contains(gone)) {
-                exposures.delete(gone + SEPARATOR + account);
+                unit.afterCommit(() -> unexpose(gone, account));
             }
         }
         for (String exposure : newExposures) {
             if (!oldExposures.contains(exposure)) {
-                exposures.put(exposure + SEPARATOR + account, new byte[0]);
+                unit.afterCommit(() -> expose(exposure, account));
             }
         }
         store(account, before.withPortfolio(portfolio), newView);
@@ -84,13 +89,33 @@ final class AccountBook {
         cache.put(account, new Account(record, view));
     }
 
-    /** The local accounts exposed to {@code underlying}, in account order. */
+    /** The local accounts exposed to {@code underlying}, in account order, as the last committed unit left them. */
     List<String> exposedTo(String underlying) {
-        List<String> exposed = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> keys = exposures.prefixScan(underlying + SEPARATOR)) {
-            keys.forEachRemaining(entry -> exposed.add(entry.key.substring(underlying.length() + 1)));
+        NavigableSet<String> accounts = exposed.get(underlying);
+        return accounts == null ? List.of() : new ArrayList<>(accounts);
+    }
+
+    /**
+     * Rebuilds the exposure index from the accounts store, at start, once the market it needs (each
+     * position's underlying) is restored.
+     */
+    void restore() {
+        exposed.clear();
+        try (KeyValueIterator<String, AccountRecord> all = accounts.all()) {
+            all.forEachRemaining(entry -> AccountRiskView.of(entry.value.portfolio(), market.get())
+                    .exposures(settings.cashAssets()).forEach(underlying -> expose(underlying, entry.key)));
         }
-        return exposed;
+    }
+
+    private void expose(String underlying, String account) {
+        exposed.computeIfAbsent(underlying, u -> new TreeSet<>()).add(account);
+    }
+
+    private void unexpose(String underlying, String account) {
+        NavigableSet<String> accounts = exposed.get(underlying);
+        if (accounts != null && accounts.remove(account) && accounts.isEmpty()) {
+            exposed.remove(underlying);
+        }
     }
 
     /**

@@ -95,6 +95,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         margining = new AccountMargining(settings, maxOutputBytes, unit, replica, book, clock);
         market = new MarketEntries(replica, book, margining, this::reject);
         replica.restore();
+        book.restore();
         clock.restore();
     }
 

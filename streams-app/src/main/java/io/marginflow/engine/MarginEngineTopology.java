@@ -50,9 +50,7 @@ public final class MarginEngineTopology {
     public static final String PARAMETERS = "parameters";
     /** Latest implied-volatility surface, by underlying. */
     public static final String SURFACES = "vol-surfaces";
-    /** {@code <underlying> NUL <account>} for every local account exposed to the underlying. */
-    public static final String EXPOSURES = "exposures";
-    /** {@code F:<fillId>} and {@code M:<movementId>} already applied, with the journal offset. */
+        /** {@code F:<fillId>} and {@code M:<movementId>} already applied, with the journal offset. */
     public static final String SEEN_IDS = "seen-ids";
     /** Each underlying's sampled index closes, by underlying (the statistical layer's input). */
     public static final String RETURN_HISTORIES = "return-histories";
@@ -78,7 +76,6 @@ public final class MarginEngineTopology {
         store(topology, PRICES, Serdes.Double());
         store(topology, PARAMETERS, new PlainAvroSerde<>(RiskParameters.class));
         store(topology, SURFACES, new PlainAvroSerde<>(VolSurface.class));
-        store(topology, EXPOSURES, Serdes.ByteArray());
         store(topology, SEEN_IDS, Serdes.Long());
         store(topology, RETURN_HISTORIES, new ReturnHistorySerde());
         store(topology, CLOCK, Serdes.Long());

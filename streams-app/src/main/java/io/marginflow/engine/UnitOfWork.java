@@ -42,6 +42,11 @@ final class UnitOfWork {
         return staged;
     }
 
+    /** Runs {@code effect} when the unit commits, in order with its writes: for state derived in memory. */
+    void afterCommit(Runnable effect) {
+        effects.add(effect);
+    }
+
     /** Forwards {@code record} to {@code sink} when the unit commits. */
     void forward(Record<String, SpecificRecord> record, String sink) {
         effects.add(() -> context.forward(record, sink));
