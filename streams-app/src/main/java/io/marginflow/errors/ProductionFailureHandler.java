@@ -1,7 +1,10 @@
 package io.marginflow.errors;
 
 import io.marginflow.schema.RejectionStage;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -25,6 +28,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Retriable errors are retried; anything else (authorization, a fenced producer) fails the
  *       task, because it would fail every record alike.</li>
  * </ul>
+ *
+ * <p>When one record is refused, the transactional producer aborts its transaction and fails every
+ * other record still in it with the same exception (a 25-byte changelog record "too large"). Only
+ * the first report of an exception is the record's own: the others are told to fail, as the task
+ * does anyway, without recording their sizes as limits or counting them as failures of an input.
  */
 public final class ProductionFailureHandler implements ProductionExceptionHandler {
 
@@ -33,6 +41,8 @@ public final class ProductionFailureHandler implements ProductionExceptionHandle
     private static final Logger LOG = LoggerFactory.getLogger(ProductionFailureHandler.class);
 
     private DeadLetterSink sink;
+    /** Exceptions already handled: the producer hands the one that aborted a transaction to every record in it. */
+    private final Set<Exception> handled = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -43,6 +53,9 @@ public final class ProductionFailureHandler implements ProductionExceptionHandle
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         if (exception instanceof RetriableException) {
             return Response.retry();
+        }
+        if (!handled.add(exception)) {
+            return Response.fail(); // another record of the transaction this exception aborted
         }
         if (exception instanceof RecordTooLargeException) {
             long size = (record.key() == null ? 0L : record.key().length) + (record.value() == null ? 0L : record.value().length);
