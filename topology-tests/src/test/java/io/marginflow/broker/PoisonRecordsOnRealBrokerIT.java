@@ -85,11 +85,7 @@ class PoisonRecordsOnRealBrokerIT {
         try (RealBrokerPipeline pipeline = RealBrokerPipeline.on(kafka, name, overrides)) {
             var topics = pipeline.topics;
             // An operator lowered the margin topic's record limit: the broker refuses a result above 2,500 bytes.
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.margin()), List.of(
-                        new AlterConfigOp(new ConfigEntry("max.message.bytes", "2500"), AlterConfigOp.OpType.SET))))
-                        .all().get();
-            }
+            lowerRecordLimit(topics.margin());
             pipeline.startApplication();
             Set<String> threadNames = threadNames(pipeline);
 
@@ -180,11 +176,7 @@ class PoisonRecordsOnRealBrokerIT {
             pipeline.flush();
             pipeline.awaitJournalled(entry -> entry.getPayload() instanceof io.marginflow.schema.Instrument, 3 * (1 + WIDE_UNDERLYINGS));
             // while it runs, an operator lowers the margin topic's record limit behind its back
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.margin()), List.of(
-                        new AlterConfigOp(new ConfigEntry("max.message.bytes", "2500"), AlterConfigOp.OpType.SET))))
-                        .all().get();
-            }
+            lowerRecordLimit(topics.margin());
             tradeEverySmallUnderlying(pipeline, "ACC-WIDE");
             List<String> good = accountsOnEveryPartition("GOOD", 1);
             for (String account : good) {
@@ -204,6 +196,25 @@ class PoisonRecordsOnRealBrokerIT {
             });
             assertThat(RealBrokerPipeline.results(pipeline.seen, r -> r.getAccount().equals("ACC-WIDE")))
                     .as("every published result of ACC-WIDE fits the topic").isNotEmpty();
+        }
+    }
+
+    /**
+     * Sets {@code topic}'s max.message.bytes to 2,500 and waits until the broker reports it: the
+     * controller commits the change before the broker applies it, and an application that asked in
+     * between would learn the old limit.
+     */
+    private void lowerRecordLimit(String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("max.message.bytes", "2500"), AlterConfigOp.OpType.SET)))).all().get();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (!"2500".equals(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("max.message.bytes")
+                    .value())) {
+                assertThat(System.nanoTime()).as("the broker applies the new limit within 30 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
         }
     }
 
