@@ -82,12 +82,12 @@ final class Views {
         ArrayNode positions = node.putArray("positions");
         for (Position position : portfolio.positions().values()) {
             ObjectNode line = positions.addObject().put("instrument", position.instrument())
-                    .put("quantity", plain(position.quantity())).put("averagePrice", position.averagePrice());
+                    .put("quantity", JsonRecords.plain(position.quantity())).put("averagePrice", position.averagePrice());
             market.mark(position.instrument()).ifPresentOrElse(mark -> line.put("mark", mark), () -> line.putNull("mark"));
         }
         ArrayNode collateral = node.putArray("collateral");
         portfolio.balances().forEach((asset, balance) -> collateral.addObject().put("asset", asset)
-                .put("balance", plain(balance)));
+                .put("balance", JsonRecords.plain(balance)));
     }
 
     private static void lifecycle(ObjectNode node, LifecycleState lifecycle) {
@@ -141,7 +141,7 @@ final class Views {
     static void addUnderlying(ObjectNode into, JsonNode other) {
         into.put("accountsExposed", into.get("accountsExposed").intValue() + other.get("accountsExposed").intValue());
         for (String field : List.of("requirement", "unrealizedPnl")) {
-            into.put(field, plain(new BigDecimal(into.get(field).textValue()).add(new BigDecimal(other.get(field).textValue()))));
+            into.put(field, JsonRecords.plain(new BigDecimal(into.get(field).textValue()).add(new BigDecimal(other.get(field).textValue()))));
         }
         for (String field : List.of("netDelta", "gamma", "vega", "theta")) {
             into.put(field, into.get(field).doubleValue() + other.get(field).doubleValue());
@@ -150,11 +150,6 @@ final class Views {
 
     /** USD as exact decimal text, as the contract carries it. */
     static String money(double usd) {
-        return plain(EngineTypes.money(usd));
-    }
-
-    private static String plain(BigDecimal value) {
-        BigDecimal stripped = value.stripTrailingZeros();
-        return (stripped.scale() < 0 ? stripped.setScale(0) : stripped).toPlainString();
+        return JsonRecords.plain(EngineTypes.money(usd));
     }
 }

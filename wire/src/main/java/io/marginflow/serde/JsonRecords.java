@@ -299,7 +299,8 @@ public final class JsonRecords {
         return Double.isFinite(value) ? JSON.numberNode(value) : JSON.textNode(Double.toString(value));
     }
 
-    private static String plain(BigDecimal value) {
+    /** A decimal as the JSON here writes it: its exact value, no exponent, no trailing zeros ("0.25", "9600"). */
+    public static String plain(BigDecimal value) {
         BigDecimal stripped = value.stripTrailingZeros();
         return (stripped.scale() < 0 ? stripped.setScale(0) : stripped).toPlainString();
     }
