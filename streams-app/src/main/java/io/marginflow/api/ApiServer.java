@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.marginflow.config.BuildInfo;
 import io.marginflow.config.MarginflowConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -47,7 +48,7 @@ public final class ApiServer implements AutoCloseable {
     /** Marks a forwarded request, which is answered where it lands and never forwarded again. */
     static final String FORWARDED = "X-Marginflow-Forwarded";
     /** The charting library the risk page uses, from its webjar (the build's uplot.version). */
-    private static final String UPLOT = "/META-INF/resources/webjars/uplot/" + stampedVersion("uplot.version") + "/dist/";
+    private static final String UPLOT = "/META-INF/resources/webjars/uplot/" + BuildInfo.stamped("uplot.version") + "/dist/";
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(4, runnable -> {
@@ -258,19 +259,6 @@ public final class ApiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new Cluster.Unavailable("interrupted while asking " + host.host() + ":" + host.port());
         }
-    }
-
-    private static String stampedVersion(String key) {
-        java.util.Properties versions = new java.util.Properties();
-        try (InputStream in = ApiServer.class.getResourceAsStream("/io/marginflow/app/version.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("version.properties is missing from the application jar");
-            }
-            versions.load(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read version.properties: " + e.getMessage(), e);
-        }
-        return versions.getProperty(key);
     }
 
     private static Map<String, String> query(URI uri) {

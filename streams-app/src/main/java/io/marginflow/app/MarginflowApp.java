@@ -1,6 +1,7 @@
 package io.marginflow.app;
 
 import io.marginflow.api.ApiServer;
+import io.marginflow.config.BuildInfo;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.Failures;
@@ -11,7 +12,6 @@ import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.ConfigException;
@@ -290,15 +289,7 @@ public final class MarginflowApp implements Runnable {
         }
 
         String versionLine() {
-            Properties properties = new Properties();
-            try (InputStream in = MarginflowApp.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    properties.load(in);
-                }
-            } catch (IOException e) {
-                return "marginflow (version unknown: " + e.getMessage() + ")";
-            }
-            return "marginflow " + properties.getProperty("version", "unknown");
+            return "marginflow " + BuildInfo.version();
         }
     }
 
