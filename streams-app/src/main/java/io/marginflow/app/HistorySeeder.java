@@ -21,7 +21,6 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -136,8 +135,7 @@ public final class HistorySeeder {
     private static void refuseIfRetentionWouldDelete(MarginflowConfig config, String topic, Instant oldest)
             throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(config.adminProperties())) {
-            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config topicConfig = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            Config topicConfig = TopicSetup.config(admin, topic);
             long retention = Long.parseLong(topicConfig.get(TopicConfig.RETENTION_MS_CONFIG).value());
             boolean deletes = topicConfig.get(TopicConfig.CLEANUP_POLICY_CONFIG).value().contains(TopicConfig.CLEANUP_POLICY_DELETE);
             if (deletes && retention >= 0 && oldest.isBefore(Instant.now().minusMillis(retention))) {

@@ -109,7 +109,7 @@ public final class TopicSetup {
         Set<String> existing = admin.listTopics().names().get();
         List<ConfigResource> inputs = topics.inputs().stream().filter(existing::contains)
                 .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
-        Map<ConfigResource, Config> configs = admin.describeConfigs(inputs).all().get();
+        Map<ConfigResource, Config> configs = describe(admin, inputs);
         List<String> warnings = new ArrayList<>();
         for (ConfigResource topic : inputs) {
             retentionWarning(topic.name(), configs.get(topic)).ifPresent(warnings::add);
@@ -171,7 +171,7 @@ public final class TopicSetup {
                 long maxMessage = Long.parseLong(configs.get(topic).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
                 limits.put(topic.name(), Math.min(maxMessage, maxRequest));
             }
-        } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+        } catch (ExecutionException | RuntimeException e) {
             LOG.warn("cannot read the record limits of {} ({}); outputs are limited by engine.max-output-bytes alone",
                     topics, e.toString());
         } catch (InterruptedException e) {
@@ -180,13 +180,22 @@ public final class TopicSetup {
         return limits;
     }
 
-    /** The topics' configurations, waiting up to 30 s for broker metadata to show topics just created. */
+    /** A topic's configuration, waiting up to 30 s for broker metadata to show a topic just created. */
+    public static Config config(Admin admin, String topic) throws ExecutionException, InterruptedException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return describe(admin, List.of(resource)).get(resource);
+    }
+
+    /**
+     * The topics' configurations, waiting up to 30 s for broker metadata to show topics just
+     * created: the controller acknowledges a creation before every broker's metadata cache has it.
+     */
     private static Map<ConfigResource, Config> describe(Admin admin, List<ConfigResource> topics)
-            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+            throws ExecutionException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                return admin.describeConfigs(topics).all().get(30, TimeUnit.SECONDS);
+                return admin.describeConfigs(topics).all().get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw e;
@@ -210,7 +219,7 @@ public final class TopicSetup {
     }
 
     /** The partition count of an existing topic, waiting up to 30 s for broker metadata to show it. */
-    private static int partitionsOf(Admin admin, String topic) throws ExecutionException, InterruptedException {
+    public static int partitionsOf(Admin admin, String topic) throws ExecutionException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {

@@ -12,7 +12,6 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,24 +110,12 @@ class TopicSetupOnRealBrokerIT {
                 Map.entry("topic.dead-letters", prefix + ".risk.dead-letters"))).topics();
     }
 
+    /** Through TopicSetup, which waits for broker metadata to show a topic just created. */
     private Config config(String topic) throws Exception {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        return TopicSetup.config(admin, topic);
     }
 
-    /** The partition count of a topic, once broker metadata shows it (it may lag just after creation). */
     private int partitions(String topic) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
-                        || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        return TopicSetup.partitionsOf(admin, topic);
     }
 }
