@@ -97,7 +97,7 @@ final class AccountMargining {
             }
         }
         for (String sink : sinks) {
-            unit.forward(new Record<>(account, output, cause.timestamp()), sink);
+            unit.forward(new Record<>(account, sealed, cause.timestamp()), sink);
         }
     }
 

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -58,14 +57,14 @@ import org.slf4j.LoggerFactory;
  * <p>The account cache is derived from the accounts store and rebuilt on demand; the stores hold
  * the only copy of everything.
  */
-final class MarginEngineProcessor implements Processor<String, JournalEntry, String, SpecificRecord> {
+final class MarginEngineProcessor implements Processor<String, JournalEntry, String, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(MarginEngineProcessor.class);
 
     private final EngineSettings settings;
     private final DeadLetters deadLetters;
     private final ToLongFunction<String> maxOutputBytes;
-    private ProcessorContext<String, SpecificRecord> context;
+    private ProcessorContext<String, Object> context;
     private UnitOfWork unit;
     private MarketReplica replica;
     private AccountBook book;
@@ -85,7 +84,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         unit = new UnitOfWork(context);
         replica = new MarketReplica(unit, settings);
@@ -248,7 +247,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
         String reason = Failures.describe(e) + "; " + consequence;
         LOG.error("journal partition {} offset {}: {} for {}: {}", cause.cause().getJournalPartition(),
                 cause.cause().getJournalOffset(), errorClass, key, reason);
-        context.forward(new Record<String, SpecificRecord>(DeadLetters.key(key, null),
+        context.forward(new Record<String, Object>(DeadLetters.key(key, null),
                 deadLetters.engine(cause.cause(), key, errorClass, reason), cause.timestamp()),
                 MarginEngineTopology.DEAD_LETTERS_SINK);
     }
@@ -321,7 +320,7 @@ final class MarginEngineProcessor implements Processor<String, JournalEntry, Str
     }
 
     private void reject(String key, Trigger cause, String errorClass, String reason) {
-        unit.forward(new Record<String, SpecificRecord>(DeadLetters.key(key, null),
+        unit.forward(new Record<String, Object>(DeadLetters.key(key, null),
                 deadLetters.engine(cause.cause(), key, errorClass, reason), cause.timestamp()),
                 MarginEngineTopology.DEAD_LETTERS_SINK);
     }

@@ -18,6 +18,7 @@ import io.marginflow.serde.PlainAvroSerde;
 import io.marginflow.serde.SpecificAvroSerde;
 import io.marginflow.translation.DeadLetters;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -82,15 +83,19 @@ public final class MarginEngineTopology {
         store(topology, TIMERS, Serdes.ByteArray());
         store(topology, PARKED_FILLS, new PlainAvroSerde<>(JournalEntry.class));
         topology.addSink(MARGIN_SINK, topics.margin(), new StringSerializer(),
-                metrics.countingOutputs(SpecificAvroSerde.forSink(MarginResult.class, registry)), PROCESSOR);
+                metrics.countingOutputs(OutputChain.serializer(MarginResult.class, registry), OutputChain::outputOf), PROCESSOR);
+        // the latest-result topic carries a copy of each result on the margin topic: counted there
         topology.addSink(MARGIN_LATEST_SINK, topics.marginLatest(), new StringSerializer(),
-                metrics.countingOutputs(SpecificAvroSerde.forSink(MarginResult.class, registry)), PROCESSOR);
+                OutputChain.serializer(MarginResult.class, registry), PROCESSOR);
         topology.addSink(MARGIN_CALLS_SINK, topics.marginCalls(), new StringSerializer(),
-                metrics.countingOutputs(SpecificAvroSerde.forSink(MarginCallEvent.class, registry)), PROCESSOR);
+                metrics.countingOutputs(OutputChain.serializer(MarginCallEvent.class, registry), OutputChain::outputOf),
+                PROCESSOR);
         topology.addSink(LIQUIDATIONS_SINK, topics.liquidations(), new StringSerializer(),
-                metrics.countingOutputs(SpecificAvroSerde.forSink(LiquidationSignal.class, registry)), PROCESSOR);
+                metrics.countingOutputs(OutputChain.serializer(LiquidationSignal.class, registry), OutputChain::outputOf),
+                PROCESSOR);
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new StringSerializer(),
-                metrics.countingOutputs(SpecificAvroSerde.forSink(DeadLetter.class, registry)), PROCESSOR);
+                metrics.countingOutputs(SpecificAvroSerde.<DeadLetter, Object>forSink(DeadLetter.class, registry),
+                        value -> (SpecificRecord) value), PROCESSOR);
     }
 
     /**

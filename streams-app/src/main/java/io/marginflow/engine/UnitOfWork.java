@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,11 +26,11 @@ final class UnitOfWork {
 
     private static final Object DELETED = new Object();
 
-    private final ProcessorContext<String, SpecificRecord> context;
+    private final ProcessorContext<String, Object> context;
     private final List<Runnable> effects = new ArrayList<>();
     private final List<Staged<?>> stores = new ArrayList<>();
 
-    UnitOfWork(ProcessorContext<String, SpecificRecord> context) {
+    UnitOfWork(ProcessorContext<String, Object> context) {
         this.context = context;
     }
 
@@ -48,7 +47,7 @@ final class UnitOfWork {
     }
 
     /** Forwards {@code record} to {@code sink} when the unit commits. */
-    void forward(Record<String, SpecificRecord> record, String sink) {
+    void forward(Record<String, ?> record, String sink) {
         effects.add(() -> context.forward(record, sink));
     }
 

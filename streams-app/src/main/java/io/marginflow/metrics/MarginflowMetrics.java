@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -80,9 +81,14 @@ public final class MarginflowMetrics {
 
     /** {@code serializer}, counting each output it writes. */
     public Serializer<SpecificRecord> countingOutputs(Serializer<SpecificRecord> serializer) {
-        return (topic, record) -> {
-            byte[] bytes = serializer.serialize(topic, record);
-            observe(record);
+        return countingOutputs(serializer, record -> record);
+    }
+
+    /** {@code serializer}, counting each output it writes: {@code output} of the value it is given. */
+    public <V> Serializer<V> countingOutputs(Serializer<V> serializer, Function<? super V, SpecificRecord> output) {
+        return (topic, value) -> {
+            byte[] bytes = serializer.serialize(topic, value);
+            observe(output.apply(value));
             return bytes;
         };
     }

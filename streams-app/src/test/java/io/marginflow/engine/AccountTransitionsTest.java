@@ -144,6 +144,24 @@ class AccountTransitionsTest {
     }
 
     @Test
+    void eachOutputIsEncodedOnceAndItsRecordCarriesExactlyTheEncodingWithItsHash() throws Exception {
+        AccountRecord called = next(next(AccountRecord.NEW, margin(1_000, 800)).after(), margin(750, 760)).after();
+        AccountTransitions.Update update = next(called, margin(300, 688));
+
+        assertThat(update.outputs()).hasSize(3).allSatisfy(sealed -> {
+            // an independent encoding: Avro's own writer over the record, its hash now set
+            var bytes = new java.io.ByteArrayOutputStream();
+            var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+            new org.apache.avro.specific.SpecificDatumWriter<SpecificRecord>(sealed.output().getSchema())
+                    .write(sealed.output(), encoder);
+            encoder.flush();
+            assertThat(sealed.encoding()).isEqualTo(bytes.toByteArray());
+            assertThat(sealed.output().get(sealed.output().getSchema().getField("hash").pos())).isEqualTo(sealed.hash());
+            assertThat(OutputChain.verifies(sealed.output())).isTrue();
+        });
+    }
+
+    @Test
     void aHeldDecisionPublishesTheFiguresButKeepsTheStatus() {
         AccountRecord before = next(AccountRecord.NEW, margin(1_000, 800)).after();
 

@@ -3,7 +3,6 @@ package io.marginflow.engine;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -54,7 +53,7 @@ public class EngineClockBenchmark {
         java.util.Properties config = new java.util.Properties();
         config.put("application.id", "engine-clock-bench");
         config.put("bootstrap.servers", "never-contacted:9092");
-        MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>(config,
+        MockProcessorContext<String, Object> context = new MockProcessorContext<>(config,
                 new org.apache.kafka.streams.processor.TaskId(1, 0), Files.createTempDirectory("engine-clock-bench").toFile());
         store(context, MarginEngineTopology.CLOCK, Serdes.Long());
         store(context, MarginEngineTopology.TIMERS, Serdes.ByteArray());
@@ -72,7 +71,7 @@ public class EngineClockBenchmark {
         next = T0 + 3_600_000L;
     }
 
-    private static <V> void store(MockProcessorContext<String, SpecificRecord> context, String name,
+    private static <V> void store(MockProcessorContext<String, Object> context, String name,
                                   org.apache.kafka.common.serialization.Serde<V> values) {
         KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
                 values).withLoggingDisabled().build();

@@ -33,10 +33,11 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
     }
 
     /**
-     * A value serializer for a topology sink that receives {@code type} records typed as
-     * {@link SpecificRecord}; anything else forwarded to it fails with a ClassCastException naming both types.
+     * A value serializer for a topology sink that receives {@code type} records typed as a
+     * supertype ({@link SpecificRecord}, {@link Object}); anything else forwarded to it fails with a
+     * ClassCastException naming both types.
      */
-    public static <T extends SpecificRecord> Serializer<SpecificRecord> forSink(Class<T> type, SchemaRegistry registry) {
+    public static <T extends SpecificRecord, V> Serializer<V> forSink(Class<T> type, SchemaRegistry registry) {
         SpecificAvroSerializer<T> serializer = new SpecificAvroSerializer<>(type, registry, false);
         return (topic, record) -> serializer.serialize(topic, type.cast(record));
     }

@@ -30,9 +30,11 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class SpecificAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
-    /** How records are written under one subject. */
+    /** How records are written under one subject: from the record, or from its encoding with its own schema. */
     private interface Writing<T> {
         byte[] encode(T record);
+
+        byte[] fromOwnEncoding(byte[] encoding);
     }
 
     private final Schema schema;
@@ -58,18 +60,38 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
         if (record == null) {
             return null;
         }
-        String subject = Subjects.of(topic, isKey);
-        Writing<T> writing = writingBySubject.get(subject);
-        if (writing == null) {
-            writing = writing(topic, subject);
-            writingBySubject.putIfAbsent(subject, writing);
-        }
+        Writing<T> writing = writing(topic);
         try {
             return writing.encode(record);
         } catch (RuntimeException e) {
             throw new RecordEncodingException("Cannot encode " + schema.getName() + " for topic " + topic
                     + ": the record does not fit its schema: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What {@link #serialize} writes for a record whose Avro binary encoding with the record's own
+     * schema (no header) is {@code encoding}, without encoding it again: the header and those bytes,
+     * or, when the subject is written with another version, the record translated to it.
+     */
+    public byte[] serializeEncoded(String topic, byte[] encoding) {
+        Writing<T> writing = writing(topic);
+        try {
+            return writing.fromOwnEncoding(encoding);
+        } catch (RuntimeException e) {
+            throw new RecordEncodingException("Cannot encode " + schema.getName() + " for topic " + topic
+                    + ": the encoding does not fit the subject's schema: " + e.getMessage(), e);
+        }
+    }
+
+    private Writing<T> writing(String topic) {
+        String subject = Subjects.of(topic, isKey);
+        Writing<T> writing = writingBySubject.get(subject);
+        if (writing == null) {
+            writing = writing(topic, subject);
+            writingBySubject.putIfAbsent(subject, writing);
+        }
+        return writing;
     }
 
     private Writing<T> writing(String topic, String subject) {
@@ -85,7 +107,17 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
         }
         int id = target.id();
         if (target.schema().equals(schema)) {
-            return record -> WireFormat.encode(id, writer, record);
+            return new Writing<>() {
+                @Override
+                public byte[] encode(T record) {
+                    return WireFormat.encode(id, writer, record);
+                }
+
+                @Override
+                public byte[] fromOwnEncoding(byte[] encoding) {
+                    return WireFormat.withHeader(id, encoding);
+                }
+            };
         }
         var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(target.schema(), schema);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
@@ -95,14 +127,26 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
         }
         GenericDatumReader<GenericRecord> translate = new GenericDatumReader<>(schema, target.schema(), GenericData.get());
         GenericDatumWriter<GenericRecord> latestWriter = new GenericDatumWriter<>(target.schema(), GenericData.get());
-        return record -> {
-            byte[] own = WireFormat.encode(id, writer, record);
-            try {
-                GenericRecord translated = translate.read(null, DecoderFactory.get()
-                        .binaryDecoder(own, WireFormat.HEADER_LENGTH, own.length - WireFormat.HEADER_LENGTH, null));
-                return WireFormat.encode(id, latestWriter, translated);
-            } catch (IOException e) {
-                throw new IllegalStateException("translating to schema id " + id + " failed: " + e.getMessage(), e);
+        return new Writing<>() {
+            @Override
+            public byte[] encode(T record) {
+                byte[] own = WireFormat.encode(id, writer, record);
+                return translated(own, WireFormat.HEADER_LENGTH);
+            }
+
+            @Override
+            public byte[] fromOwnEncoding(byte[] encoding) {
+                return translated(encoding, 0);
+            }
+
+            private byte[] translated(byte[] own, int offset) {
+                try {
+                    GenericRecord translated = translate.read(null,
+                            DecoderFactory.get().binaryDecoder(own, offset, own.length - offset, null));
+                    return WireFormat.encode(id, latestWriter, translated);
+                } catch (IOException e) {
+                    throw new IllegalStateException("translating to schema id " + id + " failed: " + e.getMessage(), e);
+                }
             }
         };
     }

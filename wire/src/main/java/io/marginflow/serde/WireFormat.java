@@ -35,6 +35,13 @@ public final class WireFormat {
         return out.toByteArray();
     }
 
+    /** An Avro binary {@code encoding} written under schema id {@code schemaId}: the header, then those bytes. */
+    public static byte[] withHeader(int schemaId, byte[] encoding) {
+        byte[] bytes = new byte[HEADER_LENGTH + encoding.length];
+        ByteBuffer.wrap(bytes).put(MAGIC_BYTE).putInt(schemaId).put(encoding);
+        return bytes;
+    }
+
     /**
      * The schema id in the header of {@code bytes}.
      *
