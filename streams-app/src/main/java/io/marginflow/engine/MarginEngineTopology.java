@@ -17,6 +17,7 @@ import io.marginflow.schema.VolSurface;
 import io.marginflow.serde.PlainAvroSerde;
 import io.marginflow.serde.SpecificAvroSerde;
 import io.marginflow.translation.DeadLetters;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -72,16 +73,7 @@ public final class MarginEngineTopology {
                 MARGIN_CALLS_SINK, topics.marginCalls(), LIQUIDATIONS_SINK, topics.liquidations());
         topology.addProcessor(PROCESSOR, TimedProcessor.timed(() -> new MarginEngineProcessor(settings, deadLetters,
                 sink -> limits.maxBytes(sinkTopics.get(sink))), metrics.entryTime()), SOURCE);
-        store(topology, ACCOUNTS, new AccountRecordSerde());
-        store(topology, INSTRUMENTS, new PlainAvroSerde<>(Instrument.class));
-        store(topology, PRICES, Serdes.Double());
-        store(topology, PARAMETERS, new PlainAvroSerde<>(RiskParameters.class));
-        store(topology, SURFACES, new PlainAvroSerde<>(VolSurface.class));
-        store(topology, SEEN_IDS, Serdes.Long());
-        store(topology, RETURN_HISTORIES, new ReturnHistorySerde());
-        store(topology, CLOCK, Serdes.Long());
-        store(topology, TIMERS, Serdes.ByteArray());
-        store(topology, PARKED_FILLS, new PlainAvroSerde<>(JournalEntry.class));
+        storeValues().forEach((name, values) -> store(topology, name, values));
         topology.addSink(MARGIN_SINK, topics.margin(), new StringSerializer(),
                 metrics.countingOutputs(OutputChain.serializer(MarginResult.class, registry), OutputChain::outputOf), PROCESSOR);
         // the latest-result topic carries a copy of each result on the margin topic: counted there
@@ -96,6 +88,22 @@ public final class MarginEngineTopology {
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new StringSerializer(),
                 metrics.countingOutputs(SpecificAvroSerde.<DeadLetter, Object>forSink(DeadLetter.class, registry),
                         value -> (SpecificRecord) value), PROCESSOR);
+    }
+
+    /** The engine's stores (keyed by string) and the serde of each one's values. */
+    static Map<String, Serde<?>> storeValues() {
+        Map<String, Serde<?>> stores = new LinkedHashMap<>();
+        stores.put(ACCOUNTS, new AccountRecordSerde());
+        stores.put(INSTRUMENTS, new PlainAvroSerde<>(Instrument.class));
+        stores.put(PRICES, Serdes.Double());
+        stores.put(PARAMETERS, new PlainAvroSerde<>(RiskParameters.class));
+        stores.put(SURFACES, new PlainAvroSerde<>(VolSurface.class));
+        stores.put(SEEN_IDS, Serdes.Long());
+        stores.put(RETURN_HISTORIES, new ReturnHistorySerde());
+        stores.put(CLOCK, Serdes.Long());
+        stores.put(TIMERS, Serdes.ByteArray());
+        stores.put(PARKED_FILLS, new PlainAvroSerde<>(JournalEntry.class));
+        return stores;
     }
 
     /**

@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -31,7 +33,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * time-based retention deletes them under an application that starts late; the payloads keep
  * their event times (2020), which the sequencer accepts as published later than they happened.
  */
-record BenchLoad(int accounts, int ticks, double step, boolean interleaved) {
+public record BenchLoad(int accounts, int ticks, double step, boolean interleaved) {
 
     static final int FILLS_PER_ACCOUNT = 4;
 
@@ -39,22 +41,27 @@ record BenchLoad(int accounts, int ticks, double step, boolean interleaved) {
         return 2 + (long) accounts * (1 + FILLS_PER_ACCOUNT) + ticks;
     }
 
-    String describe() {
+    public String describe() {
         return String.format("%,d input events: %,d accounts × (1 deposit + %d fills), %s, %,d marks"
                         + " (random walk, steps of ±%.2f%%), 2 instruments", events(), accounts, FILLS_PER_ACCOUNT,
                 interleaved ? "interleaved across accounts" : "each account's events back to back", ticks, step * 100);
     }
 
+    /** Where the generated records go, in order: the input topic, the record key, the record. */
+    public interface Sink {
+        void accept(String topic, String key, SpecificRecord record);
+    }
+
     /** Publishes the load to {@code topics}' inputs; returns the number of input events. */
     @SuppressWarnings("FutureReturnValueIgnored") // the callback keeps the first failure, reported once all are sent
     long publish(String bootstrap, Topics topics, SchemaRegistry registry) {
-        var instruments = SpecificAvroSerde.forValues(Instrument.class, registry).serializer();
-        var movements = SpecificAvroSerde.forValues(CollateralMovement.class, registry).serializer();
-        var fills = SpecificAvroSerde.forValues(Fill.class, registry).serializer();
-        var prices = SpecificAvroSerde.forValues(PriceUpdate.class, registry).serializer();
+        Map<Class<?>, Serializer<SpecificRecord>> serializers = Map.of(
+                Instrument.class, SpecificAvroSerde.forSink(Instrument.class, registry),
+                CollateralMovement.class, SpecificAvroSerde.forSink(CollateralMovement.class, registry),
+                Fill.class, SpecificAvroSerde.forSink(Fill.class, registry),
+                PriceUpdate.class, SpecificAvroSerde.forSink(PriceUpdate.class, registry));
         long first = System.currentTimeMillis() - 3_600_000L - events();
-        long count = 0;
-        Random random = new Random(7);
+        long[] count = {0};
         AtomicReference<Exception> failed = new AtomicReference<>();
         Callback failure = (metadata, exception) -> {
             if (exception != null) {
@@ -65,60 +72,52 @@ record BenchLoad(int accounts, int ticks, double step, boolean interleaved) {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, "20",
                 ProducerConfig.BATCH_SIZE_CONFIG, "262144"), new StringSerializer(), new ByteArraySerializer())) {
-            for (String underlying : List.of("BTC", "ETH")) {
-                Instrument perpetual = Inputs.perpetual(underlying + "-PERPETUAL", underlying);
-                producer.send(record(topics.instruments(), perpetual.getInstrumentId(), first + count,
-                        instruments.serialize(topics.instruments(), perpetual)), failure);
-                count++;
-            }
-            int tick = 0;
-            double[] level = {5_000.0, 150.0};
-            int eventsPerTick = Math.max(1, accounts * (1 + FILLS_PER_ACCOUNT) / Math.max(1, ticks));
-            long event = 0;
-            Random[] perAccount = new Random[accounts];
-            for (int a = 0; a < accounts; a++) {
-                perAccount[a] = new Random(7L * 1_000_003 + a);
-            }
-            int rounds = 1 + FILLS_PER_ACCOUNT;
-            for (long n = 0; n < (long) accounts * rounds; n++) {
-                int a = (int) (interleaved ? n % accounts : n / rounds);
-                int round = (int) (interleaved ? n / accounts : n % rounds);
-                String account = String.format("ACC-%06d", a);
-                if (round == 0) {
-                    CollateralMovement deposit = Inputs.deposit(account + "-M", account, "USD", "100000");
-                    producer.send(record(topics.collateral(), account, first + count,
-                            movements.serialize(topics.collateral(), deposit)), failure);
-                    count++;
-                    event++;
-                    continue;
-                }
-                Random choices = perAccount[a];
-                String instrument = choices.nextBoolean() ? "BTC-PERPETUAL" : "ETH-PERPETUAL";
-                double price = instrument.startsWith("BTC") ? 5_000.0 : 150.0;
-                Fill fill = Inputs.fill(account + "-F" + round, account, instrument,
-                        (choices.nextBoolean() ? "" : "-") + (1 + choices.nextInt(5)), price);
-                producer.send(record(topics.fills(), account, first + count, fills.serialize(topics.fills(), fill)),
-                        failure);
-                count++;
-                event++;
-                if (event % eventsPerTick == 0 && tick < ticks) {
-                    String underlying = tick % 2 == 0 ? "BTC" : "ETH";
-                    level[tick % 2] *= 1 + (random.nextBoolean() ? step : -step);
-                    PriceUpdate mark = Inputs.mark(underlying + "-PERPETUAL", level[tick % 2], 0);
-                    producer.send(record(topics.prices(), mark.getInstrument(), first + count,
-                            prices.serialize(topics.prices(), mark)), failure);
-                    count++;
-                    tick++;
-                }
-            }
+            generate(topics, (topic, key, record) -> producer.send(new ProducerRecord<>(topic, null, first + count[0]++,
+                    key, serializers.get(record.getClass()).serialize(topic, record)), failure));
         }
         if (failed.get() != null) {
             throw new IllegalStateException("the broker refused a benchmark record", failed.get());
         }
-        return count;
+        return count[0];
     }
 
-    private static ProducerRecord<String, byte[]> record(String topic, String key, long timestamp, byte[] value) {
-        return new ProducerRecord<>(topic, null, timestamp, key, value);
+    /** Generates the load into {@code sink}, as records of {@code topics}' inputs. */
+    public void generate(Topics topics, Sink sink) {
+        Random random = new Random(7);
+        for (String underlying : List.of("BTC", "ETH")) {
+            Instrument perpetual = Inputs.perpetual(underlying + "-PERPETUAL", underlying);
+            sink.accept(topics.instruments(), perpetual.getInstrumentId(), perpetual);
+        }
+        int tick = 0;
+        double[] level = {5_000.0, 150.0};
+        int eventsPerTick = Math.max(1, accounts * (1 + FILLS_PER_ACCOUNT) / Math.max(1, ticks));
+        long event = 0;
+        Random[] perAccount = new Random[accounts];
+        for (int a = 0; a < accounts; a++) {
+            perAccount[a] = new Random(7L * 1_000_003 + a);
+        }
+        int rounds = 1 + FILLS_PER_ACCOUNT;
+        for (long n = 0; n < (long) accounts * rounds; n++) {
+            int a = (int) (interleaved ? n % accounts : n / rounds);
+            int round = (int) (interleaved ? n / accounts : n % rounds);
+            String account = String.format("ACC-%06d", a);
+            event++;
+            if (round == 0) {
+                sink.accept(topics.collateral(), account, Inputs.deposit(account + "-M", account, "USD", "100000"));
+            } else {
+                Random choices = perAccount[a];
+                String instrument = choices.nextBoolean() ? "BTC-PERPETUAL" : "ETH-PERPETUAL";
+                double price = instrument.startsWith("BTC") ? 5_000.0 : 150.0;
+                sink.accept(topics.fills(), account, Inputs.fill(account + "-F" + round, account, instrument,
+                        (choices.nextBoolean() ? "" : "-") + (1 + choices.nextInt(5)), price));
+            }
+            if (event % eventsPerTick == 0 && tick < ticks) {
+                String underlying = tick % 2 == 0 ? "BTC" : "ETH";
+                level[tick % 2] *= 1 + (random.nextBoolean() ? step : -step);
+                PriceUpdate mark = Inputs.mark(underlying + "-PERPETUAL", level[tick % 2], 0);
+                sink.accept(topics.prices(), mark.getInstrument(), mark);
+                tick++;
+            }
+        }
     }
 }

@@ -54,9 +54,10 @@ import org.apache.kafka.streams.KafkaStreams;
  * the backlog left on the inputs and the journal when the load stops.
  *
  * <p>The load: {@code accounts} accounts deposit first (not measured); then fills on accounts
- * chosen at random, and every 200th event a mark alternating between the BTC and ETH perpetuals
- * (±0.1% random walk), which reprices every account holding it. Not a test; {@code scripts/bench
- * latency [events/s] [seconds] [accounts] [commit interval ms]}, default 1000 60 10000 100.
+ * chosen at random, and every {@code events per mark}th event a mark alternating between the BTC
+ * and ETH perpetuals (±0.1% random walk), which reprices every account holding it. Not a test;
+ * {@code scripts/bench latency [events/s] [seconds] [accounts] [commit interval ms] [events per mark]},
+ * default 1000 60 10000 100 200 (the pipeline benchmark's mix has one mark per 5,000 events).
  * System properties {@code -Dmarginflow.KEY=VALUE} override Marginflow's configuration.
  */
 public final class LatencyAtHead {
@@ -68,6 +69,7 @@ public final class LatencyAtHead {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         int accounts = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         String commitInterval = args.length > 3 ? args[3] : "100";
+        int eventsPerMark = args.length > 4 ? Integer.parseInt(args[4]) : 200;
         Path state = Files.createTempDirectory("marginflow-latency-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
@@ -92,10 +94,10 @@ public final class LatencyAtHead {
                     .get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value())) {
                 Thread.sleep(100);
             }
-            System.out.printf("Marginflow, commit interval %s ms, %,d accounts; load %,d events/s for %d s%n",
-                    commitInterval, accounts, rate, seconds);
+            System.out.printf("Marginflow, commit interval %s ms, %,d accounts; load %,d events/s for %d s, one mark every %d"
+                    + " events%n", commitInterval, accounts, rate, seconds, eventsPerMark);
             try (KafkaStreams streams = MarginflowApp.start(config, registry);
-                 Load load = new Load(kafka.bootstrapServers(), topics, registry)) {
+                 Load load = new Load(kafka.bootstrapServers(), topics, registry, eventsPerMark)) {
                 while (streams.state() != KafkaStreams.State.RUNNING) {
                     Thread.sleep(20);
                 }
@@ -156,7 +158,7 @@ public final class LatencyAtHead {
                     long seen = System.currentTimeMillis();
                     MarginResult result = decoder.deserialize(record.topic(), record.value());
                     long input = result.getCause().getSource().getTimestamp().toEpochMilli();
-                    results.add(record.timestamp() - input, seen - input);
+                    results.add(input, record.timestamp() - input, seen - input);
                 }
             }
         }
@@ -164,17 +166,21 @@ public final class LatencyAtHead {
 
     /** Latencies of the margin results seen, in milliseconds. */
     private static final class Results {
+        private static final long WINDOW_MILLIS = 10_000;
+        private final long[] inputs;
         private final long[] appended;
         private final long[] seen;
         private int count;
 
         Results(long capacity) {
-            appended = new long[(int) Math.min(capacity, 50_000_000)];
-            seen = new long[appended.length];
+            inputs = new long[(int) Math.min(capacity, 50_000_000)];
+            appended = new long[inputs.length];
+            seen = new long[inputs.length];
         }
 
-        void add(long toAppend, long toSeen) {
-            if (count < appended.length) {
+        void add(long input, long toAppend, long toSeen) {
+            if (count < inputs.length) {
+                inputs[count] = input;
                 appended[count] = toAppend;
                 seen[count++] = toSeen;
             }
@@ -184,6 +190,17 @@ public final class LatencyAtHead {
             System.out.printf("%,d margin results measured%n", count);
             print("input timestamp → result appended", Arrays.copyOf(appended, count));
             print("input timestamp → result seen by a read_committed consumer", Arrays.copyOf(seen, count));
+            if (count == 0) {
+                return;
+            }
+            long first = Arrays.stream(inputs, 0, count).min().orElseThrow();
+            Map<Long, List<Long>> windows = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                windows.computeIfAbsent((inputs[i] - first) / WINDOW_MILLIS, w -> new java.util.ArrayList<>()).add(seen[i]);
+            }
+            System.out.println("seen by the consumer, by when the input was sent:");
+            windows.forEach((window, latencies) -> print(String.format("  %3d–%3d s", window * WINDOW_MILLIS / 1000,
+                    (window + 1) * WINDOW_MILLIS / 1000), latencies.stream().mapToLong(Long::longValue).toArray()));
         }
 
         private static void print(String what, long[] millis) {
@@ -192,8 +209,8 @@ public final class LatencyAtHead {
                 return;
             }
             Arrays.sort(millis);
-            System.out.printf("%-60s p50 %5d ms  p90 %5d ms  p99 %5d ms  max %5d ms%n", what,
-                    percentile(millis, 0.50), percentile(millis, 0.90), percentile(millis, 0.99), millis[millis.length - 1]);
+            System.out.printf("%-60s %,8d results  p50 %5d ms  p90 %5d ms  p99 %5d ms  max %5d ms%n", what,
+                    millis.length, percentile(millis, 0.50), percentile(millis, 0.90), percentile(millis, 0.99), millis[millis.length - 1]);
         }
 
         private static long percentile(long[] sorted, double p) {
@@ -211,9 +228,11 @@ public final class LatencyAtHead {
         private final org.apache.kafka.common.serialization.Serializer<PriceUpdate> prices;
         private final Random random = new Random(7);
         private final double[] level = {5_000.0, 150.0};
+        private final int eventsPerMark;
 
-        Load(String bootstrap, Topics topics, SchemaRegistry registry) {
+        Load(String bootstrap, Topics topics, SchemaRegistry registry, int eventsPerMark) {
             this.topics = topics;
+            this.eventsPerMark = eventsPerMark;
             this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ProducerConfig.LINGER_MS_CONFIG, "0"), new StringSerializer(), new ByteArraySerializer());
             this.instruments = SpecificAvroSerde.forValues(Instrument.class, registry).serializer();
@@ -250,8 +269,8 @@ public final class LatencyAtHead {
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }
-                if (n % 200 == 199) {
-                    mark((int) (n / 200 % 2));
+                if (n % eventsPerMark == eventsPerMark - 1) {
+                    mark((int) (n / eventsPerMark % 2));
                     continue;
                 }
                 int a = random.nextInt(accounts);
