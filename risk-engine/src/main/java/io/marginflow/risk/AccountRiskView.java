@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * An account's portfolio laid out for fast margining: positions as parallel arrays sorted by
@@ -74,13 +75,28 @@ public final class AccountRiskView {
      * collateral assets other than {@code cashAssets} (worth one USD a unit, never repriced).
      */
     public SortedSet<String> exposures(Set<String> cashAssets) {
-        SortedSet<String> exposures = new TreeSet<>(List.of(underlyings));
-        for (String asset : assets) {
-            if (!cashAssets.contains(asset)) {
-                exposures.add(asset);
+        TreeSet<String> exposures = new TreeSet<>();
+        forEachExposure(cashAssets, exposures::add);
+        return exposures;
+    }
+
+    /**
+     * Visits what {@link #exposures} holds without collecting it (the price-tick path asks for
+     * every exposed account): each position's underlying once, then each collateral asset other
+     * than {@code cashAssets}, in the view's order; a name that is both (BTC held and traded) is
+     * visited twice.
+     */
+    public void forEachExposure(Set<String> cashAssets, Consumer<String> action) {
+        for (int i = 0; i < underlyings.length; i++) {
+            if (i == 0 || !underlyings[i].equals(underlyings[i - 1])) {
+                action.accept(underlyings[i]);
             }
         }
-        return exposures;
+        for (String asset : assets) {
+            if (!cashAssets.contains(asset)) {
+                action.accept(asset);
+            }
+        }
     }
 
     public int positionCount() {

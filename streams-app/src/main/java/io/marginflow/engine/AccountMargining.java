@@ -126,10 +126,8 @@ final class AccountMargining {
 
     /** The account's lifecycle rules: the most demanding of its underlyings' ({@link LifecycleRules#strictest}). */
     private LifecycleRules rules(AccountRiskView view, Market market) {
-        List<LifecycleRules> rules = new ArrayList<>();
-        for (String exposure : view.exposures(settings.cashAssets())) {
-            rules.add(market.parameters(exposure).lifecycle());
-        }
+        List<LifecycleRules> rules = new ArrayList<>(2);
+        view.forEachExposure(settings.cashAssets(), exposure -> rules.add(market.parameters(exposure).lifecycle()));
         return LifecycleRules.strictest(rules, settings.defaultLifecycle());
     }
 }
