@@ -128,7 +128,8 @@ public final class LatencyAtHead {
         System.exit(0);
     }
 
-    private static void awaitCaughtUp(Admin admin, MarginflowConfig config, Topics topics, Duration limit) throws Exception {
+    /** Waits until Marginflow has consumed its inputs and journal, at most {@code limit}. */
+    static void awaitCaughtUp(Admin admin, MarginflowConfig config, Topics topics, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         String group = config.get("application.id");
         while (ConsumerGroupLag.of(admin, group, topics.inputs(), 0) > 0
