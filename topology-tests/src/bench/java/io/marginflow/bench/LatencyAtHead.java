@@ -73,16 +73,8 @@ public final class LatencyAtHead {
         Path state = Files.createTempDirectory("marginflow-latency-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            Map<String, String> overrides = new TreeMap<>(Map.of(
-                    "bootstrap.servers", kafka.bootstrapServers(),
-                    "application.id", "marginflow-latency",
-                    "schema.registry.url", "mock://marginflow-latency",
-                    "topics.partitions", "3",
-                    "commit.interval.ms", commitInterval,
-                    "state.dir", state.toString()));
-            System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("marginflow."))
-                    .forEach(name -> overrides.put(name.substring("marginflow.".length()), System.getProperty(name)));
-            MarginflowConfig config = MarginflowConfig.of(overrides);
+            MarginflowConfig config = BenchConfig.marginflow(kafka.bootstrapServers(), "marginflow-latency", state,
+                    Map.of("commit.interval.ms", commitInterval));
             Topics topics = config.topics();
             SchemaRegistry registry = InMemorySchemaRegistry.scope("marginflow-latency");
             TopicSetup.createMissing(admin, topics);
@@ -102,7 +94,7 @@ public final class LatencyAtHead {
                     Thread.sleep(20);
                 }
                 load.open(accounts);
-                awaitCaughtUp(admin, config, topics, Duration.ofMinutes(5));
+                BenchConfig.awaitCaughtUp(admin, config, Duration.ofMinutes(5));
                 Results results = new Results(seconds * (long) rate * 2 + 1_000_000);
                 AtomicBoolean consuming = new AtomicBoolean(true);
                 Thread consumer = new Thread(() -> consume(kafka.bootstrapServers(), topics, registry, results, consuming),
@@ -114,7 +106,7 @@ public final class LatencyAtHead {
                         + ConsumerGroupLag.of(admin, config.get("application.id"), List.of(topics.journal()), 1);
                 System.out.printf("sent %,d events in %d s; backlog when the load stopped: %,d records (inputs and journal)%n",
                         sent, seconds, backlog);
-                awaitCaughtUp(admin, config, topics, Duration.ofMinutes(5));
+                BenchConfig.awaitCaughtUp(admin, config, Duration.ofMinutes(5));
                 Thread.sleep(2_000);
                 consuming.set(false);
                 consumer.join();
@@ -126,19 +118,6 @@ public final class LatencyAtHead {
             }
         }
         System.exit(0);
-    }
-
-    /** Waits until Marginflow has consumed its inputs and journal, at most {@code limit}. */
-    static void awaitCaughtUp(Admin admin, MarginflowConfig config, Topics topics, Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        String group = config.get("application.id");
-        while (ConsumerGroupLag.of(admin, group, topics.inputs(), 0) > 0
-                || ConsumerGroupLag.of(admin, group, List.of(topics.journal()), 1) > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Marginflow did not catch up within " + limit);
-            }
-            Thread.sleep(100);
-        }
     }
 
     private static void consume(String bootstrap, Topics topics, SchemaRegistry registry, Results results,

@@ -24,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -62,15 +61,7 @@ public final class OrderingAtHead {
         Path state = Files.createTempDirectory("marginflow-ordering-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            Map<String, String> overrides = new TreeMap<>(Map.of(
-                    "bootstrap.servers", kafka.bootstrapServers(),
-                    "application.id", "marginflow-ordering",
-                    "schema.registry.url", "mock://marginflow-ordering",
-                    "topics.partitions", "3",
-                    "state.dir", state.toString()));
-            System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("marginflow."))
-                    .forEach(name -> overrides.put(name.substring("marginflow.".length()), System.getProperty(name)));
-            MarginflowConfig config = MarginflowConfig.of(overrides);
+            MarginflowConfig config = BenchConfig.marginflow(kafka.bootstrapServers(), "marginflow-ordering", state, Map.of());
             Topics topics = config.topics();
             SchemaRegistry registry = InMemorySchemaRegistry.scope("marginflow-ordering");
             TopicSetup.createMissing(admin, topics);
@@ -95,7 +86,7 @@ public final class OrderingAtHead {
                 send(deposits, topics.prices(), "BTC-PERPETUAL", System.currentTimeMillis(),
                         prices.serialize(topics.prices(), mark));
                 deposits.flush();
-                LatencyAtHead.awaitCaughtUp(admin, config, topics, Duration.ofMinutes(5));
+                BenchConfig.awaitCaughtUp(admin, config, Duration.ofMinutes(5));
                 Thread.sleep(2_000);
                 long interval = 1_000_000_000L / pairsPerSecond;
                 long start = System.nanoTime();
@@ -117,7 +108,7 @@ public final class OrderingAtHead {
                 }
                 deposits.flush();
                 fills.flush();
-                LatencyAtHead.awaitCaughtUp(admin, config, topics, Duration.ofMinutes(5));
+                BenchConfig.awaitCaughtUp(admin, config, Duration.ofMinutes(5));
             }
             count(kafka.bootstrapServers(), topics, registry, pairs);
         } finally {

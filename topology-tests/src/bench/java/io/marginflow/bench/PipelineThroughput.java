@@ -120,18 +120,13 @@ public final class PipelineThroughput {
     }
 
     private static MarginflowConfig marginflowConfig(String bootstrap, String round, Properties common, Path state) {
-        Map<String, String> overrides = new TreeMap<>();
-        common.stringPropertyNames().forEach(name -> overrides.put(name, common.getProperty(name)));
+        Map<String, String> settings = new TreeMap<>();
+        common.stringPropertyNames().forEach(name -> settings.put(name, common.getProperty(name)));
         MarginflowConfig defaults = MarginflowConfig.of(Map.of("bootstrap.servers", bootstrap));
-        TOPIC_KEYS.forEach(key -> overrides.put("topic." + key, round + "." + defaults.get("topic." + key)));
-        overrides.putAll(Map.of(
-                "application.id", applicationId("Marginflow", round),
-                "schema.registry.url", "mock://marginflow-bench",
-                "topics.partitions", "3",
-                "state.dir", state.resolve(round + "-marginflow").toString()));
-        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("marginflow."))
-                .forEach(name -> overrides.put(name.substring("marginflow.".length()), System.getProperty(name)));
-        return MarginflowConfig.of(overrides);
+        TOPIC_KEYS.forEach(key -> settings.put("topic." + key, round + "." + defaults.get("topic." + key)));
+        settings.put("schema.registry.url", "mock://marginflow-bench");
+        return BenchConfig.marginflow(bootstrap, applicationId("Marginflow", round), state.resolve(round + "-marginflow"),
+                settings);
     }
 
     private static String applicationId(String name, String round) {
