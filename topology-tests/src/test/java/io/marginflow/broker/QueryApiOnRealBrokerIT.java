@@ -210,6 +210,16 @@ class QueryApiOnRealBrokerIT {
                 .contains("marginflow_output_lag_seconds_count")
                 .contains("kafka_stream_thread_process_total")
                 .contains("jvm_memory_used_bytes");
+        // each result is counted once, though written twice (risk.margin and risk.margin-latest)
+        pipeline.settle();
+        String settled = send(HttpRequest.newBuilder(uri("/metrics")).GET(), null).body();
+        java.util.regex.Matcher counted = java.util.regex.Pattern
+                .compile("\nmarginflow_margin_results_total\\{status=\"[A-Z_]+\"} ([0-9.]+)").matcher(settled);
+        double results = 0;
+        while (counted.find()) {
+            results += Double.parseDouble(counted.group(1));
+        }
+        assertThat(results).isEqualTo((double) RealBrokerPipeline.results(pipeline.seen, result -> true).size());
     }
 
     /** With a key store configured the API speaks HTTPS only, with the certificate it was given. */
