@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -186,16 +185,26 @@ public final class TopicSetup {
         return describe(admin, List.of(resource)).get(resource);
     }
 
-    /**
-     * The topics' configurations, waiting up to 30 s for broker metadata to show topics just
-     * created: the controller acknowledges a creation before every broker's metadata cache has it.
-     */
+    /** The topics' configurations, waiting up to 30 s for broker metadata to show topics just created. */
     private static Map<ConfigResource, Config> describe(Admin admin, List<ConfigResource> topics)
             throws ExecutionException, InterruptedException {
+        return onceMetadataShows(() -> admin.describeConfigs(topics).all().get());
+    }
+
+    /** What {@code ask} answers once broker metadata shows the topics it names. */
+    private interface MetadataQuestion<T> {
+        T ask() throws ExecutionException, InterruptedException;
+    }
+
+    /**
+     * {@code question}'s answer, asked again for up to 30 s while the broker does not know a topic
+     * yet: the controller acknowledges a creation before every broker's metadata cache has it.
+     */
+    private static <T> T onceMetadataShows(MetadataQuestion<T> question) throws ExecutionException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                return admin.describeConfigs(topics).all().get();
+                return question.ask();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw e;
@@ -220,17 +229,7 @@ public final class TopicSetup {
 
     /** The partition count of an existing topic, waiting up to 30 s for broker metadata to show it. */
     public static int partitionsOf(Admin admin, String topic) throws ExecutionException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-                return description.partitions().size();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        return onceMetadataShows(() -> admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic))
+                .partitions().size();
     }
 }
