@@ -116,8 +116,15 @@ final class Baselines {
         }
     }
 
-    /** Both baselines' output topics and the two-hop's intermediate topic, for the caller to create. */
-    static List<String> topicsOf(String prefix) {
-        return List.of(prefix + "onestage.counts", prefix + "twohop.hop", prefix + "twohop.outputs");
+    /** The topics the baselines write under a round's prefix: the one stage's counts, the two-hop's hop and outputs. */
+    record Written(String counts, String hop, String outputs) {
+        static Written under(String prefix) {
+            return new Written(prefix + "onestage.counts", prefix + "twohop.hop", prefix + "twohop.outputs");
+        }
+
+        /** Every one of them, for the caller to create. */
+        List<String> all() {
+            return List.of(counts, hop, outputs);
+        }
     }
 }

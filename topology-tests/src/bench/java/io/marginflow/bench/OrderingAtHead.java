@@ -27,17 +27,11 @@ import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -124,32 +118,20 @@ public final class OrderingAtHead {
         var entries = SpecificAvroSerde.forValues(JournalEntry.class, registry).deserializer();
         Set<String> deposited = new HashSet<>();
         List<String> early = new ArrayList<>();
-        int fills = 0;
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.journal()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    Object payload = entries.deserialize(record.topic(), record.value()).getPayload();
-                    if (payload instanceof CollateralMovement movement) {
-                        deposited.add(movement.getAccount());
-                    } else if (payload instanceof Fill fill) {
-                        fills++;
-                        if (!deposited.contains(fill.getAccount())) {
-                            early.add(fill.getAccount());
-                        }
-                    }
+        List<String> filled = new ArrayList<>();
+        TopicTraffic.forEach(bootstrap, List.of(topics.journal()), record -> {
+            Object payload = entries.deserialize(record.topic(), record.value()).getPayload();
+            if (payload instanceof CollateralMovement movement) {
+                deposited.add(movement.getAccount());
+            } else if (payload instanceof Fill fill) {
+                filled.add(fill.getAccount());
+                if (!deposited.contains(fill.getAccount())) {
+                    early.add(fill.getAccount());
                 }
             }
-        }
+        });
         System.out.printf("journalled: %,d deposits, %,d fills of %,d pairs; fills journalled before their deposit: %,d (%.2f%%)%s%n",
-                deposited.size(), fills, pairs, early.size(), 100.0 * early.size() / pairs,
+                deposited.size(), filled.size(), pairs, early.size(), 100.0 * early.size() / pairs,
                 early.isEmpty() ? "" : ", e.g. " + early.subList(0, Math.min(5, early.size())));
     }
 

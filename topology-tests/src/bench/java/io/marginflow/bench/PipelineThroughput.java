@@ -2,6 +2,7 @@ package io.marginflow.bench;
 
 import io.marginflow.app.MarginflowApp;
 import io.marginflow.app.TopicSetup;
+import io.marginflow.config.ConfigKeys;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.config.Topics;
 import io.marginflow.embedded.ConsumerGroupLag;
@@ -44,10 +45,6 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class PipelineThroughput {
 
-    private static final List<String> TOPIC_KEYS = List.of("fills", "collateral", "prices", "vol-surfaces",
-            "instruments", "parameters", "snapshots", "clock", "journal", "margin", "margin-latest", "margin-calls",
-            "liquidations", "dead-letters");
-
     private PipelineThroughput() {}
 
     /** One application's measured run. */
@@ -88,20 +85,20 @@ public final class PipelineThroughput {
                 MarginflowConfig config = marginflowConfig(kafka.bootstrapServers(), round, common, state);
                 Topics topics = config.topics();
                 TopicSetup.createMissing(admin, topics);
-                String prefix = round + ".";
-                admin.createTopics(Baselines.topicsOf(prefix).stream().map(name -> new NewTopic(name, 3, (short) 1))
+                Baselines.Written baselines = Baselines.Written.under(round + ".");
+                admin.createTopics(baselines.all().stream().map(name -> new NewTopic(name, 3, (short) 1))
                         .toList()).all().get();
                 long events = load.publish(kafka.bootstrapServers(), topics, registry);
                 System.out.println(round + " round: " + load.describe());
 
                 List<Run> runs = new ArrayList<>();
                 runs.add(time(admin, kafka.bootstrapServers(), round, "one-stage", events, topics.inputs(), List.of(),
-                        List.of(prefix + "onestage.counts"),
-                        id -> new KafkaStreams(Baselines.oneStage(topics, prefix + "onestage.counts"),
+                        List.of(baselines.counts()),
+                        id -> new KafkaStreams(Baselines.oneStage(topics, baselines.counts()),
                                 streamsProperties(common, id, state))));
                 runs.add(time(admin, kafka.bootstrapServers(), round, "two-hop", events, topics.inputs(),
-                        List.of(prefix + "twohop.hop"), List.of(prefix + "twohop.hop", prefix + "twohop.outputs"),
-                        id -> new KafkaStreams(Baselines.twoHop(topics, prefix + "twohop.hop", prefix + "twohop.outputs"),
+                        List.of(baselines.hop()), List.of(baselines.hop(), baselines.outputs()),
+                        id -> new KafkaStreams(Baselines.twoHop(topics, baselines.hop(), baselines.outputs()),
                                 streamsProperties(common, id, state))));
                 List<String> written = new ArrayList<>(List.of(topics.journal(), topics.marginLatest()));
                 written.addAll(topics.outputs());
@@ -122,8 +119,9 @@ public final class PipelineThroughput {
     private static MarginflowConfig marginflowConfig(String bootstrap, String round, Properties common, Path state) {
         Map<String, String> settings = new TreeMap<>();
         common.stringPropertyNames().forEach(name -> settings.put(name, common.getProperty(name)));
-        MarginflowConfig defaults = MarginflowConfig.of(Map.of("bootstrap.servers", bootstrap));
-        TOPIC_KEYS.forEach(key -> settings.put("topic." + key, round + "." + defaults.get("topic." + key)));
+        // every topic under the round's prefix, so that each round starts from empty topics
+        ConfigKeys.all().stream().filter(key -> key.name().startsWith("topic."))
+                .forEach(key -> settings.put(key.name(), round + "." + key.defaultValue()));
         settings.put("schema.registry.url", "mock://marginflow-bench");
         return BenchConfig.marginflow(bootstrap, applicationId("Marginflow", round), state.resolve(round + "-marginflow"),
                 settings);
