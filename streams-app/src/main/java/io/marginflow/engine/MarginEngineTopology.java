@@ -52,7 +52,7 @@ public final class MarginEngineTopology {
     public static final String PARAMETERS = "parameters";
     /** Latest implied-volatility surface, by underlying. */
     public static final String SURFACES = "vol-surfaces";
-        /** {@code F:<fillId>} and {@code M:<movementId>} already applied, with the journal offset. */
+    /** {@code F:<fillId>} and {@code M:<movementId>} already applied, with the journal offset. */
     public static final String SEEN_IDS = "seen-ids";
     /** Each underlying's sampled index closes, by underlying (the statistical layer's input). */
     public static final String RETURN_HISTORIES = "return-histories";
@@ -69,8 +69,7 @@ public final class MarginEngineTopology {
                              DeadLetters deadLetters, OutputLimits limits, MarginflowMetrics metrics) {
         topology.addSource(SOURCE, new StringDeserializer(),
                 metrics.countingEntries(SpecificAvroSerde.forValues(JournalEntry.class, registry).deserializer()), topics.journal());
-        Map<String, String> sinkTopics = Map.of(MARGIN_SINK, topics.margin(), MARGIN_LATEST_SINK, topics.marginLatest(),
-                MARGIN_CALLS_SINK, topics.marginCalls(), LIQUIDATIONS_SINK, topics.liquidations());
+        Map<String, String> sinkTopics = sinkTopics(topics);
         topology.addProcessor(PROCESSOR, TimedProcessor.timed(() -> new MarginEngineProcessor(settings, deadLetters,
                 sink -> limits.maxBytes(sinkTopics.get(sink))), metrics.entryTime()), SOURCE);
         storeValues().forEach((name, values) -> store(topology, name, values));
@@ -88,6 +87,13 @@ public final class MarginEngineTopology {
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new StringSerializer(),
                 metrics.countingOutputs(SpecificAvroSerde.<DeadLetter, Object>forSink(DeadLetter.class, registry),
                         value -> (SpecificRecord) value), PROCESSOR);
+    }
+
+    /** The topic of each of the engine's sinks. */
+    static Map<String, String> sinkTopics(Topics topics) {
+        return Map.of(MARGIN_SINK, topics.margin(), MARGIN_LATEST_SINK, topics.marginLatest(),
+                MARGIN_CALLS_SINK, topics.marginCalls(), LIQUIDATIONS_SINK, topics.liquidations(),
+                DEAD_LETTERS_SINK, topics.deadLetters());
     }
 
     /** The engine's stores (keyed by string) and the serde of each one's values. */

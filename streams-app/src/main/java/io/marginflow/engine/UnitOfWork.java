@@ -8,12 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The state writes and outputs of one unit of the engine's work (a journal entry, or one
@@ -26,17 +23,17 @@ final class UnitOfWork {
 
     private static final Object DELETED = new Object();
 
-    private final ProcessorContext<String, Object> context;
+    private final EngineIo io;
     private final List<Runnable> effects = new ArrayList<>();
     private final List<Staged<?>> stores = new ArrayList<>();
 
-    UnitOfWork(ProcessorContext<String, Object> context) {
-        this.context = context;
+    UnitOfWork(EngineIo io) {
+        this.io = io;
     }
 
     /** The store named {@code name}, with its writes held in this unit. */
     <V> Staged<V> store(String name) {
-        Staged<V> staged = new Staged<>(context.getStateStore(name));
+        Staged<V> staged = new Staged<>(io.<V>store(name));
         stores.add(staged);
         return staged;
     }
@@ -47,8 +44,8 @@ final class UnitOfWork {
     }
 
     /** Forwards {@code record} to {@code sink} when the unit commits. */
-    void forward(Record<String, ?> record, String sink) {
-        effects.add(() -> context.forward(record, sink));
+    void forward(Record<String, Object> record, String sink) {
+        effects.add(() -> io.forward(record, sink));
     }
 
     /**
@@ -93,10 +90,10 @@ final class UnitOfWork {
 
     /** A state store whose writes wait for the unit; gets see them, scans see committed state only. */
     final class Staged<V> {
-        private final KeyValueStore<String, V> store;
+        private final EngineIo.Store<V> store;
         private final Map<String, Object> overlay = new HashMap<>();
 
-        private Staged(KeyValueStore<String, V> store) {
+        private Staged(EngineIo.Store<V> store) {
             this.store = store;
         }
 
@@ -121,17 +118,17 @@ final class UnitOfWork {
 
         /** Every committed entry: for restoring derived state, never inside a unit. */
         KeyValueIterator<String, V> all() {
-            return store.all();
+            return store.from(null);
         }
 
         /** The committed entries from {@code from} on, in key order. */
         KeyValueIterator<String, V> from(String from) {
-            return store.range(from, null);
+            return store.from(from);
         }
 
         /** The committed entries whose key starts with {@code prefix}, in key order. */
         KeyValueIterator<String, V> prefixScan(String prefix) {
-            return store.prefixScan(prefix, new StringSerializer());
+            return store.prefixScan(prefix);
         }
     }
 }

@@ -57,7 +57,17 @@ public class EngineClockBenchmark {
                 new org.apache.kafka.streams.processor.TaskId(1, 0), Files.createTempDirectory("engine-clock-bench").toFile());
         store(context, MarginEngineTopology.CLOCK, Serdes.Long());
         store(context, MarginEngineTopology.TIMERS, Serdes.ByteArray());
-        unit = new UnitOfWork(context);
+        unit = new UnitOfWork(new EngineIo() {
+            @Override
+            public <V> Store<V> store(String name) {
+                return Store.of(context.getStateStore(name));
+            }
+
+            @Override
+            public void forward(org.apache.kafka.streams.processor.api.Record<String, Object> record, String sink) {
+                throw new UnsupportedOperationException("the clock forwards nothing");
+            }
+        });
         clock = new EngineClock(unit);
         clock.restore();
         for (int i = 0; i < callOpen; i++) {
