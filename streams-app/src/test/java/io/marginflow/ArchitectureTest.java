@@ -19,7 +19,7 @@ class ArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.marginflow.config", "io.marginflow.translation", "io.marginflow.errors",
                     "io.marginflow.sequencer", "io.marginflow.engine", "io.marginflow.metrics", "io.marginflow.api",
-                    "io.marginflow.app");
+                    "io.marginflow.audit", "io.marginflow.app");
 
     @Test
     void packagesPointOneWay() {
@@ -31,15 +31,18 @@ class ArchitectureTest {
                 .layer("engine").definedBy("io.marginflow.engine..")
                 .layer("metrics").definedBy("io.marginflow.metrics..")
                 .layer("api").definedBy("io.marginflow.api..")
+                .layer("audit").definedBy("io.marginflow.audit..")
                 .layer("app").definedBy("io.marginflow.app..")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
                 .whereLayer("api").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("audit").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("sequencer").mayOnlyBeAccessedByLayers("api", "app")
-                .whereLayer("engine").mayOnlyBeAccessedByLayers("api", "app")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("api", "audit", "app")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "app")
-                .whereLayer("errors").mayOnlyBeAccessedByLayers("sequencer", "engine", "app")
-                .whereLayer("translation").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "api", "app")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("translation", "errors", "sequencer", "engine", "api", "app")
+                .whereLayer("errors").mayOnlyBeAccessedByLayers("sequencer", "engine", "audit", "app")
+                .whereLayer("translation").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "api", "audit", "app")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("translation", "errors", "sequencer", "engine", "api", "audit",
+                        "app")
                 .check(APPLICATION);
     }
 

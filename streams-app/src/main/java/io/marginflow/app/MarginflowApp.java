@@ -44,10 +44,11 @@ import picocli.CommandLine.Spec;
         description = "Real-time margin for a derivatives clearinghouse, on Kafka Streams.",
         subcommands = {MarginflowApp.Run.class, MarginflowApp.CreateTopics.class, MarginflowApp.SeedHistory.class,
                 MarginflowApp.HeartbeatCommand.class, MarginflowApp.Liquidate.class, TailCommand.class, ProduceCommand.class,
-                ConfigCommand.class},
+                ConfigCommand.class, AuditCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:failed while working (the broker or schema registry refused, a record was refused)",
-                "2:a mistake in the command line or the configuration"},
+                "2:a mistake in the command line or the configuration",
+                "3:audit: a published figure is not reproduced (audit --help)"},
         footer = {"", "Configuration: the defaults, then --config FILE, then MARGINFLOW_* environment variables"
                 + " (README, Configuration)."})
 public final class MarginflowApp implements Runnable {
@@ -341,11 +342,17 @@ public final class MarginflowApp implements Runnable {
         return start(config, registry, watch, MarginflowMetrics.none());
     }
 
+    /** The largest record each output topic takes: {@code engine.max-output-bytes} and each topic's own limit. */
+    static OutputLimits outputLimits(MarginflowConfig config) {
+        OutputLimits limits = new OutputLimits(config.engine().maxOutputBytes(), topic -> TopicSetup.recordLimit(config, topic));
+        TopicSetup.recordLimits(config).forEach(limits::topicLimit);
+        return limits;
+    }
+
     /** Starts the pipeline, measured by {@code metrics}. */
     public static KafkaStreams start(MarginflowConfig config, SchemaRegistry registry, FailureWatch watch,
                                      MarginflowMetrics metrics) {
-        OutputLimits limits = new OutputLimits(config.engine().maxOutputBytes(), topic -> TopicSetup.recordLimit(config, topic));
-        TopicSetup.recordLimits(config).forEach(limits::topicLimit);
+        OutputLimits limits = outputLimits(config);
         KafkaStreams streams = new KafkaStreams(MarginflowTopology.build(config, registry, limits, metrics),
                 MarginflowTopology.properties(config, registry, watch, limits, metrics));
         streams.setStateListener((now, before) -> {

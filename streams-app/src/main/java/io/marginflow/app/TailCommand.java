@@ -6,21 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
-import io.marginflow.serde.JsonRecords;
-import io.marginflow.serde.RecordCoordinates;
-import io.marginflow.serde.WireFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -67,7 +59,7 @@ final class TailCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    private final Map<Integer, GenericDatumReader<Object>> readers = new HashMap<>();
+    private RegistryJson json;
 
     @Override
     public void run() {
@@ -76,14 +68,9 @@ final class TailCommand implements Runnable {
         }
         MarginflowConfig loaded = config.load();
         SchemaRegistry registry = SchemaRegistries.fromConfig(loaded.registryConfig());
-        Map<String, Object> properties = loaded.consumerProperties();
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        json = new RegistryJson(registry);
         PrintWriter out = spec.commandLine().getOut();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = readOnlyConsumer(loaded)) {
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {
                 consumer.wakeup();
@@ -116,7 +103,7 @@ final class TailCommand implements Runnable {
                         break;
                     }
                     for (ConsumerRecord<byte[], byte[]> record : records) {
-                        JsonNode line = line(record, registry);
+                        JsonNode line = line(record);
                         if (line != null && (maxRecords == 0 || printed < maxRecords)) {
                             out.println(line);
                             printed++;
@@ -137,8 +124,21 @@ final class TailCommand implements Runnable {
         }
     }
 
+    /**
+     * A consumer of committed records only, in no consumer group, committing nothing and creating
+     * no topic: it reads without leaving a trace.
+     */
+    static KafkaConsumer<byte[], byte[]> readOnlyConsumer(MarginflowConfig config) {
+        Map<String, Object> properties = config.consumerProperties();
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
     /** The record as one JSON object, or null when --account filters it out. */
-    private JsonNode line(ConsumerRecord<byte[], byte[]> record, SchemaRegistry registry) {
+    private JsonNode line(ConsumerRecord<byte[], byte[]> record) {
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         ObjectNode line = JSON.objectNode()
                 .put("partition", record.partition())
@@ -149,7 +149,7 @@ final class TailCommand implements Runnable {
             line.putNull("value");
         } else {
             try {
-                line.set("value", decode(record, registry));
+                line.set("value", json.decode(record));
             } catch (RuntimeException | IOException e) {
                 line.put("error", "cannot decode the value: " + e.getMessage());
             }
@@ -158,17 +158,6 @@ final class TailCommand implements Runnable {
             return null;
         }
         return line;
-    }
-
-    private JsonNode decode(ConsumerRecord<byte[], byte[]> record, SchemaRegistry registry) throws IOException {
-        byte[] bytes = record.value();
-        int id = WireFormat.schemaId(bytes, RecordCoordinates.of(record.topic(), record.partition(), record.offset()));
-        GenericDatumReader<Object> reader = readers.computeIfAbsent(id,
-                schemaId -> new GenericDatumReader<>(registry.schemaById(schemaId), registry.schemaById(schemaId), new GenericData()));
-        Schema schema = reader.getSchema();
-        Object value = reader.read(null, DecoderFactory.get()
-                .binaryDecoder(bytes, WireFormat.HEADER_LENGTH, bytes.length - WireFormat.HEADER_LENGTH, null));
-        return JsonRecords.toJson(value, schema);
     }
 
     /** The value names the account, itself or in the record it carries (a journal entry's payload). */

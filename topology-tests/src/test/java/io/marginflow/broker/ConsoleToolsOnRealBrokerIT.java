@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.marginflow.app.MarginflowApp;
 import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.registry.InMemorySchemaRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -20,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import picocli.CommandLine;
 
 /**
  * The console tools as a user runs them: {@code produce} publishes the README's example records
@@ -46,7 +41,7 @@ class ConsoleToolsOnRealBrokerIT {
         config = Files.createTempFile("marginflow-console-", ".properties");
         Files.writeString(config, String.join("\n", "bootstrap.servers=" + kafka.bootstrapServers(),
                 "schema.registry.url=mock://" + NAME, "topics.partitions=3", "auto.register.schemas=false") + "\n");
-        assertThat(run("create-topics").code).isZero();
+        assertThat(run("create-topics").code()).isZero();
         pipeline.startApplication();
     }
 
@@ -62,18 +57,18 @@ class ConsoleToolsOnRealBrokerIT {
     void theExampleRecordsProducedAsJsonComeBackAsTheAccountsMarginInJson() {
         for (String[] input : List.of(new String[] {"refdata.instruments", "instruments"}, new String[] {"market.prices", "prices"},
                 new String[] {"clearing.collateral", "collateral"}, new String[] {"clearing.fills", "fills"})) {
-            Outcome produced = run("produce", input[0], "--json", EXAMPLES.resolve(input[1] + ".jsonl").toString());
-            assertThat(produced.code).as(produced.err).isZero();
-            assertThat(produced.out).isEqualTo("published 1 records to " + input[0] + "\n");
+            CommandRun produced = run("produce", input[0], "--json", EXAMPLES.resolve(input[1] + ".jsonl").toString());
+            assertThat(produced.code()).as(produced.err()).isZero();
+            assertThat(produced.out()).isEqualTo("published 1 records to " + input[0] + "\n");
         }
 
         // The deposit's result comes first, then the fill's: read until the fill's is there.
         JsonNode result = null;
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
         while ((result == null || !result.get("initialMargin").textValue().equals("9600")) && System.nanoTime() < deadline) {
-            Outcome tail = run("tail", "risk.margin", "--from-beginning", "--account", "ACC-1", "--idle-exit", "2");
-            assertThat(tail.code).as(tail.err).isZero();
-            List<String> lines = tail.out.lines().toList();
+            CommandRun tail = run("tail", "risk.margin", "--from-beginning", "--account", "ACC-1", "--idle-exit", "2");
+            assertThat(tail.code()).as(tail.err()).isZero();
+            List<String> lines = tail.out().lines().toList();
             if (!lines.isEmpty()) {
                 JsonNode line = parse(lines.get(lines.size() - 1));
                 assertThat(line.get("key").textValue()).isEqualTo("ACC-1");
@@ -85,8 +80,8 @@ class ConsoleToolsOnRealBrokerIT {
         assertThat(result.get("initialMargin").textValue()).isEqualTo("9600");
         assertThat(result.get("status").textValue()).isEqualTo("NORMAL");
 
-        Outcome journal = run("tail", "risk.journal", "--from-beginning", "--account", "ACC-1", "--idle-exit", "5");
-        assertThat(journal.out.lines().map(ConsoleToolsOnRealBrokerIT::parse)
+        CommandRun journal = run("tail", "risk.journal", "--from-beginning", "--account", "ACC-1", "--idle-exit", "5");
+        assertThat(journal.out().lines().map(ConsoleToolsOnRealBrokerIT::parse)
                 .map(entry -> entry.get("value").get("payload").fieldNames().next()))
                 .as("the account's journal entries, found through their payloads")
                 .containsExactly("CollateralMovement", "Fill");
@@ -99,12 +94,12 @@ class ConsoleToolsOnRealBrokerIT {
             Files.writeString(file, Files.readString(EXAMPLES.resolve("fills.jsonl")).replace("ACC-1-F1", "ACC-9-F1")
                     .replace("\"ACC-1\"", "\"ACC-9\"") + "{\"fillId\": \"x\"}\n");
 
-            Outcome produced = run("produce", "clearing.fills", "--json", file.toString());
+            CommandRun produced = run("produce", "clearing.fills", "--json", file.toString());
 
-            assertThat(produced.code).isEqualTo(2);
-            assertThat(produced.err).isEqualTo("marginflow: line 2: Fill.account is missing\n");
-            Outcome tail = run("tail", "clearing.fills", "--from-beginning", "--account", "ACC-9", "--idle-exit", "3");
-            assertThat(tail.out).isEmpty();
+            assertThat(produced.code()).isEqualTo(2);
+            assertThat(produced.err()).isEqualTo("marginflow: line 2: Fill.account is missing\n");
+            CommandRun tail = run("tail", "clearing.fills", "--from-beginning", "--account", "ACC-9", "--idle-exit", "3");
+            assertThat(tail.out()).isEmpty();
         } finally {
             Files.delete(file);
         }
@@ -122,10 +117,10 @@ class ConsoleToolsOnRealBrokerIT {
                     run("produce", "clearing.fills", "--json", zeroQuantity.toString()),
                     run("tail", "no.such.topic")))
                     .allSatisfy(outcome -> {
-                        assertThat(outcome.code).isEqualTo(2);
-                        assertThat(outcome.err).startsWith("marginflow: ").endsWith("\n").hasLineCount(1);
+                        assertThat(outcome.code()).isEqualTo(2);
+                        assertThat(outcome.err()).startsWith("marginflow: ").endsWith("\n").hasLineCount(1);
                     })
-                    .extracting(outcome -> outcome.err)
+                    .extracting(outcome -> outcome.err())
                     .anySatisfy(err -> assertThat(err).contains("produce publishes to an input topic"))
                     .anySatisfy(err -> assertThat(err).contains("no-such-file.jsonl: no such file"))
                     .anySatisfy(err -> assertThat(err).contains("line 1: the sequencer would refuse it: ZERO_QUANTITY"))
@@ -135,18 +130,8 @@ class ConsoleToolsOnRealBrokerIT {
         }
     }
 
-    private record Outcome(int code, String out, String err) {}
-
-    private Outcome run(String... args) {
-        List<String> line = new ArrayList<>(List.of(args));
-        line.add(1, "--config=" + config);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = MarginflowApp.commandLine();
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        int code = command.execute(line.toArray(String[]::new));
-        return new Outcome(code, out.toString(), err.toString());
+    private CommandRun run(String... args) {
+        return CommandRun.of(config, args);
     }
 
     private static JsonNode parse(String line) {

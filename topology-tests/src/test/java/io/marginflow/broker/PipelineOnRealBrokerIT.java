@@ -29,8 +29,11 @@ import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.sequencer.JournalPartitioner;
+import io.marginflow.serde.SpecificAvroSerde;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +42,14 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -298,6 +309,81 @@ class PipelineOnRealBrokerIT {
         assertThat(after.getUnderlyings().get(0).getForecastVol()).isEqualTo(before.getUnderlyings().get(0).getForecastVol());
         assertThat(after.getExpectedShortfall()).isCloseTo(2 * before.getExpectedShortfall(),
                 org.assertj.core.api.Assertions.within(1e-6));
+    }
+
+    /**
+     * An auditor's replay of the whole day (restarts included) from the topics alone: every
+     * published output is reproduced exactly. Then a forger appends two changed margin results, one
+     * at a place in its account's chain that a result already holds and one further along: the
+     * replay names both, shows the first beside the journal entry it claims as its cause, and exits 3.
+     */
+    @Test
+    @Order(7)
+    void theAuditorsReplayReproducesTheWholeDayAndNamesForgedResults() throws Exception {
+        Path file = Files.createTempFile("marginflow-audit-", ".properties");
+        try {
+            Files.writeString(file, String.join("\n", "bootstrap.servers=" + kafka.bootstrapServers(),
+                    "application.id=" + config.get("application.id"), "schema.registry.url=" + config.get("schema.registry.url"),
+                    "topics.partitions=3", "engine.history.length=60", "engine.history.min-returns=20") + "\n");
+
+            CommandRun clean = CommandRun.of(file, "audit", "replay");
+
+            assertThat(clean.code()).as(clean.out() + clean.err()).isZero();
+            assertThat(clean.out()).contains("replaying risk.journal partitions 0, 1, 2 up to offsets", "verdict: VERIFIED")
+                    .containsPattern("risk\\.margin +[1-9][0-9,]* reproduced exactly")
+                    .containsPattern("risk\\.margin-calls +[1-9][0-9,]* reproduced exactly");
+            CommandRun one = CommandRun.of(file, "audit", "replay", "--partition", "1");
+            assertThat(one.code()).as(one.out() + one.err()).isZero();
+            assertThat(one.out()).contains("replaying risk.journal partition 1 up to offset", "verdict: VERIFIED");
+            CommandRun mistake = CommandRun.of(file, "audit", "replay", "--partition", "7");
+            assertThat(mistake.code()).isEqualTo(2);
+            assertThat(mistake.err()).isEqualTo("marginflow: risk.journal has no partition 7 (it has 3)\n");
+
+            MarginResult published = firstPublishedResult();
+            SpecificAvroSerde<MarginResult> serde =
+                    SpecificAvroSerde.forValues(MarginResult.class, registry);
+            MarginResult twice = MarginResult.newBuilder(published).setInitialMargin(published.getInitialMargin().add(BigDecimal.ONE)).build();
+            MarginResult further = MarginResult.newBuilder(twice).setSequence(published.getSequence() + 1_000_000).build();
+            try (var forger = new KafkaProducer<String, byte[]>(
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(),
+                    new ByteArraySerializer())) {
+                for (MarginResult forged : List.of(twice, further)) {
+                    forger.send(new ProducerRecord<>(topics.margin(), published.getAccount(),
+                            serde.serializer().serialize(topics.margin(), forged))).get();
+                }
+            }
+
+            CommandRun forged = CommandRun.of(file, "audit", "replay");
+
+            assertThat(forged.code()).as(forged.out() + forged.err()).isEqualTo(3);
+            assertThat(forged.out()).contains("divergences: 2 (NOT_REPRODUCED 1, PUBLISHED_TWICE 1)",
+                    "first divergence: NOT_REPRODUCED on risk.margin", "\"sequence\":" + further.getSequence(),
+                    "journal entry (risk.journal-" + published.getCause().getJournalPartition() + "@"
+                            + published.getCause().getJournalOffset() + ")",
+                    "PUBLISHED_TWICE risk.margin-", "verdict: DIVERGENT: 2 published figures are not reproduced");
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /** The first margin result on the margin topic's partition 0. */
+    private MarginResult firstPublishedResult() {
+        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
+                "bootstrap.servers", kafka.bootstrapServers(), "isolation.level", "read_committed"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            var partition = new TopicPartition(topics.margin(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    return SpecificAvroSerde.forValues(MarginResult.class, registry).deserializer()
+                            .deserialize(record.topic(), record.value());
+                }
+            }
+            throw new AssertionError("nothing on " + topics.margin());
+        }
     }
 
     private static final int WRITERS = 12;

@@ -1,0 +1,195 @@
+package io.marginflow.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.marginflow.audit.JournalReplay;
+import io.marginflow.config.MarginflowConfig;
+import io.marginflow.registry.SchemaRegistries;
+import io.marginflow.registry.SchemaRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code marginflow audit ...}: an auditor's tools, which read the topics and write nothing. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "An auditor's tools: they read the topics (committed records only), join no consumer group and"
+                + " write nothing to the cluster (README, \"Auditing\").",
+        subcommands = AuditCommand.Replay.class)
+final class AuditCommand implements Runnable {
+
+    /** Exit code of an audit that found a divergence. */
+    static final int DIVERGENT = 3;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = {"Replays the journal from its first entry into a fresh engine offline and compares every"
+                    + " margin result, margin call and liquidation signal it gives, at its place in its account's hash"
+                    + " chain, with the one published; then lists what is published that the replay did not give.",
+                    "Each journal partition is replayed up to what the application has processed (its consumer group's"
+                    + " committed offset), so outputs still to come are not counted as missing."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every published output of the replayed entries is reproduced exactly",
+                    "1:failed while working (the broker or schema registry refused)",
+                    "2:a mistake in the command line or the configuration",
+                    "3:a divergence: the first is shown in full"})
+    static final class Replay implements Callable<Integer> {
+        @Mixin
+        MarginflowApp.ConfigFile config;
+
+        @Option(names = "--partition", paramLabel = "N", split = ",",
+                description = "journal partitions to replay (repeatable or comma-separated; default: all)")
+        List<Integer> partitions = new ArrayList<>();
+
+        @Option(names = "--show", paramLabel = "N", defaultValue = "10",
+                description = "divergences to list after the first (default 10)")
+        int show;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (show < 0 || partitions.stream().anyMatch(p -> p < 0)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--show and --partition cannot be negative");
+            }
+            MarginflowConfig loaded = config.load();
+            SchemaRegistry registry = SchemaRegistries.fromConfig(loaded.registryConfig());
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            JournalReplay replay = new JournalReplay(loaded, registry, MarginflowApp.outputLimits(loaded));
+            try (Admin admin = Admin.create(loaded.adminProperties());
+                 KafkaConsumer<byte[], byte[]> consumer = TailCommand.readOnlyConsumer(loaded)) {
+                NavigableMap<Integer, Long> ends;
+                try {
+                    ends = replay.processed(admin, consumer, partitions);
+                } catch (IllegalArgumentException e) {
+                    throw new MarginflowApp.UserMistake(e.getMessage());
+                }
+                out.printf("replaying %s partition%s %s up to offset%s %s (what the application has processed)%n",
+                        loaded.topics().journal(), ends.size() == 1 ? "" : "s", join(ends.keySet()),
+                        ends.size() == 1 ? "" : "s", ends.values().stream().map(end -> String.format("%,d", end))
+                                .collect(Collectors.joining(" / ")));
+                out.flush();
+                JournalReplay.Report report = replay.replay(consumer, ends, progress(err));
+                print(report, consumer, new RegistryJson(registry), loaded.topics().journal(), out);
+                return report.verified() ? 0 : DIVERGENT;
+            }
+        }
+
+        private static String join(Iterable<Integer> partitions) {
+            List<String> names = new ArrayList<>();
+            partitions.forEach(partition -> names.add(String.valueOf(partition)));
+            return String.join(", ", names);
+        }
+
+        /** A progress bar on a terminal; otherwise a line every 100,000 entries. */
+        private static JournalReplay.Progress progress(PrintWriter err) {
+            boolean terminal = onTerminal();
+            return (entries, total) -> {
+                if (terminal) {
+                    int width = 30;
+                    int done = total == 0 ? width : (int) Math.min(width, entries * width / total);
+                    err.printf("\r[%s%s] %,d / %,d journal entries", "#".repeat(done), " ".repeat(width - done), entries, total);
+                    if (entries == total) {
+                        err.println();
+                    }
+                    err.flush();
+                } else if (entries % 100_000 == 0 || entries == total) {
+                    err.printf("replayed %,d of %,d journal entries%n", entries, total);
+                    err.flush();
+                }
+            };
+        }
+
+        /**
+         * Whether the command runs on a terminal: a console before Java 22; from Java 22 on, where
+         * there is always a console, {@code Console.isTerminal()}.
+         */
+        @SuppressWarnings("SystemConsoleNull")
+        private static boolean onTerminal() {
+            java.io.Console console = System.console();
+            if (console == null) {
+                return false;
+            }
+            try {
+                return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+            } catch (ReflectiveOperationException e) {
+                return true;
+            }
+        }
+
+        private void print(JournalReplay.Report report, KafkaConsumer<byte[], byte[]> consumer, RegistryJson json,
+                           String journal, PrintWriter out) {
+            out.printf("read the published outputs in %.1f s; replayed %,d journal entries in %.1f s (%,.0f entries/s)%s%n",
+                    report.publishedSeconds(), report.entries(), report.replaySeconds(),
+                    report.entries() / Math.max(report.replaySeconds(), 1e-9),
+                    report.undecodable() == 0 ? "" : String.format("; %,d journal records do not decode and were"
+                            + " skipped, as the live engine skips them", report.undecodable()));
+            Map<JournalReplay.Kind, Long> kinds = new TreeMap<>(report.divergences().stream()
+                    .collect(Collectors.groupingBy(JournalReplay.Divergence::kind, Collectors.counting())));
+            report.matched().forEach((topic, matched) -> out.printf("  %-24s %,10d reproduced exactly%n", topic, matched));
+            if (report.verified()) {
+                out.println("verdict: VERIFIED: every published margin result, margin call and liquidation signal of"
+                        + " these entries is reproduced exactly, hashes included, and none is missing");
+                return;
+            }
+            out.printf("divergences: %,d (%s)%n", report.divergences().size(), kinds.entrySet().stream()
+                    .map(kind -> kind.getKey() + " " + kind.getValue()).collect(Collectors.joining(", ")));
+            JournalReplay.Divergence first = report.divergences().get(0);
+            out.printf("first divergence: %s on %s: %s%n", first.kind(), first.topic(), first.detail());
+            first.replayed().ifPresent(record -> out.println("  replayed:  " + io.marginflow.serde.JsonRecords.toJson(record,
+                    record.getSchema())));
+            first.published().ifPresent(at -> out.println("  published (" + at + "): " + jsonAt(consumer, json, at)));
+            if (first.journalPartition() >= 0) {
+                JournalReplay.Coordinates entry = new JournalReplay.Coordinates(journal, first.journalPartition(),
+                        first.journalOffset());
+                out.println("  journal entry (" + entry + "): " + jsonAt(consumer, json, entry));
+            }
+            report.divergences().stream().skip(1).limit(show).forEach(divergence -> out.printf("  %s %s%s: %s%n",
+                    divergence.kind(), divergence.published().map(Object::toString).orElse(divergence.topic()),
+                    divergence.journalPartition() < 0 ? "" : " (journal " + divergence.journalPartition() + "@"
+                            + divergence.journalOffset() + ")", divergence.detail()));
+            if (report.divergences().size() > show + 1) {
+                out.printf("  … and %,d more%n", report.divergences().size() - show - 1);
+            }
+            out.printf("verdict: DIVERGENT: %,d published figure%s not reproduced by the journal%n",
+                    report.divergences().size(), report.divergences().size() == 1 ? " is" : "s are");
+        }
+
+        private static String jsonAt(KafkaConsumer<byte[], byte[]> consumer, RegistryJson json,
+                                     JournalReplay.Coordinates at) {
+            return JournalReplay.recordAt(consumer, at).map(record -> decoded(json, record))
+                    .orElse("(no committed record there)");
+        }
+
+        private static String decoded(RegistryJson json, ConsumerRecord<byte[], byte[]> record) {
+            try {
+                JsonNode value = json.decode(record);
+                return value.toString();
+            } catch (IOException | RuntimeException e) {
+                return "(does not decode: " + e.getMessage() + ")";
+            }
+        }
+    }
+}

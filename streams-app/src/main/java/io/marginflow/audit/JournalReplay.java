@@ -1,0 +1,280 @@
+package io.marginflow.audit;
+
+import io.marginflow.config.MarginflowConfig;
+import io.marginflow.config.Topics;
+import io.marginflow.engine.OfflineEngine;
+import io.marginflow.engine.OutputChain;
+import io.marginflow.errors.OutputLimits;
+import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.JournalEntry;
+import io.marginflow.serde.SpecificAvroDeserializer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code audit replay}: the journal replayed into a fresh, offline engine ({@link OfflineEngine}),
+ * partition by partition from its first entry, and every chained output it gives compared, at its
+ * place in its account's chain, with the one published on the output topics; then every published
+ * output the replay did not give. Nothing is written to the cluster and no consumer group is
+ * joined. A journal partition is replayed up to what the application has processed (its consumer
+ * group's committed offset; the end of the partition if the group has none), so outputs still to
+ * come are not counted as missing.
+ */
+public final class JournalReplay {
+
+    /** What a divergence is. */
+    public enum Kind {
+        /** The replay gave an output whose published counterpart has other content. */
+        DIFFERENT,
+        /** The replay gave an output that is not published. */
+        NOT_PUBLISHED,
+        /** An output is published that the replay did not give. */
+        NOT_REPRODUCED,
+        /** A second output is published at a place in an account's chain. */
+        PUBLISHED_TWICE,
+        /** A published record does not decode. */
+        UNREADABLE
+    }
+
+    /**
+     * One divergence: the replayed output (if any), the published one's coordinates (if any), and
+     * the journal entry behind it.
+     */
+    public record Divergence(Kind kind, String topic, Optional<SpecificRecord> replayed, Optional<Coordinates> published,
+                             int journalPartition, long journalOffset, String detail) {}
+
+    /** A record's place on a topic. */
+    public record Coordinates(String topic, int partition, long offset) {
+        @Override
+        public String toString() {
+            return topic + "-" + partition + "@" + offset;
+        }
+    }
+
+    /**
+     * The outcome.
+     *
+     * @param ends each replayed journal partition's end (exclusive): what the replay covered
+     * @param entries journal entries replayed
+     * @param undecodable journal records that do not decode (the live engine skips them too)
+     * @param matched outputs reproduced exactly, by topic
+     * @param divergences every divergence, in journal order within each kind's pass
+     * @param publishedSeconds the time taken to read the published outputs
+     * @param replaySeconds the time taken to read and replay the journal and compare
+     */
+    public record Report(NavigableMap<Integer, Long> ends, long entries, long undecodable, Map<String, Long> matched,
+                         List<Divergence> divergences, double publishedSeconds, double replaySeconds) {
+        public boolean verified() {
+            return divergences.isEmpty();
+        }
+    }
+
+    /** Progress: entries replayed so far, of how many. */
+    @FunctionalInterface
+    public interface Progress {
+        void replayed(long entries, long total);
+    }
+
+    private final MarginflowConfig config;
+    private final SchemaRegistry registry;
+    private final OutputLimits limits;
+
+    /**
+     * @param limits the largest output per topic, as the live engine had them (an oversized output
+     *        dead-letters its entry)
+     */
+    public JournalReplay(MarginflowConfig config, SchemaRegistry registry, OutputLimits limits) {
+        this.config = config;
+        this.registry = registry;
+        this.limits = limits;
+    }
+
+    /**
+     * How far the application has processed each of {@code partitions} of the journal (all of them
+     * if empty): its consumer group's committed offset there, or the partition's end (last stable
+     * offset) if the group has committed nothing.
+     *
+     * @throws IllegalArgumentException naming a partition the journal does not have
+     */
+    public NavigableMap<Integer, Long> processed(Admin admin, KafkaConsumer<byte[], byte[]> consumer, List<Integer> partitions)
+            throws ExecutionException, InterruptedException {
+        String journal = config.topics().journal();
+        List<TopicPartition> all = consumer.partitionsFor(journal, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(journal, info.partition())).toList();
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("there is no topic " + journal + " (topics.journal) on the cluster");
+        }
+        List<TopicPartition> chosen = new ArrayList<>();
+        for (int partition : partitions.isEmpty() ? all.stream().map(TopicPartition::partition).toList() : partitions) {
+            TopicPartition topicPartition = new TopicPartition(journal, partition);
+            if (!all.contains(topicPartition)) {
+                throw new IllegalArgumentException(journal + " has no partition " + partition + " (it has " + all.size() + ")");
+            }
+            chosen.add(topicPartition);
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(chosen, Duration.ofSeconds(30));
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.get("application.id"))
+                .partitionsToOffsetAndMetadata().get();
+        NavigableMap<Integer, Long> processed = new TreeMap<>();
+        for (TopicPartition partition : chosen) {
+            OffsetAndMetadata offset = committed.get(partition);
+            long end = ends.get(partition);
+            processed.put(partition.partition(), offset == null ? end : Math.min(end, offset.offset()));
+        }
+        return processed;
+    }
+
+    /**
+     * Replays {@code ends}' journal partitions from their first entry up to their end there, and compares.
+     *
+     * @param ends each journal partition to replay and the offset to replay it up to (exclusive)
+     */
+    public Report replay(KafkaConsumer<byte[], byte[]> consumer, NavigableMap<Integer, Long> ends, Progress progress) {
+        long start = System.nanoTime();
+        Topics topics = config.topics();
+        PublishedOutputs published = new PublishedOutputs(topics.margin(), topics.marginCalls(), topics.liquidations(),
+                registry);
+        for (String topic : published.topics()) {
+            TopicReader.readAll(consumer, topic, record -> published.add(record, ends::containsKey, ends::get));
+        }
+        long replayStart = System.nanoTime();
+        Map<String, Long> matched = new LinkedHashMap<>();
+        published.topics().forEach(topic -> matched.put(topic, 0L));
+        List<Divergence> divergences = new ArrayList<>();
+        SpecificAvroDeserializer<JournalEntry> journal = new SpecificAvroDeserializer<>(JournalEntry.class, registry);
+        long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        long[] entries = {0};
+        long[] undecodable = {0};
+        for (Map.Entry<Integer, Long> partition : ends.entrySet()) {
+            OfflineEngine engine = new OfflineEngine(config, limits);
+            TopicPartition journalPartition = new TopicPartition(topics.journal(), partition.getKey());
+            TopicReader.read(consumer, journalPartition, 0, partition.getValue(), record -> {
+                JournalEntry entry;
+                try {
+                    entry = journal.deserialize(record.topic(), record.headers(), record.value());
+                } catch (RuntimeException e) {
+                    undecodable[0]++;
+                    return;
+                }
+                for (OfflineEngine.Output output : engine.apply(key(record), entry, record.partition(), record.offset())) {
+                    if (output.value() instanceof OutputChain.Sealed sealed && matched.containsKey(output.topic())) {
+                        compare(output.topic(), sealed, published, record, matched, divergences);
+                    }
+                }
+                if (++entries[0] % 10_000 == 0) {
+                    progress.replayed(entries[0], total);
+                }
+            });
+        }
+        progress.replayed(entries[0], total);
+        for (PublishedOutputs.Published left : published.untaken()) {
+            divergences.add(new Divergence(Kind.NOT_REPRODUCED, left.topic(), Optional.empty(), Optional.of(coordinates(left)),
+                    left.journalPartition(), left.journalOffset(), "published, but the replay gave nothing at its place"
+                    + " in the account's chain"));
+        }
+        for (PublishedOutputs.Published twice : published.duplicates()) {
+            divergences.add(new Divergence(Kind.PUBLISHED_TWICE, twice.topic(), Optional.empty(), Optional.of(coordinates(twice)),
+                    twice.journalPartition(), twice.journalOffset(), "a second record at a place in an account's chain"
+                    + " that an earlier record holds"));
+        }
+        for (PublishedOutputs.Unreadable bad : published.unreadable()) {
+            divergences.add(new Divergence(Kind.UNREADABLE, bad.topic(), Optional.empty(),
+                    Optional.of(new Coordinates(bad.topic(), bad.partition(), bad.offset())), -1, -1, bad.reason()));
+        }
+        return new Report(ends, entries[0], undecodable[0], matched, divergences, (replayStart - start) / 1e9,
+                (System.nanoTime() - replayStart) / 1e9);
+    }
+
+    private static void compare(String topic, OutputChain.Sealed sealed, PublishedOutputs published,
+                                ConsumerRecord<byte[], byte[]> entry, Map<String, Long> matched, List<Divergence> divergences) {
+        PublishedOutputs.Published counterpart = published.take(sealed.output());
+        if (counterpart == null) {
+            divergences.add(new Divergence(Kind.NOT_PUBLISHED, topic, Optional.of(sealed.output()), Optional.empty(),
+                    entry.partition(), entry.offset(), "the replay gave it; nothing is published at its place in the"
+                    + " account's chain"));
+        } else if (!counterpart.topic().equals(topic) || !PublishedOutputs.sameContent(counterpart, sealed.encoding())) {
+            divergences.add(new Divergence(Kind.DIFFERENT, topic, Optional.of(sealed.output()),
+                    Optional.of(coordinates(counterpart)), entry.partition(), entry.offset(),
+                    "the published record differs from the replayed one"));
+        } else {
+            matched.merge(topic, 1L, Long::sum);
+        }
+    }
+
+    /** The committed record at {@code coordinates}, if there is one. */
+    public static Optional<ConsumerRecord<byte[], byte[]>> recordAt(KafkaConsumer<byte[], byte[]> consumer,
+                                                                   Coordinates coordinates) {
+        return TopicReader.at(consumer, coordinates);
+    }
+
+    private static Coordinates coordinates(PublishedOutputs.Published published) {
+        return new Coordinates(published.topic(), published.partition(), published.offset());
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Reads topic partitions with an assigned consumer, from an offset to an end. */
+    static final class TopicReader {
+
+        private TopicReader() {}
+
+        /** Every record of every partition of {@code topic}, up to the end it has now. */
+        static void readAll(KafkaConsumer<byte[], byte[]> consumer, String topic,
+                            Consumer<ConsumerRecord<byte[], byte[]>> each) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).sorted(java.util.Comparator
+                            .comparingInt(TopicPartition::partition)).toList();
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            for (TopicPartition partition : partitions) {
+                read(consumer, partition, 0, ends.get(partition), each);
+            }
+        }
+
+        /** The records of {@code partition} from {@code from} up to {@code to} (exclusive), in order. */
+        static void read(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long from, long to,
+                         Consumer<ConsumerRecord<byte[], byte[]>> each) {
+            if (to <= from) {
+                return;
+            }
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, from);
+            while (consumer.position(partition) < to) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500)).records(partition)) {
+                    if (record.offset() >= to) {
+                        return;
+                    }
+                    each.accept(record);
+                }
+            }
+        }
+
+        /** The record at {@code coordinates}, if it is there. */
+        static Optional<ConsumerRecord<byte[], byte[]>> at(KafkaConsumer<byte[], byte[]> consumer, Coordinates coordinates) {
+            TopicPartition partition = new TopicPartition(coordinates.topic(), coordinates.partition());
+            List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>(1);
+            Map<TopicPartition, Long> end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30));
+            read(consumer, partition, coordinates.offset(), Math.min(coordinates.offset() + 1, end.get(partition)), record -> {
+                if (record.offset() == coordinates.offset()) {
+                    found.add(record);
+                }
+            });
+            return found.stream().findFirst();
+        }
+    }
+}
