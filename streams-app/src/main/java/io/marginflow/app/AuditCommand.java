@@ -1,7 +1,9 @@
 package io.marginflow.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.marginflow.audit.ChainVerification;
 import io.marginflow.audit.JournalReplay;
+import io.marginflow.audit.JournalScope;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
@@ -10,9 +12,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,8 +29,18 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "An auditor's tools: they read the topics (committed records only), join no consumer group and"
                 + " write nothing to the cluster (README, \"Auditing\").",
-        subcommands = AuditCommand.Replay.class)
+        subcommands = {AuditCommand.Replay.class, AuditCommand.Verify.class})
 final class AuditCommand implements Runnable {
+
+    /** The journal entries in scope; a partition the journal does not have is the user's mistake. */
+    static JournalScope scope(MarginflowConfig config, Admin admin, KafkaConsumer<byte[], byte[]> consumer,
+                              List<Integer> partitions) throws ExecutionException, InterruptedException {
+        try {
+            return JournalScope.processed(config, admin, consumer, partitions);
+        } catch (IllegalArgumentException e) {
+            throw new MarginflowApp.UserMistake(e.getMessage());
+        }
+    }
 
     /** Exit code of an audit that found a divergence. */
     static final int DIVERGENT = 3;
@@ -42,27 +54,20 @@ final class AuditCommand implements Runnable {
                 + String.join(", ", spec.subcommands().keySet()));
     }
 
-    @Command(name = "replay", mixinStandardHelpOptions = true,
-            description = {"Replays the journal from its first entry into a fresh engine offline and compares every"
-                    + " margin result, margin call and liquidation signal it gives, at its place in its account's hash"
-                    + " chain, with the one published; then lists what is published that the replay did not give.",
-                    "Each journal partition is replayed up to what the application has processed (its consumer group's"
-                    + " committed offset), so outputs still to come are not counted as missing."},
-            exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:every published output of the replayed entries is reproduced exactly",
-                    "1:failed while working (the broker or schema registry refused)",
-                    "2:a mistake in the command line or the configuration",
-                    "3:a divergence: the first is shown in full"})
-    static final class Replay implements Callable<Integer> {
+    /**
+     * What every audit command shares: the configuration, the journal partitions in scope, how many
+     * problems to list, and a read-only consumer and admin client for its work.
+     */
+    abstract static class Audit implements Callable<Integer> {
         @Mixin
         MarginflowApp.ConfigFile config;
 
         @Option(names = "--partition", paramLabel = "N", split = ",",
-                description = "journal partitions to replay (repeatable or comma-separated; default: all)")
+                description = "journal partitions in scope (repeatable or comma-separated; default: all)")
         List<Integer> partitions = new ArrayList<>();
 
         @Option(names = "--show", paramLabel = "N", defaultValue = "10",
-                description = "divergences to list after the first (default 10)")
+                description = "problems to list after the first (default 10)")
         int show;
 
         @Spec
@@ -76,31 +81,89 @@ final class AuditCommand implements Runnable {
             MarginflowConfig loaded = config.load();
             SchemaRegistry registry = SchemaRegistries.fromConfig(loaded.registryConfig());
             PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            JournalReplay replay = new JournalReplay(loaded, registry, MarginflowApp.outputLimits(loaded));
             try (Admin admin = Admin.create(loaded.adminProperties());
                  KafkaConsumer<byte[], byte[]> consumer = TailCommand.readOnlyConsumer(loaded)) {
-                NavigableMap<Integer, Long> ends;
-                try {
-                    ends = replay.processed(admin, consumer, partitions);
-                } catch (IllegalArgumentException e) {
-                    throw new MarginflowApp.UserMistake(e.getMessage());
-                }
-                out.printf("replaying %s partition%s %s up to offset%s %s (what the application has processed)%n",
-                        loaded.topics().journal(), ends.size() == 1 ? "" : "s", join(ends.keySet()),
-                        ends.size() == 1 ? "" : "s", ends.values().stream().map(end -> String.format("%,d", end))
-                                .collect(Collectors.joining(" / ")));
+                JournalScope scope = scope(loaded, admin, consumer, partitions);
+                int code = audit(loaded, registry, consumer, scope, out);
                 out.flush();
-                JournalReplay.Report report = replay.replay(consumer, ends, progress(err));
-                print(report, consumer, new RegistryJson(registry), loaded.topics().journal(), out);
-                return report.verified() ? 0 : DIVERGENT;
+                return code;
             }
         }
 
-        private static String join(Iterable<Integer> partitions) {
-            List<String> names = new ArrayList<>();
-            partitions.forEach(partition -> names.add(String.valueOf(partition)));
-            return String.join(", ", names);
+        /** The audit of {@code scope}; its exit code. */
+        abstract int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
+                           JournalScope scope, PrintWriter out);
+
+        /** Lists {@code problems} after the first, up to {@code --show}. */
+        <T> void listFurther(List<T> problems, java.util.function.Function<T, String> line, PrintWriter out) {
+            problems.stream().skip(1).limit(show).forEach(problem -> out.println("  " + line.apply(problem)));
+            if (problems.size() > show + 1) {
+                out.printf("  … and %,d more%n", problems.size() - show - 1);
+            }
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Checks every account's hash chain on the margin, margin-call and liquidation topics from the"
+                    + " records alone: each record's hash is the SHA-256 of its encoding with the hash left empty, each"
+                    + " account's records run from sequence 1 with no gap and no second record at a place, and each names"
+                    + " the hash of the record before it.",
+                    "Judges the outputs of the journal entries the application has processed (its consumer group's"
+                    + " committed offsets)."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every chain is whole and every hash holds",
+                    "1:failed while working (the broker or schema registry refused)",
+                    "2:a mistake in the command line or the configuration",
+                    "3:a record fails a check: each is named by topic, partition and offset"})
+    static final class Verify extends Audit {
+        @Override
+        int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
+                  JournalScope scope, PrintWriter out) {
+            ChainVerification.Report report = new ChainVerification(config.topics(), registry).verify(consumer, scope);
+            out.printf("verified the outputs of %s in %.1f s: %,d records of %,d accounts%n", scope.describe(),
+                    report.seconds(), report.records(), report.accounts());
+            if (report.verified()) {
+                out.println("verdict: VERIFIED: every record's hash holds and every account's chain is whole and linked");
+                return 0;
+            }
+            Map<ChainVerification.Problem, Long> kinds = new TreeMap<>(report.failures().stream()
+                    .collect(Collectors.groupingBy(ChainVerification.Failure::problem, Collectors.counting())));
+            out.printf("failures: %,d (%s)%n", report.failures().size(), kinds.entrySet().stream()
+                    .map(kind -> kind.getKey() + " " + kind.getValue()).collect(Collectors.joining(", ")));
+            report.failures().stream().limit(1).forEach(first -> out.println("first failure: " + line(first)));
+            listFurther(report.failures(), Verify::line, out);
+            out.printf("verdict: FAILED: %,d record%s fail%s a check%n", report.failures().size(),
+                    report.failures().size() == 1 ? "" : "s", report.failures().size() == 1 ? "s" : "");
+            return DIVERGENT;
+        }
+
+        private static String line(ChainVerification.Failure failure) {
+            return failure.problem() + " " + failure.at() + (failure.account() == null ? ""
+                    : " (account " + failure.account() + ", sequence " + failure.sequence() + ")") + ": " + failure.detail();
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = {"Replays the journal from its first entry into a fresh engine offline and compares every"
+                    + " margin result, margin call and liquidation signal it gives, at its place in its account's hash"
+                    + " chain, with the one published; then lists what is published that the replay did not give.",
+                    "Each journal partition is replayed up to what the application has processed (its consumer group's"
+                    + " committed offset), so outputs still to come are not counted as missing."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every published output of the replayed entries is reproduced exactly",
+                    "1:failed while working (the broker or schema registry refused)",
+                    "2:a mistake in the command line or the configuration",
+                    "3:a divergence: the first is shown in full"})
+    static final class Replay extends Audit {
+        @Override
+        int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
+                  JournalScope scope, PrintWriter out) {
+            out.println("replaying " + scope.describe() + " (what the application has processed)");
+            out.flush();
+            JournalReplay.Report report = new JournalReplay(config, registry, MarginflowApp.outputLimits(config))
+                    .replay(consumer, scope, progress(spec.commandLine().getErr()));
+            print(report, consumer, new RegistryJson(registry), config.topics().journal(), out);
+            return report.verified() ? 0 : DIVERGENT;
         }
 
         /** A progress bar on a terminal; otherwise a line every 100,000 entries. */
@@ -166,13 +229,10 @@ final class AuditCommand implements Runnable {
                         first.journalOffset());
                 out.println("  journal entry (" + entry + "): " + jsonAt(consumer, json, entry));
             }
-            report.divergences().stream().skip(1).limit(show).forEach(divergence -> out.printf("  %s %s%s: %s%n",
-                    divergence.kind(), divergence.published().map(Object::toString).orElse(divergence.topic()),
-                    divergence.journalPartition() < 0 ? "" : " (journal " + divergence.journalPartition() + "@"
-                            + divergence.journalOffset() + ")", divergence.detail()));
-            if (report.divergences().size() > show + 1) {
-                out.printf("  … and %,d more%n", report.divergences().size() - show - 1);
-            }
+            listFurther(report.divergences(), divergence -> divergence.kind() + " "
+                    + divergence.published().map(Object::toString).orElse(divergence.topic())
+                    + (divergence.journalPartition() < 0 ? "" : " (journal " + divergence.journalPartition() + "@"
+                            + divergence.journalOffset() + ")") + ": " + divergence.detail(), out);
             out.printf("verdict: DIVERGENT: %,d published figure%s not reproduced by the journal%n",
                     report.divergences().size(), report.divergences().size() == 1 ? " is" : "s are");
         }

@@ -15,14 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -68,7 +64,7 @@ public final class JournalReplay {
     /**
      * The outcome.
      *
-     * @param ends each replayed journal partition's end (exclusive): what the replay covered
+     * @param scope the journal entries replayed
      * @param entries journal entries replayed
      * @param undecodable journal records that do not decode (the live engine skips them too)
      * @param matched outputs reproduced exactly, by topic
@@ -76,7 +72,7 @@ public final class JournalReplay {
      * @param publishedSeconds the time taken to read the published outputs
      * @param replaySeconds the time taken to read and replay the journal and compare
      */
-    public record Report(NavigableMap<Integer, Long> ends, long entries, long undecodable, Map<String, Long> matched,
+    public record Report(JournalScope scope, long entries, long undecodable, Map<String, Long> matched,
                          List<Divergence> divergences, double publishedSeconds, double replaySeconds) {
         public boolean verified() {
             return divergences.isEmpty();
@@ -103,57 +99,19 @@ public final class JournalReplay {
         this.limits = limits;
     }
 
-    /**
-     * How far the application has processed each of {@code partitions} of the journal (all of them
-     * if empty): its consumer group's committed offset there, or the partition's end (last stable
-     * offset) if the group has committed nothing.
-     *
-     * @throws IllegalArgumentException naming a partition the journal does not have
-     */
-    public NavigableMap<Integer, Long> processed(Admin admin, KafkaConsumer<byte[], byte[]> consumer, List<Integer> partitions)
-            throws ExecutionException, InterruptedException {
-        String journal = config.topics().journal();
-        List<TopicPartition> all = consumer.partitionsFor(journal, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(journal, info.partition())).toList();
-        if (all.isEmpty()) {
-            throw new IllegalArgumentException("there is no topic " + journal + " (topics.journal) on the cluster");
-        }
-        List<TopicPartition> chosen = new ArrayList<>();
-        for (int partition : partitions.isEmpty() ? all.stream().map(TopicPartition::partition).toList() : partitions) {
-            TopicPartition topicPartition = new TopicPartition(journal, partition);
-            if (!all.contains(topicPartition)) {
-                throw new IllegalArgumentException(journal + " has no partition " + partition + " (it has " + all.size() + ")");
-            }
-            chosen.add(topicPartition);
-        }
-        Map<TopicPartition, Long> ends = consumer.endOffsets(chosen, Duration.ofSeconds(30));
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.get("application.id"))
-                .partitionsToOffsetAndMetadata().get();
-        NavigableMap<Integer, Long> processed = new TreeMap<>();
-        for (TopicPartition partition : chosen) {
-            OffsetAndMetadata offset = committed.get(partition);
-            long end = ends.get(partition);
-            processed.put(partition.partition(), offset == null ? end : Math.min(end, offset.offset()));
-        }
-        return processed;
-    }
-
-    /**
-     * Replays {@code ends}' journal partitions from their first entry up to their end there, and compares.
-     *
-     * @param ends each journal partition to replay and the offset to replay it up to (exclusive)
-     */
-    public Report replay(KafkaConsumer<byte[], byte[]> consumer, NavigableMap<Integer, Long> ends, Progress progress) {
+    /** Replays the journal entries in {@code scope}, each partition from its first entry, and compares. */
+    public Report replay(KafkaConsumer<byte[], byte[]> consumer, JournalScope scope, Progress progress) {
         long start = System.nanoTime();
         Topics topics = config.topics();
-        PublishedOutputs published = new PublishedOutputs(topics.margin(), topics.marginCalls(), topics.liquidations(),
-                registry);
-        for (String topic : published.topics()) {
-            TopicReader.readAll(consumer, topic, record -> published.add(record, ends::containsKey, ends::get));
+        ChainedTopics chained = new ChainedTopics(topics, registry);
+        PublishedOutputs published = new PublishedOutputs(chained);
+        for (String topic : chained.names()) {
+            TopicReader.readAll(consumer, topic, record -> published.add(record, scope));
         }
         long replayStart = System.nanoTime();
         Map<String, Long> matched = new LinkedHashMap<>();
-        published.topics().forEach(topic -> matched.put(topic, 0L));
+        chained.names().forEach(topic -> matched.put(topic, 0L));
+        NavigableMap<Integer, Long> ends = scope.ends();
         List<Divergence> divergences = new ArrayList<>();
         SpecificAvroDeserializer<JournalEntry> journal = new SpecificAvroDeserializer<>(JournalEntry.class, registry);
         long total = ends.values().stream().mapToLong(Long::longValue).sum();
@@ -195,7 +153,7 @@ public final class JournalReplay {
             divergences.add(new Divergence(Kind.UNREADABLE, bad.topic(), Optional.empty(),
                     Optional.of(new Coordinates(bad.topic(), bad.partition(), bad.offset())), -1, -1, bad.reason()));
         }
-        return new Report(ends, entries[0], undecodable[0], matched, divergences, (replayStart - start) / 1e9,
+        return new Report(scope, entries[0], undecodable[0], matched, divergences, (replayStart - start) / 1e9,
                 (System.nanoTime() - replayStart) / 1e9);
     }
 

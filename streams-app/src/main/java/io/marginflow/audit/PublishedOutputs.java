@@ -1,102 +1,58 @@
 package io.marginflow.audit;
 
-import io.marginflow.registry.SchemaRegistry;
-import io.marginflow.schema.Cause;
-import io.marginflow.schema.LiquidationSignal;
-import io.marginflow.schema.MarginCallEvent;
-import io.marginflow.schema.MarginResult;
-import io.marginflow.serde.PlainAvroSerde;
-import io.marginflow.serde.SpecificAvroDeserializer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntPredicate;
-import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * The chained outputs published on the output topics (margin results, margin calls, liquidation
- * signals), indexed by account and chain sequence, each kept as its coordinates, the journal
- * entry that caused it and a digest of its content, so that an output replayed from the journal
- * is matched with the published one without keeping every published record in memory. The digest
- * is SHA-256 of the record's Avro encoding with the engine's own schema (a record written with
- * another version of its schema is decoded and encoded again), so equal digests mean equal
- * records, hash field included.
+ * The chained outputs published in the replay's scope, indexed by account and chain sequence,
+ * each kept as its coordinates, the journal entry that caused it and a digest of its content
+ * ({@link ChainedTopics#digest}), so that an output replayed from the journal is matched with the
+ * published one without keeping every published record in memory.
  */
 final class PublishedOutputs {
 
     /** Where a published output is, what caused it, and its content's digest. */
     record Published(String topic, int partition, long offset, int journalPartition, long journalOffset, byte[] digest) {}
 
-    /** The types of the chained output topics, by topic. */
-    private final Map<String, Chained<?>> topics = new LinkedHashMap<>();
+    /** A published record that does not decode as its topic's type. */
+    record Unreadable(String topic, int partition, long offset, String reason) {}
+
+    private final ChainedTopics chained;
     private final Map<String, Published> byChainPosition = new HashMap<>();
     private final List<Published> duplicates = new ArrayList<>();
     private final List<Unreadable> unreadable = new ArrayList<>();
 
-    /** A published record that does not decode as its topic's type. */
-    record Unreadable(String topic, int partition, long offset, String reason) {}
-
-    private record Chained<T extends SpecificRecord>(SpecificAvroDeserializer<T> reader, PlainAvroSerde<T> canonical) {
-        byte[] digest(T record) {
-            return sha256(canonical.encode(record));
-        }
+    PublishedOutputs(ChainedTopics chained) {
+        this.chained = chained;
     }
 
-    PublishedOutputs(String margin, String marginCalls, String liquidations, SchemaRegistry registry) {
-        topics.put(margin, chained(MarginResult.class, registry));
-        topics.put(marginCalls, chained(MarginCallEvent.class, registry));
-        topics.put(liquidations, chained(LiquidationSignal.class, registry));
-    }
-
-    private static <T extends SpecificRecord> Chained<T> chained(Class<T> type, SchemaRegistry registry) {
-        return new Chained<>(new SpecificAvroDeserializer<>(type, registry), new PlainAvroSerde<>(type));
-    }
-
-    /** The chained output topics, in the order margin results, margin calls, liquidation signals. */
-    List<String> topics() {
-        return List.copyOf(topics.keySet());
-    }
-
-    /**
-     * Indexes {@code record} of one of the chained topics if the journal entry that caused it is
-     * in the replay: {@code replayedPartition} holds for its journal partition and its offset is
-     * below {@code replayEnd} of that partition.
-     */
-    void add(ConsumerRecord<byte[], byte[]> record, IntPredicate replayedPartition, ToLongFunction<Integer> replayEnd) {
+    /** Indexes {@code record}, of a chained topic, if {@code scope} holds the journal entry that caused it. */
+    void add(ConsumerRecord<byte[], byte[]> record, JournalScope scope) {
         if (record.value() == null) {
             return;
         }
-        Chained<?> type = topics.get(record.topic());
         SpecificRecord output;
         try {
-            output = type.reader().deserialize(record.topic(), record.headers(), record.value());
+            output = chained.decode(record);
         } catch (RuntimeException e) {
             unreadable.add(new Unreadable(record.topic(), record.partition(), record.offset(), e.getMessage()));
             return;
         }
-        Cause cause = (Cause) output.get(output.getSchema().getField("cause").pos());
-        int journalPartition = cause.getJournalPartition();
-        if (!replayedPartition.test(journalPartition) || cause.getJournalOffset() >= replayEnd.applyAsLong(journalPartition)) {
+        var cause = ChainedTopics.cause(output);
+        if (!scope.holds(cause.getJournalPartition(), cause.getJournalOffset())) {
             return;
         }
-        Published published = new Published(record.topic(), record.partition(), record.offset(), journalPartition,
-                cause.getJournalOffset(), digest(type, output));
-        Published earlier = byChainPosition.putIfAbsent(chainPosition(output), published);
-        if (earlier != null) {
+        Published published = new Published(record.topic(), record.partition(), record.offset(), cause.getJournalPartition(),
+                cause.getJournalOffset(), chained.digest(record.topic(), output));
+        if (byChainPosition.putIfAbsent(chainPosition(output), published) != null) {
             duplicates.add(published);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T extends SpecificRecord> byte[] digest(Chained<T> type, SpecificRecord output) {
-        return type.digest((T) output);
     }
 
     /** The published output at {@code output}'s place in its account's chain, removed from the index; null if none. */
@@ -106,13 +62,13 @@ final class PublishedOutputs {
 
     /** Whether {@code published} has the content of {@code encoding} (an output's encoding with the engine's schema). */
     static boolean sameContent(Published published, byte[] encoding) {
-        return Arrays.equals(published.digest(), sha256(encoding));
+        return Arrays.equals(published.digest(), ChainedTopics.sha256(encoding));
     }
 
     /** The published outputs no replayed output has taken, in journal order. */
     List<Published> untaken() {
         List<Published> left = new ArrayList<>(byChainPosition.values());
-        left.sort(java.util.Comparator.comparingInt(Published::journalPartition).thenComparingLong(Published::journalOffset)
+        left.sort(Comparator.comparingInt(Published::journalPartition).thenComparingLong(Published::journalOffset)
                 .thenComparing(Published::topic).thenComparingLong(Published::offset));
         return left;
     }
@@ -128,15 +84,6 @@ final class PublishedOutputs {
     }
 
     private static String chainPosition(SpecificRecord output) {
-        return output.get(output.getSchema().getField("account").pos()) + "\u0000"
-                + output.get(output.getSchema().getField("sequence").pos());
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return ChainedTopics.account(output) + "\u0000" + ChainedTopics.sequence(output);
     }
 }

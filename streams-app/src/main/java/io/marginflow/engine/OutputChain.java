@@ -132,6 +132,23 @@ public final class OutputChain {
         }
     }
 
+    /**
+     * Whether an output's Avro encoding (as its record carries it after the wire-format header,
+     * written with any version of its schema) holds the hash of its content: its last field, a
+     * 64-character hash, equals the hash of the encoding with that field the empty string.
+     */
+    public static boolean verifiesEncoding(byte[] encoding, int offset, int length) {
+        int prefix = length - HASH_LENGTH.length - HASH_CHARACTERS;
+        if (prefix < 0 || !Arrays.equals(encoding, offset + prefix, offset + prefix + HASH_LENGTH.length, HASH_LENGTH, 0,
+                HASH_LENGTH.length)) {
+            return false;
+        }
+        byte[] hashed = Arrays.copyOfRange(encoding, offset, offset + prefix + 1);
+        hashed[prefix] = 0;
+        String claimed = new String(encoding, offset + prefix + HASH_LENGTH.length, HASH_CHARACTERS, StandardCharsets.US_ASCII);
+        return sha256(hashed).equals(claimed);
+    }
+
     /** Whether {@code output}'s hash is the hash of its content: what an auditor checks. */
     public static boolean verifies(SpecificRecord output) {
         int hashField = output.getSchema().getField("hash").pos();

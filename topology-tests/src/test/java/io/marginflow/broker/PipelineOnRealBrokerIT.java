@@ -315,11 +315,13 @@ class PipelineOnRealBrokerIT {
      * An auditor's replay of the whole day (restarts included) from the topics alone: every
      * published output is reproduced exactly. Then a forger appends two changed margin results, one
      * at a place in its account's chain that a result already holds and one further along: the
-     * replay names both, shows the first beside the journal entry it claims as its cause, and exits 3.
+     * replay names both, shows the first beside the journal entry it claims as its cause, and exits 3;
+     * the chain check, from the records alone, finds both hashes broken, the second record at a
+     * place and the gap before the other.
      */
     @Test
     @Order(7)
-    void theAuditorsReplayReproducesTheWholeDayAndNamesForgedResults() throws Exception {
+    void theAuditorsReplayAndChainCheckProveTheWholeDayAndNameForgedResults() throws Exception {
         Path file = Files.createTempFile("marginflow-audit-", ".properties");
         try {
             Files.writeString(file, String.join("\n", "bootstrap.servers=" + kafka.bootstrapServers(),
@@ -332,6 +334,9 @@ class PipelineOnRealBrokerIT {
             assertThat(clean.out()).contains("replaying risk.journal partitions 0, 1, 2 up to offsets", "verdict: VERIFIED")
                     .containsPattern("risk\\.margin +[1-9][0-9,]* reproduced exactly")
                     .containsPattern("risk\\.margin-calls +[1-9][0-9,]* reproduced exactly");
+            CommandRun chains = CommandRun.of(file, "audit", "verify");
+            assertThat(chains.code()).as(chains.out() + chains.err()).isZero();
+            assertThat(chains.out()).contains("verdict: VERIFIED").containsPattern("[1-9][0-9,]* records of [1-9][0-9,]* accounts");
             CommandRun one = CommandRun.of(file, "audit", "replay", "--partition", "1");
             assertThat(one.code()).as(one.out() + one.err()).isZero();
             assertThat(one.out()).contains("replaying risk.journal partition 1 up to offset", "verdict: VERIFIED");
@@ -361,6 +366,13 @@ class PipelineOnRealBrokerIT {
                     "journal entry (risk.journal-" + published.getCause().getJournalPartition() + "@"
                             + published.getCause().getJournalOffset() + ")",
                     "PUBLISHED_TWICE risk.margin-", "verdict: DIVERGENT: 2 published figures are not reproduced");
+            CommandRun broken = CommandRun.of(file, "audit", "verify");
+            assertThat(broken.code()).as(broken.out() + broken.err()).isEqualTo(3);
+            assertThat(broken.out()).contains("failures: 4 (HASH 2, GAP 1, DUPLICATE 1)",
+                    "DUPLICATE risk.margin-0@", "(account " + published.getAccount() + ", sequence " + further.getSequence()
+                            + "): sequence ", "verdict: FAILED: 4 records fail a check")
+                    .containsPattern("HASH risk\\.margin-0@[0-9]+ \\(account " + published.getAccount() + ", sequence "
+                            + published.getSequence() + "\\): its hash [0-9a-f]{64} is not the hash of its content");
         } finally {
             Files.delete(file);
         }

@@ -1,0 +1,125 @@
+package io.marginflow.audit;
+
+import io.marginflow.engine.OutputChain;
+import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.Cause;
+import io.marginflow.serde.WireFormat;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/**
+ * {@code audit verify}: every account's hash chain on the output topics, checked from the records
+ * alone: each record's hash is the SHA-256 of its own encoding with the hash left empty (whatever
+ * schema version wrote it), its account's records run from sequence 1 without a gap or a second
+ * record at one place, and each names the hash of the one before it. Only the outputs of the
+ * journal entries in scope are judged.
+ */
+public final class ChainVerification {
+
+    /** What is wrong with a record. */
+    public enum Problem {
+        /** Its hash is not the hash of its content: the content was changed. */
+        HASH,
+        /** Records are missing before it in its account's chain. */
+        GAP,
+        /** Another record holds its place in the chain. */
+        DUPLICATE,
+        /** It does not name the hash of the record before it. */
+        LINK,
+        /** It does not decode as its topic's type. */
+        UNREADABLE
+    }
+
+    /** A record that fails a check, named by its coordinates. */
+    public record Failure(Problem problem, JournalReplay.Coordinates at, String account, long sequence, String detail) {}
+
+    /** The outcome: records checked, accounts, and every failure in account order. */
+    public record Report(JournalScope scope, long records, int accounts, List<Failure> failures, double seconds) {
+        public boolean verified() {
+            return failures.isEmpty();
+        }
+    }
+
+    private record Link(long sequence, String hash, String previousHash, JournalReplay.Coordinates at) {}
+
+    private final ChainedTopics chained;
+
+    public ChainVerification(io.marginflow.config.Topics topics, SchemaRegistry registry) {
+        this.chained = new ChainedTopics(topics, registry);
+    }
+
+    public Report verify(KafkaConsumer<byte[], byte[]> consumer, JournalScope scope) {
+        long start = System.nanoTime();
+        List<Failure> failures = new ArrayList<>();
+        Map<String, List<Link>> chains = new TreeMap<>();
+        long[] records = {0};
+        for (String topic : chained.names()) {
+            JournalReplay.TopicReader.readAll(consumer, topic, record -> {
+                if (record.value() == null) {
+                    return;
+                }
+                JournalReplay.Coordinates at = new JournalReplay.Coordinates(record.topic(), record.partition(), record.offset());
+                SpecificRecord output;
+                try {
+                    output = chained.decode(record);
+                } catch (RuntimeException e) {
+                    failures.add(new Failure(Problem.UNREADABLE, at, null, -1, e.getMessage()));
+                    return;
+                }
+                Cause cause = ChainedTopics.cause(output);
+                if (!scope.holds(cause.getJournalPartition(), cause.getJournalOffset())) {
+                    return;
+                }
+                records[0]++;
+                String account = ChainedTopics.account(output);
+                long sequence = ChainedTopics.sequence(output);
+                if (!hashHolds(record)) {
+                    failures.add(new Failure(Problem.HASH, at, account, sequence, "its hash "
+                            + ChainedTopics.hash(output) + " is not the hash of its content"));
+                }
+                chains.computeIfAbsent(account, a -> new ArrayList<>())
+                        .add(new Link(sequence, ChainedTopics.hash(output), ChainedTopics.previousHash(output), at));
+            });
+        }
+        chains.forEach((account, links) -> walk(account, links, failures));
+        return new Report(scope, records[0], chains.size(), failures, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static boolean hashHolds(ConsumerRecord<byte[], byte[]> record) {
+        byte[] value = record.value();
+        return OutputChain.verifiesEncoding(value, WireFormat.HEADER_LENGTH, value.length - WireFormat.HEADER_LENGTH);
+    }
+
+    /** One account's records in chain order: from sequence 1, no gap, no second record at a place, each linked to the one before. */
+    private static void walk(String account, List<Link> links, List<Failure> failures) {
+        links.sort(Comparator.comparingLong(Link::sequence).thenComparing(link -> link.at().topic())
+                .thenComparingLong(link -> link.at().offset()));
+        long expected = 1;
+        String previous = "";
+        for (Link link : links) {
+            if (link.sequence() < expected) {
+                failures.add(new Failure(Problem.DUPLICATE, link.at(), account, link.sequence(),
+                        "a record before it already holds sequence " + link.sequence()));
+                continue;
+            }
+            if (link.sequence() > expected) {
+                failures.add(new Failure(Problem.GAP, link.at(), account, link.sequence(), "sequence "
+                        + (link.sequence() - 1 == expected ? String.valueOf(expected) : expected + " to " + (link.sequence() - 1))
+                        + " missing before it"));
+                previous = null;
+            }
+            if (previous != null && !previous.equals(link.previousHash())) {
+                failures.add(new Failure(Problem.LINK, link.at(), account, link.sequence(), "it names previous hash \""
+                        + link.previousHash() + "\", but the record before it has hash \"" + previous + "\""));
+            }
+            previous = link.hash();
+            expected = link.sequence() + 1;
+        }
+    }
+}
