@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.marginflow.audit.ChainVerification;
 import io.marginflow.audit.JournalReplay;
 import io.marginflow.audit.JournalScope;
+import io.marginflow.audit.JournalStats;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,18 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "An auditor's tools: they read the topics (committed records only), join no consumer group and"
                 + " write nothing to the cluster (README, \"Auditing\").",
-        subcommands = {AuditCommand.Replay.class, AuditCommand.Verify.class})
+        subcommands = {AuditCommand.Replay.class, AuditCommand.Verify.class, AuditCommand.Stats.class})
 final class AuditCommand implements Runnable {
-
-    /** The journal entries in scope; a partition the journal does not have is the user's mistake. */
-    static JournalScope scope(MarginflowConfig config, Admin admin, KafkaConsumer<byte[], byte[]> consumer,
-                              List<Integer> partitions) throws ExecutionException, InterruptedException {
-        try {
-            return JournalScope.processed(config, admin, consumer, partitions);
-        } catch (IllegalArgumentException e) {
-            throw new MarginflowApp.UserMistake(e.getMessage());
-        }
-    }
 
     /** Exit code of an audit that found a divergence. */
     static final int DIVERGENT = 3;
@@ -66,33 +56,59 @@ final class AuditCommand implements Runnable {
                 description = "journal partitions in scope (repeatable or comma-separated; default: all)")
         List<Integer> partitions = new ArrayList<>();
 
-        @Option(names = "--show", paramLabel = "N", defaultValue = "10",
-                description = "problems to list after the first (default 10)")
-        int show;
-
         @Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            if (show < 0 || partitions.stream().anyMatch(p -> p < 0)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--show and --partition cannot be negative");
+            if (partitions.stream().anyMatch(p -> p < 0)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--partition cannot be negative");
             }
             MarginflowConfig loaded = config.load();
             SchemaRegistry registry = SchemaRegistries.fromConfig(loaded.registryConfig());
             PrintWriter out = spec.commandLine().getOut();
             try (Admin admin = Admin.create(loaded.adminProperties());
                  KafkaConsumer<byte[], byte[]> consumer = TailCommand.readOnlyConsumer(loaded)) {
-                JournalScope scope = scope(loaded, admin, consumer, partitions);
+                JournalScope scope = scope(loaded, admin, consumer);
                 int code = audit(loaded, registry, consumer, scope, out);
                 out.flush();
                 return code;
             }
         }
 
+        /** The journal entries to audit; a journal or partition that does not exist is the user's mistake. */
+        private JournalScope scope(MarginflowConfig config, Admin admin, KafkaConsumer<byte[], byte[]> consumer)
+                throws Exception {
+            try {
+                return inScope(config, admin, consumer);
+            } catch (IllegalArgumentException e) {
+                throw new MarginflowApp.UserMistake(e.getMessage());
+            }
+        }
+
+        /** The journal entries to audit: by default what the application has processed. */
+        JournalScope inScope(MarginflowConfig config, Admin admin, KafkaConsumer<byte[], byte[]> consumer) throws Exception {
+            return JournalScope.processed(config, admin, consumer, partitions);
+        }
+
         /** The audit of {@code scope}; its exit code. */
         abstract int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
                            JournalScope scope, PrintWriter out);
+    }
+
+    /** An audit that lists the problems it finds. */
+    abstract static class Listing extends Audit {
+        @Option(names = "--show", paramLabel = "N", defaultValue = "10",
+                description = "problems to list after the first (default 10)")
+        int show;
+
+        @Override
+        public Integer call() throws Exception {
+            if (show < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--show cannot be negative");
+            }
+            return super.call();
+        }
 
         /** Lists {@code problems} after the first, up to {@code --show}. */
         <T> void listFurther(List<T> problems, java.util.function.Function<T, String> line, PrintWriter out) {
@@ -115,7 +131,7 @@ final class AuditCommand implements Runnable {
                     "1:failed while working (the broker or schema registry refused)",
                     "2:a mistake in the command line or the configuration",
                     "3:a record fails a check: each is named by topic, partition and offset"})
-    static final class Verify extends Audit {
+    static final class Verify extends Listing {
         @Override
         int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
                   JournalScope scope, PrintWriter out) {
@@ -143,6 +159,45 @@ final class AuditCommand implements Runnable {
         }
     }
 
+    @Command(name = "journal-stats", mixinStandardHelpOptions = true,
+            description = "The journal's entries by kind and partition and the event time they span (the whole journal"
+                    + " as it is now), and the dead letters by stage and error class: what an auditor looks at first.")
+    static final class Stats extends Audit {
+        @Override
+        JournalScope inScope(MarginflowConfig config, Admin admin, KafkaConsumer<byte[], byte[]> consumer) {
+            return JournalScope.whole(config, consumer, partitions);
+        }
+
+        @Override
+        int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
+                  JournalScope scope, PrintWriter out) {
+            JournalStats.Report report = new JournalStats(registry).count(consumer, scope, config.topics().deadLetters());
+            out.printf("%s: %,d entries%n", scope.describe(), report.total());
+            report.firstEventTime().ifPresent(first -> out.printf("event time: %s to %s%n", first,
+                    report.lastEventTime().orElseThrow()));
+            out.println("entries by kind and journal partition:");
+            StringBuilder header = new StringBuilder(String.format("  %-20s", "kind"));
+            scope.ends().keySet().forEach(partition -> header.append(String.format(" %10d", partition)));
+            out.println(header.append(String.format(" %10s", "total")));
+            report.entries().forEach((kind, byPartition) -> out.println(row(kind, byPartition, scope)));
+            if (!report.undecodable().isEmpty()) {
+                out.println(row("(does not decode)", report.undecodable(), scope));
+            }
+            long letters = report.deadLetters().values().stream().flatMap(byClass -> byClass.values().stream())
+                    .mapToLong(Long::longValue).sum();
+            out.printf("dead letters on %s: %,d%n", config.topics().deadLetters(), letters);
+            report.deadLetters().forEach((stage, byClass) -> byClass.forEach((errorClass, count) ->
+                    out.printf("  %-10s %-32s %,10d%n", stage, errorClass, count)));
+            return 0;
+        }
+
+        private static String row(String name, Map<Integer, Long> byPartition, JournalScope scope) {
+            StringBuilder row = new StringBuilder(String.format("  %-20s", name));
+            scope.ends().keySet().forEach(partition -> row.append(String.format(" %,10d", byPartition.getOrDefault(partition, 0L))));
+            return row.append(String.format(" %,10d", byPartition.values().stream().mapToLong(Long::longValue).sum())).toString();
+        }
+    }
+
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = {"Replays the journal from its first entry into a fresh engine offline and compares every"
                     + " margin result, margin call and liquidation signal it gives, at its place in its account's hash"
@@ -154,7 +209,7 @@ final class AuditCommand implements Runnable {
                     "1:failed while working (the broker or schema registry refused)",
                     "2:a mistake in the command line or the configuration",
                     "3:a divergence: the first is shown in full"})
-    static final class Replay extends Audit {
+    static final class Replay extends Listing {
         @Override
         int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
                   JournalScope scope, PrintWriter out) {

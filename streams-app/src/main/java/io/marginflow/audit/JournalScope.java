@@ -47,13 +47,31 @@ public record JournalScope(String journal, NavigableMap<Integer, Long> ends) {
     /**
      * What the application has processed of {@code partitions} of the journal (all of them if
      * empty): up to its consumer group's committed offset in each (with exactly-once, every output
-     * of the entries before it is committed), or the partition's end (its last stable offset) if
-     * the group has committed nothing there.
+     * of the entries before it is committed), or the partition's end if the group has committed
+     * nothing there.
      *
      * @throws IllegalArgumentException if the journal or a chosen partition does not exist
      */
     public static JournalScope processed(MarginflowConfig config, Admin admin, KafkaConsumer<byte[], byte[]> consumer,
                                          List<Integer> partitions) throws ExecutionException, InterruptedException {
+        JournalScope whole = whole(config, consumer, partitions);
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.get("application.id"))
+                .partitionsToOffsetAndMetadata().get();
+        NavigableMap<Integer, Long> processed = new TreeMap<>();
+        whole.ends().forEach((partition, end) -> {
+            OffsetAndMetadata offset = committed.get(new TopicPartition(whole.journal(), partition));
+            processed.put(partition, offset == null ? end : Math.min(end, offset.offset()));
+        });
+        return new JournalScope(whole.journal(), processed);
+    }
+
+    /**
+     * All of {@code partitions} of the journal (all of them if empty), up to their ends (last
+     * stable offsets) now.
+     *
+     * @throws IllegalArgumentException if the journal or a chosen partition does not exist
+     */
+    public static JournalScope whole(MarginflowConfig config, KafkaConsumer<byte[], byte[]> consumer, List<Integer> partitions) {
         String journal = config.topics().journal();
         List<TopicPartition> all = consumer.partitionsFor(journal, Duration.ofSeconds(30)).stream()
                 .map(info -> new TopicPartition(journal, info.partition())).toList();
@@ -68,15 +86,8 @@ public record JournalScope(String journal, NavigableMap<Integer, Long> ends) {
             }
             chosen.add(topicPartition);
         }
-        Map<TopicPartition, Long> ends = consumer.endOffsets(chosen, Duration.ofSeconds(30));
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.get("application.id"))
-                .partitionsToOffsetAndMetadata().get();
-        NavigableMap<Integer, Long> processed = new TreeMap<>();
-        for (TopicPartition partition : chosen) {
-            OffsetAndMetadata offset = committed.get(partition);
-            long end = ends.get(partition);
-            processed.put(partition.partition(), offset == null ? end : Math.min(end, offset.offset()));
-        }
-        return new JournalScope(journal, processed);
+        NavigableMap<Integer, Long> ends = new TreeMap<>();
+        consumer.endOffsets(chosen, Duration.ofSeconds(30)).forEach((partition, end) -> ends.put(partition.partition(), end));
+        return new JournalScope(journal, ends);
     }
 }

@@ -337,6 +337,12 @@ class PipelineOnRealBrokerIT {
             CommandRun chains = CommandRun.of(file, "audit", "verify");
             assertThat(chains.code()).as(chains.out() + chains.err()).isZero();
             assertThat(chains.out()).contains("verdict: VERIFIED").containsPattern("[1-9][0-9,]* records of [1-9][0-9,]* accounts");
+            CommandRun stats = CommandRun.of(file, "audit", "journal-stats");
+            assertThat(stats.code()).as(stats.out() + stats.err()).isZero();
+            assertThat(stats.out()).contains("entries by kind and journal partition:", "event time: 2020-03-12T")
+                    .containsPattern("risk\\.journal partitions 0, 1, 2 up to offsets [0-9,]+ / [0-9,]+ / [0-9,]+: [0-9,]+ entries")
+                    .containsPattern("\\n  Fill( +[1-9][0-9,]*){3} +[1-9][0-9,]*\\n")
+                    .containsPattern("\\n  SEQUENCER +NOT_WIRE_FORMAT +1\\n");
             CommandRun one = CommandRun.of(file, "audit", "replay", "--partition", "1");
             assertThat(one.code()).as(one.out() + one.err()).isZero();
             assertThat(one.out()).contains("replaying risk.journal partition 1 up to offset", "verdict: VERIFIED");
