@@ -15,11 +15,6 @@ import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.sequencer.JournalPartitioner;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +36,6 @@ class FailoverOnRealBrokerIT {
 
     private static final String NAME = "failover";
     private static final int ACCOUNTS = 60;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void theSurvivorTakesOverAnswersForEveryAccountAndLosesOrRepeatsNoCall() throws Exception {
@@ -49,13 +43,13 @@ class FailoverOnRealBrokerIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 RealBrokerPipeline pipeline = RealBrokerPipeline.on(kafka, NAME, Map.of("topics.partitions", "6"))) {
             SchemaSetup.registerAll(InMemorySchemaRegistry.scope(NAME), pipeline.topics); // the ids every process gives
-            int portA = freePort();
-            int portB = freePort();
+            int portA = MarginflowInstanceProcess.freePort();
+            int portB = MarginflowInstanceProcess.freePort();
             Process a = start(work, "a", kafka, portA);
             Process b = start(work, "b", kafka, portB);
             try {
-                awaitReady(portA, Duration.ofSeconds(90));
-                awaitReady(portB, Duration.ofSeconds(90));
+                MarginflowInstanceProcess.awaitReady(portA, Duration.ofSeconds(90));
+                MarginflowInstanceProcess.awaitReady(portB, Duration.ofSeconds(90));
                 List<String> accounts = IntStream.range(0, ACCOUNTS).mapToObj(i -> String.format("ACC-%02d", i)).toList();
                 assertThat(accounts.stream().map(account -> JournalPartitioner.accountPartition(account, 6)).distinct().count())
                         .as("the accounts land on every partition").isEqualTo(6);
@@ -115,42 +109,13 @@ class FailoverOnRealBrokerIT {
         }
     }
 
-    private Process start(Path work, String name, EmbeddedKafka kafka, int port) throws IOException {
-        Path state = Files.createTempDirectory("marginflow-" + name + "-");
-        Path config = work.resolve(name + ".properties");
-        Files.writeString(config, String.join("\n",
-                "bootstrap.servers=" + kafka.bootstrapServers(),
-                "application.id=" + NAME,
-                "schema.registry.url=mock://" + NAME,
-                "auto.register.schemas=false",
-                "topics.partitions=6",
-                "state.dir=" + state,
-                "num.standby.replicas=1",
-                "api.listen=127.0.0.1:" + port,
-                "application.server=127.0.0.1:" + port,
-                // a dead member is noticed after the session timeout: 6 s, the broker's least
-                "session.timeout.ms=6000",
-                "heartbeat.interval.ms=1500",
-                "commit.interval.ms=100") + "\n");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                MarginflowInstanceProcess.class.getName(), config.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile()).start();
-    }
-
-    private void awaitReady(int port, Duration patience) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (get(port, "/health/ready") == 200) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the instance on port " + port + " was not ready within " + patience);
+    private static Process start(Path work, String name, EmbeddedKafka kafka, int port) throws IOException {
+        return MarginflowInstanceProcess.start(work, name, kafka.bootstrapServers(), NAME, 6, port,
+                Files.createTempDirectory("marginflow-" + name + "-"), "num.standby.replicas=1");
     }
 
     /** When the instance on {@code port} first answered 200 for every account. */
-    private long awaitAllAnswered(int port, List<String> accounts, Duration patience) throws InterruptedException {
+    private static long awaitAllAnswered(int port, List<String> accounts, Duration patience) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             if (accounts.stream().allMatch(account -> status(port, account) == 200)) {
@@ -161,20 +126,8 @@ class FailoverOnRealBrokerIT {
         throw new AssertionError("the survivor did not answer for every account within " + patience);
     }
 
-    private int status(int port, String account) {
-        return get(port, "/accounts/" + account);
-    }
-
-    private int get(int port, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+    private static int status(int port, String account) {
+        return MarginflowInstanceProcess.status(port, "/accounts/" + account);
     }
 
     private static long margined(List<SpecificRecord> records, int initialMargin) {
@@ -209,11 +162,5 @@ class FailoverOnRealBrokerIT {
             });
         });
         assertThat(links).isNotEmpty();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
