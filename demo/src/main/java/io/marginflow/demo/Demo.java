@@ -142,6 +142,27 @@ public final class Demo {
             new Summary(accountCount, scenario, tally, service.plansExecuted(), service.stepsExecuted())
                     .print(out.published, (System.nanoTime() - started) / 1e9);
         }
+        audit(config);
+    }
+
+    /**
+     * The demo's topics audited as an auditor would, with the command line and the topics alone:
+     * what the journal holds, the journal replayed into a fresh engine and every output compared,
+     * then every hash chain checked. A divergence fails the demo.
+     */
+    private void audit(MarginflowConfig config) throws IOException {
+        Path file = work.resolve("marginflow.properties");
+        Files.writeString(file, String.join("\n", "bootstrap.servers=" + config.get("bootstrap.servers"),
+                "application.id=" + config.get("application.id"), "schema.registry.url=" + config.get("schema.registry.url"))
+                + "\n");
+        for (String command : List.of("journal-stats", "replay", "verify")) {
+            System.out.println();
+            say("as an auditor: scripts/marginflow audit " + command + " --config marginflow.properties");
+            int code = MarginflowApp.commandLine().execute("audit", command, "--config", file.toString());
+            if (code != 0) {
+                throw new IllegalStateException("audit " + command + " found the demo's outputs wrong (exit code " + code + ")");
+            }
+        }
     }
 
     /**

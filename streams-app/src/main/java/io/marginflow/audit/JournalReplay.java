@@ -71,9 +71,11 @@ public final class JournalReplay {
      * @param divergences every divergence, in journal order within each kind's pass
      * @param publishedSeconds the time taken to read the published outputs
      * @param replaySeconds the time taken to read and replay the journal and compare
+     * @param engineSeconds of it, the time the engine took to apply the entries
      */
     public record Report(JournalScope scope, long entries, long undecodable, Map<String, Long> matched,
-                         List<Divergence> divergences, double publishedSeconds, double replaySeconds) {
+                         List<Divergence> divergences, double publishedSeconds, double replaySeconds,
+                         double engineSeconds) {
         public boolean verified() {
             return divergences.isEmpty();
         }
@@ -117,6 +119,7 @@ public final class JournalReplay {
         long total = ends.values().stream().mapToLong(Long::longValue).sum();
         long[] entries = {0};
         long[] undecodable = {0};
+        long[] engineNanos = {0};
         for (Map.Entry<Integer, Long> partition : ends.entrySet()) {
             OfflineEngine engine = new OfflineEngine(config, limits);
             TopicPartition journalPartition = new TopicPartition(topics.journal(), partition.getKey());
@@ -128,7 +131,10 @@ public final class JournalReplay {
                     undecodable[0]++;
                     return;
                 }
-                for (OfflineEngine.Output output : engine.apply(key(record), entry, record.partition(), record.offset())) {
+                long applying = System.nanoTime();
+                List<OfflineEngine.Output> outputs = engine.apply(key(record), entry, record.partition(), record.offset());
+                engineNanos[0] += System.nanoTime() - applying;
+                for (OfflineEngine.Output output : outputs) {
                     if (output.value() instanceof OutputChain.Sealed sealed && matched.containsKey(output.topic())) {
                         compare(output.topic(), sealed, published, record, matched, divergences);
                     }
@@ -154,7 +160,7 @@ public final class JournalReplay {
                     Optional.of(new Coordinates(bad.topic(), bad.partition(), bad.offset())), -1, -1, bad.reason()));
         }
         return new Report(scope, entries[0], undecodable[0], matched, divergences, (replayStart - start) / 1e9,
-                (System.nanoTime() - replayStart) / 1e9);
+                (System.nanoTime() - replayStart) / 1e9, engineNanos[0] / 1e9);
     }
 
     private static void compare(String topic, OutputChain.Sealed sealed, PublishedOutputs published,
