@@ -74,6 +74,11 @@ final class Scenario {
         this.tally = tally;
     }
 
+    /** The id of synthetic account {@code n} (1, 2, …): {@code ACC-00001}. */
+    static String accountId(int n) {
+        return "ACC-" + String.format("%05d", n);
+    }
+
     /**
      * Publishes the market, then (once every engine partition has it) the accounts, then the
      * window's prices hour by hour.
@@ -101,7 +106,7 @@ final class Scenario {
         Random random = new Random(SEED);
         Fill firstFill = null;
         for (int a = 1; a <= accountCount; a++) {
-            String account = "ACC-" + String.format("%05d", a);
+            String account = accountId(a);
             Fill fill = random.nextDouble() < OPTION_ACCOUNT_SHARE
                     ? publishOptionAccount(out, topics, random, account, options, t0)
                     : publishAccount(out, topics, random, account, t0.plusSeconds(30));

@@ -24,14 +24,14 @@ import java.util.List;
  * exact decimal text, the per-underlying breakdown as {@code UnderlyingMargin}), an account's
  * ledger and lifecycle, summaries for lists, and aggregates per underlying.
  */
-final class Views {
+public final class Views {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private Views() {}
 
     /** An account in full: its margin now, what was last published, its ledger and its lifecycle. */
-    static ObjectNode account(AccountQuery.Account account, Market market, int partition) {
+    public static ObjectNode account(AccountQuery.Account account, Market market, int partition) {
         ObjectNode node = JSON.objectNode().put("account", account.id()).put("status", account.status().name())
                 .put("journalPartition", partition);
         node.set("margin", margin(account.margin()));

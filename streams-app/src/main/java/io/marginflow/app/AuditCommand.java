@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "An auditor's tools: they read the topics (committed records only), join no consumer group and"
                 + " write nothing to the cluster (README, \"Auditing\").",
-        subcommands = {AuditCommand.Replay.class, AuditCommand.Verify.class, AuditCommand.Stats.class})
+        subcommands = {AuditCommand.Replay.class, AuditCommand.Verify.class, AuditExplainCommand.class,
+                AuditCommand.Stats.class})
 final class AuditCommand implements Runnable {
 
     /** Exit code of an audit that found a divergence. */

@@ -115,22 +115,14 @@ public final class JournalReplay {
         chained.names().forEach(topic -> matched.put(topic, 0L));
         NavigableMap<Integer, Long> ends = scope.ends();
         List<Divergence> divergences = new ArrayList<>();
-        SpecificAvroDeserializer<JournalEntry> journal = new SpecificAvroDeserializer<>(JournalEntry.class, registry);
         long total = ends.values().stream().mapToLong(Long::longValue).sum();
         long[] entries = {0};
-        long[] undecodable = {0};
+        long undecodable = 0;
         long[] engineNanos = {0};
         for (Map.Entry<Integer, Long> partition : ends.entrySet()) {
             OfflineEngine engine = new OfflineEngine(config, limits);
             TopicPartition journalPartition = new TopicPartition(topics.journal(), partition.getKey());
-            TopicReader.read(consumer, journalPartition, 0, partition.getValue(), record -> {
-                JournalEntry entry;
-                try {
-                    entry = journal.deserialize(record.topic(), record.headers(), record.value());
-                } catch (RuntimeException e) {
-                    undecodable[0]++;
-                    return;
-                }
+            undecodable += forEachEntry(consumer, journalPartition, partition.getValue(), (record, entry) -> {
                 long applying = System.nanoTime();
                 List<OfflineEngine.Output> outputs = engine.apply(key(record), entry, record.partition(), record.offset());
                 engineNanos[0] += System.nanoTime() - applying;
@@ -142,6 +134,7 @@ public final class JournalReplay {
                 if (++entries[0] % 10_000 == 0) {
                     progress.replayed(entries[0], total);
                 }
+                return true;
             });
         }
         progress.replayed(entries[0], total);
@@ -159,8 +152,61 @@ public final class JournalReplay {
             divergences.add(new Divergence(Kind.UNREADABLE, bad.topic(), Optional.empty(),
                     Optional.of(new Coordinates(bad.topic(), bad.partition(), bad.offset())), -1, -1, bad.reason()));
         }
-        return new Report(scope, entries[0], undecodable[0], matched, divergences, (replayStart - start) / 1e9,
+        return new Report(scope, entries[0], undecodable, matched, divergences, (replayStart - start) / 1e9,
                 (System.nanoTime() - replayStart) / 1e9, engineNanos[0] / 1e9);
+    }
+
+    /**
+     * A fresh engine that has applied journal partition {@code partition} from its first entry
+     * up to {@code end} (exclusive), stopping before the first entry {@code within} refuses.
+     *
+     * @param lastOffset the offset of the last entry applied, -1 if none
+     */
+    public record Rebuilt(OfflineEngine engine, long entries, long lastOffset, Optional<java.time.Instant> lastEventTime) {}
+
+    public Rebuilt rebuild(KafkaConsumer<byte[], byte[]> consumer, String journal, int partition, long end,
+                           java.util.function.BiPredicate<Long, JournalEntry> within) {
+        OfflineEngine engine = new OfflineEngine(config, limits);
+        long[] applied = {0, -1};
+        java.time.Instant[] last = {null};
+        forEachEntry(consumer, new TopicPartition(journal, partition), end, (record, entry) -> {
+            if (!within.test(record.offset(), entry)) {
+                return false;
+            }
+            engine.apply(key(record), entry, record.partition(), record.offset());
+            applied[0]++;
+            applied[1] = record.offset();
+            last[0] = entry.getEventTime();
+            return true;
+        });
+        return new Rebuilt(engine, applied[0], applied[1], Optional.ofNullable(last[0]));
+    }
+
+    /**
+     * Each entry of journal partition {@code partition} from its first up to {@code end}
+     * (exclusive), decoded, in order, until {@code each} returns false.
+     *
+     * @return the records that do not decode (the live engine never saw them either)
+     */
+    private long forEachEntry(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long end,
+                              java.util.function.BiPredicate<ConsumerRecord<byte[], byte[]>, JournalEntry> each) {
+        SpecificAvroDeserializer<JournalEntry> journal = new SpecificAvroDeserializer<>(JournalEntry.class, registry);
+        long[] undecodable = {0};
+        boolean[] stopped = {false};
+        TopicReader.read(consumer, partition, 0, end, record -> {
+            if (stopped[0]) {
+                return;
+            }
+            JournalEntry entry;
+            try {
+                entry = journal.deserialize(record.topic(), record.headers(), record.value());
+            } catch (RuntimeException e) {
+                undecodable[0]++;
+                return;
+            }
+            stopped[0] = !each.test(record, entry);
+        });
+        return undecodable[0];
     }
 
     private static void compare(String topic, OutputChain.Sealed sealed, PublishedOutputs published,

@@ -39,6 +39,7 @@ public final class OfflineEngine {
     private final MarginEngine engine;
     private final Map<String, String> sinkTopics;
     private final List<Output> outputs = new ArrayList<>();
+    private final Map<String, MemoryStore<?>> stores = new java.util.HashMap<>();
 
     /**
      * @param limits the largest output each topic takes, as the live engine was told (an output
@@ -53,7 +54,7 @@ public final class OfflineEngine {
             @Override
             @SuppressWarnings("unchecked")
             public <V> Store<V> store(String name) {
-                return new MemoryStore<>(name, (Serde<V>) values.get(name));
+                return (Store<V>) stores.computeIfAbsent(name, n -> new MemoryStore<>(n, (Serde<V>) values.get(n)));
             }
 
             @Override
@@ -71,6 +72,21 @@ public final class OfflineEngine {
         outputs.clear();
         engine.process(key, entry, partition, offset);
         return List.copyOf(outputs);
+    }
+
+    /** The engine's stores as they stand, read-only, for {@link AccountQuery}. */
+    public AccountQuery.Stores stores() {
+        return new AccountQuery.Stores() {
+            @Override
+            public Object get(String store, String key) {
+                return stores.get(store).get(key);
+            }
+
+            @Override
+            public KeyValueIterator<String, ?> all(String store) {
+                return stores.get(store).from(null);
+            }
+        };
     }
 
     /** A store in memory, values encoded with {@code serde}, keys in UTF-8 byte order. */
