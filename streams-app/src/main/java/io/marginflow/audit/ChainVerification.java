@@ -33,7 +33,9 @@ public final class ChainVerification {
         /** It does not name the hash of the record before it. */
         LINK,
         /** It does not decode as its topic's type. */
-        UNREADABLE
+        UNREADABLE,
+        /** Its cause is not in the journal: no engine wrote it. */
+        CAUSE
     }
 
     /** A record that fails a check, named by its coordinates. */
@@ -73,6 +75,12 @@ public final class ChainVerification {
                     return;
                 }
                 Cause cause = ChainedTopics.cause(output);
+                java.util.Optional<String> impossible = scope.impossible(cause.getJournalPartition(), cause.getJournalOffset());
+                if (impossible.isPresent()) {
+                    failures.add(new Failure(Problem.CAUSE, at, ChainedTopics.account(output), ChainedTopics.sequence(output),
+                            impossible.get()));
+                    return;
+                }
                 if (!scope.holds(cause.getJournalPartition(), cause.getJournalOffset())) {
                     return;
                 }

@@ -43,7 +43,9 @@ public final class JournalReplay {
         /** A second output is published at a place in an account's chain. */
         PUBLISHED_TWICE,
         /** A published record does not decode. */
-        UNREADABLE
+        UNREADABLE,
+        /** A published record names a cause that is not in the journal: no engine wrote it. */
+        CAUSE_NOT_IN_JOURNAL
     }
 
     /**
@@ -151,6 +153,11 @@ public final class JournalReplay {
         for (PublishedOutputs.Unreadable bad : published.unreadable()) {
             divergences.add(new Divergence(Kind.UNREADABLE, bad.topic(), Optional.empty(),
                     Optional.of(new Coordinates(bad.topic(), bad.partition(), bad.offset())), -1, -1, bad.reason()));
+        }
+        for (PublishedOutputs.Unreadable foreign : published.foreign()) {
+            divergences.add(new Divergence(Kind.CAUSE_NOT_IN_JOURNAL, foreign.topic(), Optional.empty(),
+                    Optional.of(new Coordinates(foreign.topic(), foreign.partition(), foreign.offset())), -1, -1,
+                    foreign.reason()));
         }
         return new Report(scope, entries[0], undecodable, matched, divergences, (replayStart - start) / 1e9,
                 (System.nanoTime() - replayStart) / 1e9, engineNanos[0] / 1e9);

@@ -20,19 +20,40 @@ import org.apache.kafka.common.TopicPartition;
  * to (not including) an offset. Outputs are judged only if the entry that caused them is in
  * scope, so that an audit of a running application does not count outputs still to come.
  *
+ * <p>An output can also name a cause that cannot be: a partition the journal does not have, or an
+ * offset at or beyond the partition's end when the audit began. No engine wrote it.
+ *
  * @param journal the journal topic
  * @param ends each journal partition in scope and its end, in partition order
+ * @param partitions how many partitions the journal has
+ * @param journalEnds each journal partition's end (last stable offset) when the audit began
  */
-public record JournalScope(String journal, NavigableMap<Integer, Long> ends) {
+public record JournalScope(String journal, NavigableMap<Integer, Long> ends, int partitions,
+                           NavigableMap<Integer, Long> journalEnds) {
 
     public JournalScope {
         ends = Collections.unmodifiableNavigableMap(new TreeMap<>(ends));
+        journalEnds = Collections.unmodifiableNavigableMap(new TreeMap<>(journalEnds));
     }
 
     /** Whether the entry at {@code offset} of journal partition {@code partition} is in scope. */
     public boolean holds(int partition, long offset) {
         Long end = ends.get(partition);
         return end != null && offset < end;
+    }
+
+    /** Why no engine could have given an output caused by that entry, if none could: the entry is not in the journal. */
+    public java.util.Optional<String> impossible(int partition, long offset) {
+        if (partition < 0 || partition >= partitions) {
+            return java.util.Optional.of("its cause names journal partition " + partition + ", but " + journal + " has "
+                    + partitions + " partitions");
+        }
+        Long end = journalEnds.get(partition);
+        if (offset < 0 || (end != null && offset >= end)) {
+            return java.util.Optional.of("its cause names " + journal + "-" + partition + "@" + offset + ", which is not"
+                    + " in the journal (its end was " + end + " when the audit began)");
+        }
+        return java.util.Optional.empty();
     }
 
     /** E.g. "risk.journal partitions 0, 1, 2 up to offsets 91 / 95 / 103". */
@@ -62,7 +83,7 @@ public record JournalScope(String journal, NavigableMap<Integer, Long> ends) {
             OffsetAndMetadata offset = committed.get(new TopicPartition(whole.journal(), partition));
             processed.put(partition, offset == null ? end : Math.min(end, offset.offset()));
         });
-        return new JournalScope(whole.journal(), processed);
+        return new JournalScope(whole.journal(), processed, whole.partitions(), whole.journalEnds());
     }
 
     /**
@@ -86,8 +107,10 @@ public record JournalScope(String journal, NavigableMap<Integer, Long> ends) {
             }
             chosen.add(topicPartition);
         }
+        NavigableMap<Integer, Long> journalEnds = new TreeMap<>();
+        consumer.endOffsets(all, Duration.ofSeconds(30)).forEach((partition, end) -> journalEnds.put(partition.partition(), end));
         NavigableMap<Integer, Long> ends = new TreeMap<>();
-        consumer.endOffsets(chosen, Duration.ofSeconds(30)).forEach((partition, end) -> ends.put(partition.partition(), end));
-        return new JournalScope(journal, ends);
+        chosen.forEach(partition -> ends.put(partition.partition(), journalEnds.get(partition.partition())));
+        return new JournalScope(journal, ends, all.size(), journalEnds);
     }
 }

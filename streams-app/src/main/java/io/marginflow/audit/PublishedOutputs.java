@@ -20,13 +20,14 @@ final class PublishedOutputs {
     /** Where a published output is, what caused it, and its content's digest. */
     record Published(String topic, int partition, long offset, int journalPartition, long journalOffset, byte[] digest) {}
 
-    /** A published record that does not decode as its topic's type. */
+    /** A published record that does not decode as its topic's type, or whose cause is not in the journal: why. */
     record Unreadable(String topic, int partition, long offset, String reason) {}
 
     private final ChainedTopics chained;
     private final Map<String, Published> byChainPosition = new HashMap<>();
     private final List<Published> duplicates = new ArrayList<>();
     private final List<Unreadable> unreadable = new ArrayList<>();
+    private final List<Unreadable> foreign = new ArrayList<>();
 
     PublishedOutputs(ChainedTopics chained) {
         this.chained = chained;
@@ -45,6 +46,11 @@ final class PublishedOutputs {
             return;
         }
         var cause = ChainedTopics.cause(output);
+        java.util.Optional<String> impossible = scope.impossible(cause.getJournalPartition(), cause.getJournalOffset());
+        if (impossible.isPresent()) {
+            foreign.add(new Unreadable(record.topic(), record.partition(), record.offset(), impossible.get()));
+            return;
+        }
         if (!scope.holds(cause.getJournalPartition(), cause.getJournalOffset())) {
             return;
         }
@@ -81,6 +87,11 @@ final class PublishedOutputs {
     /** Published records that do not decode. */
     List<Unreadable> unreadable() {
         return List.copyOf(unreadable);
+    }
+
+    /** Published records whose cause is not in the journal: no engine wrote them. */
+    List<Unreadable> foreign() {
+        return List.copyOf(foreign);
     }
 
     private static String chainPosition(SpecificRecord output) {

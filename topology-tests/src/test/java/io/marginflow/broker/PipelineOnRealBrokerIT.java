@@ -317,7 +317,8 @@ class PipelineOnRealBrokerIT {
      * at a place in its account's chain that a result already holds and one further along: the
      * replay names both, shows the first beside the journal entry it claims as its cause, and exits 3;
      * the chain check, from the records alone, finds both hashes broken, the second record at a
-     * place and the gap before the other.
+     * place and the gap before the other. A third, claiming a journal partition that does not
+     * exist, is named by both as written by no engine.
      */
     @Test
     @Order(7)
@@ -359,7 +360,9 @@ class PipelineOnRealBrokerIT {
             try (var forger = new KafkaProducer<String, byte[]>(
                     Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(),
                     new ByteArraySerializer())) {
-                for (MarginResult forged : List.of(twice, further)) {
+                MarginResult elsewhere = MarginResult.newBuilder(further).setCause(io.marginflow.schema.Cause.newBuilder(
+                        published.getCause()).setJournalPartition(7).build()).build();
+                for (MarginResult forged : List.of(twice, further, elsewhere)) {
                     forger.send(new ProducerRecord<>(topics.margin(), published.getAccount(),
                             serde.serializer().serialize(topics.margin(), forged))).get();
                 }
@@ -368,16 +371,18 @@ class PipelineOnRealBrokerIT {
             CommandRun forged = CommandRun.of(file, "audit", "replay");
 
             assertThat(forged.code()).as(forged.out() + forged.err()).isEqualTo(3);
-            assertThat(forged.out()).contains("divergences: 2 (NOT_REPRODUCED 1, PUBLISHED_TWICE 1)",
+            assertThat(forged.out()).contains("divergences: 3 (NOT_REPRODUCED 1, PUBLISHED_TWICE 1, CAUSE_NOT_IN_JOURNAL 1)",
                     "first divergence: NOT_REPRODUCED on risk.margin", "\"sequence\":" + further.getSequence(),
                     "journal entry (risk.journal-" + published.getCause().getJournalPartition() + "@"
                             + published.getCause().getJournalOffset() + ")",
-                    "PUBLISHED_TWICE risk.margin-", "verdict: DIVERGENT: 2 published figures are not reproduced");
+                    "PUBLISHED_TWICE risk.margin-", "CAUSE_NOT_IN_JOURNAL risk.margin-0@",
+                    "its cause names journal partition 7, but risk.journal has 3 partitions",
+                    "verdict: DIVERGENT: 3 published figures are not reproduced");
             CommandRun broken = CommandRun.of(file, "audit", "verify");
             assertThat(broken.code()).as(broken.out() + broken.err()).isEqualTo(3);
-            assertThat(broken.out()).contains("failures: 4 (HASH 2, GAP 1, DUPLICATE 1)",
+            assertThat(broken.out()).contains("failures: 5 (HASH 2, GAP 1, DUPLICATE 1, CAUSE 1)",
                     "DUPLICATE risk.margin-0@", "(account " + published.getAccount() + ", sequence " + further.getSequence()
-                            + "): sequence ", "verdict: FAILED: 4 records fail a check")
+                            + "): sequence ", "verdict: FAILED: 5 records fail a check", "CAUSE risk.margin-0@")
                     .containsPattern("HASH risk\\.margin-0@[0-9]+ \\(account " + published.getAccount() + ", sequence "
                             + published.getSequence() + "\\): its hash [0-9a-f]{64} is not the hash of its content");
         } finally {
