@@ -1,6 +1,7 @@
 package io.marginflow.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.marginflow.audit.AuditMistake;
 import io.marginflow.audit.ChainVerification;
 import io.marginflow.audit.JournalReplay;
 import io.marginflow.audit.JournalScope;
@@ -70,19 +71,10 @@ final class AuditCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             try (Admin admin = Admin.create(loaded.adminProperties());
                  KafkaConsumer<byte[], byte[]> consumer = TailCommand.readOnlyConsumer(loaded)) {
-                JournalScope scope = scope(loaded, admin, consumer);
-                int code = audit(loaded, registry, consumer, scope, out);
+                int code = audit(loaded, registry, consumer, inScope(loaded, admin, consumer), out);
                 out.flush();
                 return code;
-            }
-        }
-
-        /** The journal entries to audit; a journal or partition that does not exist is the user's mistake. */
-        private JournalScope scope(MarginflowConfig config, Admin admin, KafkaConsumer<byte[], byte[]> consumer)
-                throws Exception {
-            try {
-                return inScope(config, admin, consumer);
-            } catch (IllegalArgumentException e) {
+            } catch (AuditMistake e) {
                 throw new MarginflowApp.UserMistake(e.getMessage());
             }
         }

@@ -1,5 +1,6 @@
 package io.marginflow.app;
 
+import io.marginflow.audit.AuditMistake;
 import io.marginflow.audit.JournalReplay;
 import io.marginflow.audit.JournalScope;
 import io.marginflow.config.MarginflowConfig;
@@ -53,10 +54,10 @@ final class AuditExplainCommand implements Callable<Integer> {
             JournalScope scope;
             try {
                 scope = JournalScope.processed(loaded, admin, consumer, List.of());
-            } catch (IllegalArgumentException e) {
+            } catch (AuditMistake e) {
                 throw new MarginflowApp.UserMistake(e.getMessage());
             }
-            int partition = io.marginflow.sequencer.JournalPartitioner.accountPartition(account, scope.ends().size());
+            int partition = io.marginflow.sequencer.JournalPartitioner.accountPartition(account, scope.partitions());
             JournalReplay.Rebuilt rebuilt = new JournalReplay(loaded, registry, MarginflowApp.outputLimits(loaded))
                     .rebuild(consumer, scope.journal(), partition, scope.ends().get(partition), within);
             AccountQuery query = new AccountQuery(loaded.engine(), rebuilt.engine().stores());

@@ -251,12 +251,19 @@ public final class JournalReplay {
 
         private TopicReader() {}
 
-        /** Every record of every partition of {@code topic}, up to the end it has now. */
+        /**
+         * Every record of every partition of {@code topic}, up to the end it has now.
+         *
+         * @throws AuditMistake if the cluster has no such topic
+         */
         static void readAll(KafkaConsumer<byte[], byte[]> consumer, String topic,
                             Consumer<ConsumerRecord<byte[], byte[]>> each) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).sorted(java.util.Comparator
                             .comparingInt(TopicPartition::partition)).toList();
+            if (partitions.isEmpty()) {
+                throw new AuditMistake("there is no topic " + topic + " on the cluster (see the topic.* settings)");
+            }
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             for (TopicPartition partition : partitions) {
                 read(consumer, partition, 0, ends.get(partition), each);

@@ -71,7 +71,7 @@ public record JournalScope(String journal, NavigableMap<Integer, Long> ends, int
      * of the entries before it is committed), or the partition's end if the group has committed
      * nothing there.
      *
-     * @throws IllegalArgumentException if the journal or a chosen partition does not exist
+     * @throws AuditMistake if the journal or a chosen partition does not exist
      */
     public static JournalScope processed(MarginflowConfig config, Admin admin, KafkaConsumer<byte[], byte[]> consumer,
                                          List<Integer> partitions) throws ExecutionException, InterruptedException {
@@ -90,20 +90,20 @@ public record JournalScope(String journal, NavigableMap<Integer, Long> ends, int
      * All of {@code partitions} of the journal (all of them if empty), up to their ends (last
      * stable offsets) now.
      *
-     * @throws IllegalArgumentException if the journal or a chosen partition does not exist
+     * @throws AuditMistake if the journal or a chosen partition does not exist
      */
     public static JournalScope whole(MarginflowConfig config, KafkaConsumer<byte[], byte[]> consumer, List<Integer> partitions) {
         String journal = config.topics().journal();
         List<TopicPartition> all = consumer.partitionsFor(journal, Duration.ofSeconds(30)).stream()
                 .map(info -> new TopicPartition(journal, info.partition())).toList();
         if (all.isEmpty()) {
-            throw new IllegalArgumentException("there is no topic " + journal + " (topics.journal) on the cluster");
+            throw new AuditMistake("there is no topic " + journal + " (topic.journal) on the cluster");
         }
         List<TopicPartition> chosen = new ArrayList<>();
         for (int partition : partitions.isEmpty() ? all.stream().map(TopicPartition::partition).toList() : partitions) {
             TopicPartition topicPartition = new TopicPartition(journal, partition);
             if (!all.contains(topicPartition)) {
-                throw new IllegalArgumentException(journal + " has no partition " + partition + " (it has " + all.size() + ")");
+                throw new AuditMistake(journal + " has no partition " + partition + " (it has " + all.size() + ")");
             }
             chosen.add(topicPartition);
         }

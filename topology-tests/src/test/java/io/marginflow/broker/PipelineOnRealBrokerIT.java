@@ -351,6 +351,16 @@ class PipelineOnRealBrokerIT {
             CommandRun mistake = CommandRun.of(file, "audit", "replay", "--partition", "7");
             assertThat(mistake.code()).isEqualTo(2);
             assertThat(mistake.err()).isEqualTo("marginflow: risk.journal has no partition 7 (it has 3)\n");
+            Path renamed = Files.createTempFile("marginflow-audit-", ".properties");
+            try {
+                Files.writeString(renamed, Files.readString(file) + "topic.margin=no.such.margin\n");
+                CommandRun noTopic = CommandRun.of(renamed, "audit", "verify");
+                assertThat(noTopic.code()).isEqualTo(2);
+                assertThat(noTopic.err()).isEqualTo("marginflow: there is no topic no.such.margin on the cluster"
+                        + " (see the topic.* settings)\n");
+            } finally {
+                Files.delete(renamed);
+            }
 
             MarginResult published = firstPublishedResult();
             SpecificAvroSerde<MarginResult> serde =
