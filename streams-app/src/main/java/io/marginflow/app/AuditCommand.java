@@ -47,8 +47,8 @@ final class AuditCommand implements Runnable {
     }
 
     /**
-     * What every audit command shares: the configuration, the journal partitions in scope, how many
-     * problems to list, and a read-only consumer and admin client for its work.
+     * What every audit command shares: the configuration, the journal partitions in scope, and a
+     * read-only consumer and admin client for its work.
      */
     abstract static class Audit implements Callable<Integer> {
         @Mixin
