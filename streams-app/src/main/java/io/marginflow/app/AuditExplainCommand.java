@@ -58,12 +58,18 @@ final class AuditExplainCommand implements Callable<Integer> {
                 throw new MarginflowApp.UserMistake(e.getMessage());
             }
             int partition = io.marginflow.sequencer.JournalPartitioner.accountPartition(account, scope.partitions());
+            long end = scope.ends().get(partition);
+            if (at != null && isOffset(at) && Long.parseLong(at) >= end) {
+                throw new MarginflowApp.UserMistake("--at " + at + " is beyond what the application has processed of "
+                        + scope.journal() + " partition " + partition + ", " + account + "'s partition (its entries end at"
+                        + " offset " + (end - 1) + ")");
+            }
             JournalReplay.Rebuilt rebuilt = new JournalReplay(loaded, registry, MarginflowApp.outputLimits(loaded))
-                    .rebuild(consumer, scope.journal(), partition, scope.ends().get(partition), within);
+                    .rebuild(consumer, scope.journal(), partition, end, within);
             AccountQuery query = new AccountQuery(loaded.engine(), rebuilt.engine().stores());
             AccountQuery.Account found = query.account(account).orElseThrow(() -> new MarginflowApp.UserMistake(
                     "account " + account + " has no state in " + scope.journal() + " partition " + partition
-                            + " up to offset " + rebuilt.lastOffset() + " (its partition among " + scope.ends().size() + ")"));
+                            + " (its partition of " + scope.partitions() + ") up to offset " + rebuilt.lastOffset()));
             com.fasterxml.jackson.databind.node.ObjectNode view = io.marginflow.api.Views.account(found, query.market(),
                     partition);
             view.put("journalOffset", rebuilt.lastOffset());
@@ -78,11 +84,16 @@ final class AuditExplainCommand implements Callable<Integer> {
         }
     }
 
+    /** Whether {@code --at} gives a journal offset (digits a long holds) rather than an instant. */
+    private static boolean isOffset(String at) {
+        return !at.isEmpty() && at.length() < 19 && at.chars().allMatch(Character::isDigit);
+    }
+
     private java.util.function.BiPredicate<Long, io.marginflow.schema.JournalEntry> within(String at) {
         if (at == null) {
             return (offset, entry) -> true;
         }
-        if (at.chars().allMatch(Character::isDigit)) {
+        if (isOffset(at)) {
             long last = Long.parseLong(at);
             return (offset, entry) -> offset <= last;
         }

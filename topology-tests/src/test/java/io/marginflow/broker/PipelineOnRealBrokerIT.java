@@ -440,6 +440,13 @@ class PipelineOnRealBrokerIT {
         assertThat(text.out()).startsWith("account " + account + " after journal-")
                 .contains("positions:", "BTC-PERPETUAL", "collateral (valued after its haircut):", "BTC: requirement",
                         "last published: sequence " + json.at("/published/sequence").asLong());
+        CommandRun beyond = CommandRun.of(file, "audit", "explain", account, "--at", "999999");
+        assertThat(beyond.code()).isEqualTo(2);
+        assertThat(beyond.err()).startsWith("marginflow: --at 999999 is beyond what the application has processed of"
+                + " risk.journal partition ").hasLineCount(1);
+        CommandRun notAnInstant = CommandRun.of(file, "audit", "explain", account, "--at", "yesterday");
+        assertThat(notAnInstant.code()).isEqualTo(2);
+        assertThat(notAnInstant.err()).contains("--at takes a journal offset or an ISO-8601 instant").hasLineCount(1);
         CommandRun nobody = CommandRun.of(file, "audit", "explain", "NOBODY");
         assertThat(nobody.code()).isEqualTo(2);
         assertThat(nobody.err()).startsWith("marginflow: account NOBODY has no state in risk.journal partition ").hasLineCount(1);
