@@ -62,41 +62,38 @@ public final class ChainVerification {
         Map<String, List<Link>> chains = new TreeMap<>();
         long[] records = {0};
         for (String topic : chained.names()) {
-            JournalReplay.TopicReader.readAll(consumer, topic, record -> {
-                if (record.value() == null) {
-                    return;
+            JournalReplay.TopicReader.readAll(consumer, topic, record -> chained.judge(record, scope, new ChainedTopics.Verdicts() {
+                @Override
+                public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {
+                    failures.add(new Failure(Problem.UNREADABLE, at(record), null, -1, reason));
                 }
-                JournalReplay.Coordinates at = new JournalReplay.Coordinates(record.topic(), record.partition(), record.offset());
-                SpecificRecord output;
-                try {
-                    output = chained.decode(record);
-                } catch (RuntimeException e) {
-                    failures.add(new Failure(Problem.UNREADABLE, at, null, -1, e.getMessage()));
-                    return;
+
+                @Override
+                public void foreign(ConsumerRecord<byte[], byte[]> record, SpecificRecord output, String reason) {
+                    failures.add(new Failure(Problem.CAUSE, at(record), ChainedTopics.account(output),
+                            ChainedTopics.sequence(output), reason));
                 }
-                Cause cause = ChainedTopics.cause(output);
-                java.util.Optional<String> impossible = scope.impossible(cause.getJournalPartition(), cause.getJournalOffset());
-                if (impossible.isPresent()) {
-                    failures.add(new Failure(Problem.CAUSE, at, ChainedTopics.account(output), ChainedTopics.sequence(output),
-                            impossible.get()));
-                    return;
+
+                @Override
+                public void inScope(ConsumerRecord<byte[], byte[]> record, SpecificRecord output, Cause cause) {
+                    records[0]++;
+                    String account = ChainedTopics.account(output);
+                    long sequence = ChainedTopics.sequence(output);
+                    if (!hashHolds(record)) {
+                        failures.add(new Failure(Problem.HASH, at(record), account, sequence, "its hash "
+                                + ChainedTopics.hash(output) + " is not the hash of its content"));
+                    }
+                    chains.computeIfAbsent(account, a -> new ArrayList<>())
+                            .add(new Link(sequence, ChainedTopics.hash(output), ChainedTopics.previousHash(output), at(record)));
                 }
-                if (!scope.holds(cause.getJournalPartition(), cause.getJournalOffset())) {
-                    return;
-                }
-                records[0]++;
-                String account = ChainedTopics.account(output);
-                long sequence = ChainedTopics.sequence(output);
-                if (!hashHolds(record)) {
-                    failures.add(new Failure(Problem.HASH, at, account, sequence, "its hash "
-                            + ChainedTopics.hash(output) + " is not the hash of its content"));
-                }
-                chains.computeIfAbsent(account, a -> new ArrayList<>())
-                        .add(new Link(sequence, ChainedTopics.hash(output), ChainedTopics.previousHash(output), at));
-            });
+            }));
         }
         chains.forEach((account, links) -> walk(account, links, failures));
         return new Report(scope, records[0], chains.size(), failures, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static JournalReplay.Coordinates at(ConsumerRecord<byte[], byte[]> record) {
+        return new JournalReplay.Coordinates(record.topic(), record.partition(), record.offset());
     }
 
     private static boolean hashHolds(ConsumerRecord<byte[], byte[]> record) {

@@ -1,5 +1,6 @@
 package io.marginflow.audit;
 
+import io.marginflow.schema.Cause;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -35,30 +36,26 @@ final class PublishedOutputs {
 
     /** Indexes {@code record}, of a chained topic, if {@code scope} holds the journal entry that caused it. */
     void add(ConsumerRecord<byte[], byte[]> record, JournalScope scope) {
-        if (record.value() == null) {
-            return;
-        }
-        SpecificRecord output;
-        try {
-            output = chained.decode(record);
-        } catch (RuntimeException e) {
-            unreadable.add(new Unreadable(record.topic(), record.partition(), record.offset(), e.getMessage()));
-            return;
-        }
-        var cause = ChainedTopics.cause(output);
-        java.util.Optional<String> impossible = scope.impossible(cause.getJournalPartition(), cause.getJournalOffset());
-        if (impossible.isPresent()) {
-            foreign.add(new Unreadable(record.topic(), record.partition(), record.offset(), impossible.get()));
-            return;
-        }
-        if (!scope.holds(cause.getJournalPartition(), cause.getJournalOffset())) {
-            return;
-        }
-        Published published = new Published(record.topic(), record.partition(), record.offset(), cause.getJournalPartition(),
-                cause.getJournalOffset(), chained.digest(record.topic(), output));
-        if (byChainPosition.putIfAbsent(chainPosition(output), published) != null) {
-            duplicates.add(published);
-        }
+        chained.judge(record, scope, new ChainedTopics.Verdicts() {
+            @Override
+            public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {
+                PublishedOutputs.this.unreadable.add(new Unreadable(record.topic(), record.partition(), record.offset(), reason));
+            }
+
+            @Override
+            public void foreign(ConsumerRecord<byte[], byte[]> record, SpecificRecord output, String reason) {
+                PublishedOutputs.this.foreign.add(new Unreadable(record.topic(), record.partition(), record.offset(), reason));
+            }
+
+            @Override
+            public void inScope(ConsumerRecord<byte[], byte[]> record, SpecificRecord output, Cause cause) {
+                Published published = new Published(record.topic(), record.partition(), record.offset(),
+                        cause.getJournalPartition(), cause.getJournalOffset(), chained.digest(record.topic(), output));
+                if (byChainPosition.putIfAbsent(chainPosition(output), published) != null) {
+                    duplicates.add(published);
+                }
+            }
+        });
     }
 
     /** The published output at {@code output}'s place in its account's chain, removed from the index; null if none. */
