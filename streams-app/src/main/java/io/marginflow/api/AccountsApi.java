@@ -2,7 +2,6 @@ package io.marginflow.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.marginflow.engine.AccountQuery;
@@ -10,6 +9,7 @@ import io.marginflow.risk.MarginStatus;
 import io.marginflow.schema.Fill;
 import io.marginflow.serde.JsonRecords;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,6 +30,9 @@ final class AccountsApi {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
+    private static final Comparator<ObjectNode> BY_ACCOUNT = Comparator.comparing(node -> node.get("account").textValue());
+    private static final Comparator<ObjectNode> BY_EXCESS = Comparator
+            .comparing((ObjectNode node) -> new BigDecimal(node.get("excess").textValue())).thenComparing(BY_ACCOUNT);
 
     private final Cluster cluster;
     private final ApiServer server;
@@ -68,6 +71,12 @@ final class AccountsApi {
         return ApiServer.Response.json(200, Views.account(account, query.market(), location.partition()));
     }
 
+    /**
+     * A page of accounts. Every instance is asked the same question (status, order, limit, the
+     * previous page's last account) about its own partitions, so each returns at most a page, in
+     * the page's order: the page asked for is the first {@code limit} of their answers merged,
+     * however many accounts each instance holds.
+     */
     private ApiServer.Response list(ApiServer.Request request) throws IOException {
         Predicate<MarginStatus> wanted = status(request.query().get("status"));
         int limit = limit(request.query().get("limit"));
@@ -76,32 +85,27 @@ final class AccountsApi {
         List<ObjectNode> found = new ArrayList<>();
         for (int partition : cluster.localPartitions()) {
             for (AccountQuery.Account account : cluster.query(partition).accounts(wanted)) {
-                if (request.grant().mayRead(account.id())) {
+                if (request.grant().mayRead(account.id()) && (byExcess || account.id().compareTo(after) > 0)) {
                     found.add(Views.summary(account));
                 }
             }
         }
-        if (!request.forwarded() && !"local".equals(request.query().get("scope"))) {
+        boolean more = false;
+        if (!request.forwarded()) {
+            String question = request.exchange().getRequestURI().getRawPath() + "?"
+                    + Optional.ofNullable(request.exchange().getRequestURI().getRawQuery()).orElse("");
             for (HostInfo host : cluster.otherHosts()) {
-                JsonNode answer = parse(server.forward(request, host, "/accounts?scope=local&limit=" + MAX_LIMIT
-                        + request.query().entrySet().stream().filter(e -> e.getKey().equals("status"))
-                                .map(e -> "&status=" + e.getValue()).findFirst().orElse(""), null));
+                JsonNode answer = parse(server.forward(request, host, question, null));
                 answer.get("accounts").forEach(node -> found.add((ObjectNode) node));
+                more |= !answer.get("next").isNull();
             }
         }
-        Comparator<ObjectNode> order = byExcess
-                ? Comparator.comparing((ObjectNode node) -> new java.math.BigDecimal(node.get("excess").textValue()))
-                        .thenComparing(node -> node.get("account").textValue())
-                : Comparator.comparing(node -> node.get("account").textValue());
-        found.sort(order);
-        List<ObjectNode> page = found.stream().filter(node -> byExcess || node.get("account").textValue().compareTo(after) > 0)
-                .limit(request.forwarded() ? MAX_LIMIT : limit).toList();
+        found.sort(byExcess ? BY_EXCESS : BY_ACCOUNT);
+        more |= found.size() > limit;
+        List<ObjectNode> page = found.subList(0, Math.min(limit, found.size()));
         ObjectNode body = JSON.objectNode();
-        ArrayNode accounts = body.putArray("accounts");
-        page.forEach(accounts::add);
-        boolean more = !byExcess && found.stream().filter(node -> node.get("account").textValue().compareTo(after) > 0)
-                .count() > page.size();
-        if (more) {
+        page.forEach(body.putArray("accounts")::add);
+        if (more && !byExcess) {
             body.put("next", page.get(page.size() - 1).get("account").textValue());
         } else {
             body.putNull("next");

@@ -7,6 +7,8 @@ import static io.marginflow.pipeline.Inputs.mark;
 import static io.marginflow.pipeline.Inputs.perpetual;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marginflow.app.SchemaSetup;
 import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.registry.InMemorySchemaRegistry;
@@ -15,9 +17,11 @@ import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.sequencer.JournalPartitioner;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -70,6 +74,10 @@ class FailoverOnRealBrokerIT {
                     assertThat(status(portA, account)).as(account + " from A").isEqualTo(200);
                     assertThat(status(portB, account)).as(account + " from B").isEqualTo(200);
                 }
+                // A list is the two instances' answers merged: pages of 5 from A hold every account once,
+                // in order, and the three lowest excesses (odd accounts, 500 each) lead B's worst-first page.
+                assertThat(pagedThrough(portA, 5)).isEqualTo(accounts);
+                assertThat(listed(portB, "/accounts?order=excess&limit=3")).containsExactly("ACC-01", "ACC-03", "ACC-05");
 
                 long killed = System.nanoTime();
                 a.destroyForcibly(); // SIGKILL: no goodbye to the group, no commit
@@ -124,6 +132,32 @@ class FailoverOnRealBrokerIT {
             Thread.sleep(200);
         }
         throw new AssertionError("the survivor did not answer for every account within " + patience);
+    }
+
+    /** Every account the instance on {@code port} lists, page after page of {@code limit}. */
+    private static List<String> pagedThrough(int port, int limit) throws IOException {
+        List<String> all = new ArrayList<>();
+        String next = "";
+        do {
+            JsonNode page = page(port, "/accounts?limit=" + limit + "&after=" + next);
+            assertThat(page.get("accounts").size()).isLessThanOrEqualTo(limit);
+            page.get("accounts").forEach(account -> all.add(account.get("account").textValue()));
+            next = page.get("next").isNull() ? null : page.get("next").textValue();
+        } while (next != null);
+        return all;
+    }
+
+    private static List<String> listed(int port, String path) throws IOException {
+        List<String> ids = new ArrayList<>();
+        page(port, path).get("accounts").forEach(account -> ids.add(account.get("account").textValue()));
+        return ids;
+    }
+
+    private static JsonNode page(int port, String path) throws IOException {
+        HttpResponse<String> answer = MarginflowInstanceProcess.get(port, path)
+                .orElseThrow(() -> new AssertionError("no answer to " + path));
+        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(answer.body());
     }
 
     private static int status(int port, String account) {
