@@ -11,6 +11,9 @@ import java.util.SortedSet;
  *
  * @param defaultLifecycle how accounts are called and liquidated on underlyings without parameters of their own
  * @param unknownInstrumentWaitMillis how long, in stream time, a fill for an undefined instrument waits for its definition
+ * @param decisionGraceMillis how far stream time must pass an instant before the accounts it left
+ *        to decide are decided (held decisions, call deadlines, parked fills' waits): entries
+ *        stamped within it but journalled later still count
  * @param maxOutputBytes the largest output record (key and value) the engine publishes; a larger
  *        one is dead-lettered {@code OUTPUT_TOO_LARGE} with the unit that made it
  */
@@ -25,6 +28,7 @@ public record EngineSettings(
         double defaultMaintenanceToInitial,
         LifecycleRules defaultLifecycle,
         long unknownInstrumentWaitMillis,
+        long decisionGraceMillis,
         int accountCacheSize,
         Market.HistorySettings history,
         long maxOutputBytes) {

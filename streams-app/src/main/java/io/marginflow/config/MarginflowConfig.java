@@ -122,6 +122,7 @@ public final class MarginflowConfig {
                         nonNegativeDouble("engine.default.call-increase-threshold"),
                         nonNegativeDouble("engine.default.backstop-fraction"))),
                 nonNegativeLong("engine.unknown-instrument-wait.ms"),
+                nonNegativeLong("engine.decision-grace.ms"),
                 positiveInt("engine.account-cache.size"),
                 new Market.HistorySettings(positiveLong("engine.history.interval.ms"), positiveInt("engine.history.length"),
                         positiveInt("engine.history.min-returns")),

@@ -10,8 +10,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * brought, kept in the {@code engine-clock} store so a restart resumes it) and the timers that fire
  * on it ({@code timers} store, keyed {@code <time, 19 digits> NUL <kind> NUL <id>}, so that the
  * store's order is time order): margin-call deadlines, held decisions and parked fills. A timer
- * fires at the first entry whose event time is later than the timer's, before that entry is
- * applied: on the state the timer's instant left.
+ * fires at the first entry whose event time is later than the timer's by more than the engine's
+ * decision grace, before that entry is applied ({@link #due} is asked with the entry's time less
+ * the grace).
  *
  * <p>The earliest timer's time is kept in memory, so an entry that fires nothing costs one
  * comparison ({@link #due}); an entry that fires timers reads from the earliest on, only those
@@ -22,9 +23,9 @@ final class EngineClock {
 
     /** What a timer is for. */
     enum Kind {
-        /** A margin call's deadline: the account is decided at the first entry later than it. */
+        /** A margin call's deadline: the account is decided at the first entry later than it by more than the grace. */
         CALL_DEADLINE('C'),
-        /** A held decision: the account is decided at the first entry later than the instant it was held at. */
+        /** A held decision: the account is decided at the first entry later than its instant by more than the grace. */
         HELD('H'),
         /** A parked fill's wait for its instrument ends; the id is the parked fill's key. */
         PARKED('P');

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * Each entry updates state, then the accounts it affects are recomputed: one account for a fill
  * or collateral movement; every local account exposed to the underlying for a price, snapshot,
  * surface, instrument or parameter change. Accounts' lifecycles are decided at the first entry
- * after their instant. This class orchestrates; the phases live beside it: the market entries
- * ({@link MarketEntries}) and replica ({@link MarketReplica}), margining an account and deciding
+ * later than their instant by the decision grace ({@code engine.decision-grace.ms}). This class
+ * orchestrates; the phases live beside it: the market entries ({@link MarketEntries}) and replica ({@link MarketReplica}), margining an account and deciding
  * its lifecycle ({@link AccountMargining}, {@link AccountTransitions}, pure), stream time and the
  * timers ({@link EngineClock}), fills waiting for their instrument ({@link ParkedFills}), the
  * records themselves ({@link io.marginflow.translation.EngineOutputs}), and the unit of work that
@@ -98,11 +98,13 @@ final class MarginEngine {
     }
 
     /**
-     * One journal entry: stream time moves to its event time (if later); the timers of earlier
-     * instants than the entry's fire, on the state those instants left (held decisions and
-     * deadlines are decided, parked fills' waits end); then the entry is applied and its fan-out
-     * recomputed, any decision it calls for held to the end of its instant. So every entry of an
-     * instant (a fill and its deposit, two underlyings' snapshots) is applied before an account is
+     * One journal entry: stream time moves to its event time (if later); the timers of instants
+     * earlier than the entry's by more than the decision grace fire, on the state the entries
+     * before it left (held decisions and deadlines are decided, parked fills' waits end); then the
+     * entry is applied and its fan-out recomputed, any decision it calls for held to the end of its
+     * instant and the grace after it. So every entry of an instant (a fill and its deposit, two
+     * underlyings' snapshots), and every entry stamped at most the grace later or journalled out of
+     * order within it (a deposit fetched after the fill it funds), is applied before an account is
      * decided, and a deposit stamped exactly at a call's deadline meets it.
      *
      * @param key the entry's key in the journal
@@ -145,12 +147,13 @@ final class MarginEngine {
     }
 
     /**
-     * The timers of instants before the entry's, removed together, then acted on, each a unit of its own:
-     * each account decided once, at the latest instant among its timers (the state is that of the
-     * end of it), in the order of its first timer.
+     * The timers of instants before the entry's by more than the grace, removed together, then acted
+     * on, each a unit of its own: each account decided once, at the latest instant among its timers
+     * (on the state the entries before this one left), in the order of its first timer.
      */
     private void fireTimers(Trigger cause) {
-        List<EngineClock.Due> due = clock.due(cause.timestamp());
+        // An instant is decided once the entry's time passes it by the grace (engine.decision-grace.ms).
+        List<EngineClock.Due> due = clock.due(cause.timestamp() - settings.decisionGraceMillis());
         if (due.isEmpty()) {
             return;
         }

@@ -12,6 +12,8 @@ import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.JournalEntry;
+import io.marginflow.schema.LiquidationSignal;
+import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.serde.SpecificAvroSerde;
 import java.nio.file.Files;
@@ -40,7 +42,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * of the log: Marginflow runs caught up; each of {@code pairs} new accounts gets a deposit on
  * {@code clearing.collateral} and, {@code gap} milliseconds later (record timestamps and send
  * times), its first fill on {@code clearing.fills}, from one producer each as separate publishers
- * would; then the journal is read back and every fill journalled before its own deposit counted.
+ * would; then the journal is read back and every fill journalled before its own deposit counted,
+ * and the accounts called or liquidated (every one spurious: each account is funded twenty times over).
  * Run with each setting, e.g. {@code BENCH_JAVA_OPTS=-Dmarginflow.max.task.idle.ms=100 scripts/bench
  * ordering [pairs] [gap ms] [pairs/s]}, default 2000 2 100. Not a test.
  */
@@ -133,6 +136,20 @@ public final class OrderingAtHead {
         System.out.printf("journalled: %,d deposits, %,d fills of %,d pairs; fills journalled before their deposit: %,d (%.2f%%)%s%n",
                 deposited.size(), filled.size(), pairs, early.size(), 100.0 * early.size() / pairs,
                 early.isEmpty() ? "" : ", e.g. " + early.subList(0, Math.min(5, early.size())));
+        // Every account holds 100,000 USD against an IM of about 800: any call or liquidation is spurious.
+        var calls = SpecificAvroSerde.forValues(MarginCallEvent.class, registry).deserializer();
+        var liquidations = SpecificAvroSerde.forValues(LiquidationSignal.class, registry).deserializer();
+        Set<String> called = new HashSet<>();
+        Set<String> liquidated = new HashSet<>();
+        TopicTraffic.forEach(bootstrap, List.of(topics.marginCalls(), topics.liquidations()), record -> {
+            if (record.topic().equals(topics.marginCalls())) {
+                called.add(calls.deserialize(record.topic(), record.value()).getAccount());
+            } else {
+                liquidated.add(liquidations.deserialize(record.topic(), record.value()).getAccount());
+            }
+        });
+        System.out.printf("spurious signals (every account is funded): accounts called %,d, liquidated %,d%n",
+                called.size(), liquidated.size());
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap) {

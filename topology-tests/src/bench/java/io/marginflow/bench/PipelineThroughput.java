@@ -65,7 +65,7 @@ public final class PipelineThroughput {
         double step = args.length > 2 ? Double.parseDouble(args[2]) : 0.001;
         String threads = args.length > 3 ? args[3] : "2";
         String commitInterval = args.length > 4 ? args[4] : "100";
-        String maxTaskIdle = args.length > 5 ? args[5] : "1000";
+        String maxTaskIdle = args.length > 5 ? args[5] : "0"; // Marginflow's default
         boolean interleaved = !(args.length > 6 && args[6].equals("blocked"));
         int warmUpAccounts = args.length > 7 ? Integer.parseInt(args[7]) : 20_000;
         Path state = Files.createTempDirectory("marginflow-bench-");

@@ -22,6 +22,7 @@ import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.MarginStatus;
+import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.ReductionStep;
 import io.marginflow.schema.Side;
 import java.time.Instant;
@@ -29,6 +30,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Margin calls and liquidations as a liquidation service sees them, on the whole topology:
@@ -146,6 +149,26 @@ class LifecycleSpec {
         assertThat(pipeline.margin()).extracting(MarginResult::getStatus).containsOnly(MarginStatus.NORMAL);
     }
 
+    /**
+     * A deposit published 2 ms before its fill by another producer can be fetched, and so journalled,
+     * after the fill and after entries stamped later than both (here a mark): the decision grace
+     * (engine.decision-grace.ms, 1,000 by default) still counts it; an entry beyond the grace
+     * decides the account on what has arrived.
+     */
+    @ParameterizedTest(name = "mark {0} ms after the fill: liquidated {1}")
+    @CsvSource({"500, false", "1001, true"})
+    void aDepositJournalledAfterItsFillAndALaterEntryStillCountsWithinTheDecisionGrace(long markAfter, boolean liquidated) {
+        Instant t = T0.plusSeconds(120);
+        pipeline.publish(Fill.newBuilder(fill("F-1", "ACC-N", "BTC-PERPETUAL", "1", 5_000.0)).setEventTime(t).build());
+        pipeline.publish(PriceUpdate.newBuilder(mark("BTC-PERPETUAL", 5_000.0, 2)).setEventTime(t.plusMillis(markAfter)).build());
+        pipeline.publish(io.marginflow.schema.CollateralMovement.newBuilder(deposit("M-1", "ACC-N", "USD", "1000"))
+                .setEventTime(t.minusMillis(2)).build());
+        pipeline.publish(clock(3));
+
+        assertThat(pipeline.liquidations()).hasSize(liquidated ? 2 : 0); // triggered, then cleared by the deposit
+        assertThat(pipeline.marginCalls()).isEmpty();
+    }
+
     @Test
     void anUnfundedFillIsLiquidatedOnceStreamTimeHasPassedItsInstant() {
         pipeline.publish(fill("F-1", "ACC-N", "BTC-PERPETUAL", "1", 5_000.0));
@@ -180,16 +203,16 @@ class LifecycleSpec {
         pipeline.publish(deposit("M-1", "ACC-B", "USD", "1000"));
         pipeline.publish(fill("F-1", "ACC-B", "BTC-PERPETUAL", "1", 5_000.0));
         pipeline.publish(mark("BTC-PERPETUAL", 4_300.0, 30));
-        pipeline.publish(new ClockTick(T0.plusSeconds(30 * 60).plusMillis(500)));
+        pipeline.publish(new ClockTick(T0.plusSeconds(30 * 60).plusMillis(1_500))); // past the decision grace
         LiquidationSignal triggered = pipeline.liquidations().get(0);
         ReductionStep step = triggered.getPlan().get(0);
         assertThat(step.getSide()).isEqualTo(Side.SELL);
 
         pipeline.publish(Fill.newBuilder(fill("L-1", "ACC-B", "BTC-PERPETUAL", "-1", 4_300.0))
                 .setQuantity(decimal(step.getQuantity().negate().toPlainString())).setPrice(step.getMarkPrice())
-                .setOrderId(triggered.getPlanOrderId()).setEventTime(T0.plusSeconds(30 * 60 + 1)).build());
+                .setOrderId(triggered.getPlanOrderId()).setEventTime(T0.plusSeconds(30 * 60 + 2)).build());
         pipeline.publish(Fill.newBuilder(fill("L-OLD", "ACC-B", "BTC-PERPETUAL", "-0.1", 4_300.0))
-                .setOrderId("ACC-B-LIQ-1/r0").setEventTime(T0.plusSeconds(30 * 60 + 2)).build());
+                .setOrderId("ACC-B-LIQ-1/r0").setEventTime(T0.plusSeconds(30 * 60 + 3).plusMillis(500)).build()); // decided by then
         pipeline.publish(clock(31));
 
         // what is left (0.4153 BTC) needs IM 0.16 × 4,300 × 0.4153 ≤ 300 / 1.05: cleared
