@@ -8,6 +8,7 @@ import io.marginflow.config.MarginflowConfig;
 import io.marginflow.config.Topics;
 import io.marginflow.embedded.ConsumerGroupLag;
 import io.marginflow.embedded.EmbeddedKafka;
+import io.marginflow.engine.CheckpointKeys;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.liquidation.LiquidationService;
 import io.marginflow.metrics.MarginflowMetrics;
@@ -86,7 +87,11 @@ public final class Demo {
     private void run() throws Exception {
         say("starting an embedded Kafka broker (KRaft, in this JVM)");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Path signingKey = work.resolve("checkpoints.key");
+            say("checkpoints signed with a new Ed25519 key (as scripts/marginflow keygen makes one), id "
+                    + CheckpointKeys.generate(signingKey, work.resolve("checkpoints.key.pub")).keyId());
             MarginflowConfig config = MarginflowConfig.of(Map.of(
+                    "engine.checkpoint.signing-key", signingKey.toString(),
                     "bootstrap.servers", kafka.bootstrapServers(),
                     "application.id", "marginflow-demo",
                     "schema.registry.url", "mock://marginflow-demo",
@@ -148,7 +153,8 @@ public final class Demo {
     /**
      * The demo's topics audited as an auditor would, with the command line and the topics alone:
      * what the journal holds, the journal replayed into a fresh engine and every output compared,
-     * every hash chain checked, and an account explained in the middle of the crash as rebuilt from
+     * every hash chain and every signed checkpoint checked, an account's head proved to be in the
+     * latest checkpoint of its partition, and an account explained in the middle of the crash as rebuilt from
      * the journal (the ninth, a short strangle). A divergence fails the demo.
      */
     private void audit(MarginflowConfig config) throws IOException {
@@ -156,7 +162,10 @@ public final class Demo {
         Files.writeString(file, String.join("\n", "bootstrap.servers=" + config.get("bootstrap.servers"),
                 "application.id=" + config.get("application.id"), "schema.registry.url=" + config.get("schema.registry.url"))
                 + "\n");
-        for (List<String> command : List.of(List.of("journal-stats"), List.of("replay"), List.of("verify"),
+        for (List<String> command : List.of(List.of("journal-stats"), List.of("replay"),
+                List.of("verify", "--public-key", work.resolve("checkpoints.key.pub").toString()),
+                List.of("prove", Scenario.accountId(Math.min(9, accountCount)), "--public-key",
+                        work.resolve("checkpoints.key.pub").toString()),
                 List.of("explain", Scenario.accountId(Math.min(9, accountCount)), "--at", "2020-03-13T12:00:00Z"))) {
             System.out.println();
             say("as an auditor: scripts/marginflow audit " + String.join(" ", command) + " --config marginflow.properties");

@@ -19,7 +19,8 @@ final class TopicSchemas {
             MarginResult.getClassSchema(),
             MarginCallEvent.getClassSchema(),
             LiquidationSignal.getClassSchema(),
-            DeadLetter.getClassSchema());
+            DeadLetter.getClassSchema(),
+            Checkpoint.getClassSchema());
 
     private TopicSchemas() {}
 }

@@ -7,13 +7,17 @@ import io.marginflow.audit.JournalReplay;
 import io.marginflow.audit.JournalScope;
 import io.marginflow.audit.JournalStats;
 import io.marginflow.config.MarginflowConfig;
+import io.marginflow.engine.CheckpointKeys;
 import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -31,7 +35,7 @@ import picocli.CommandLine.Spec;
         description = "An auditor's tools: they read the topics (committed records only), join no consumer group and"
                 + " write nothing to the cluster (README, \"Auditing\").",
         subcommands = {AuditCommand.Replay.class, AuditCommand.Verify.class, AuditExplainCommand.class,
-                AuditCommand.Stats.class})
+                AuditProveCommand.class, AuditCommand.Stats.class})
 final class AuditCommand implements Runnable {
 
     /** Exit code of an audit that found a divergence. */
@@ -47,31 +51,26 @@ final class AuditCommand implements Runnable {
     }
 
     /**
-     * What every audit command shares: the configuration, the journal partitions in scope, and a
-     * read-only consumer and admin client for its work.
+     * What every audit command shares: the configuration, a read-only consumer and admin client,
+     * the journal entries in scope (by default what the application has processed), and a
+     * mistake found in the topics ({@link AuditMistake}) as a one-line exit 2.
      */
-    abstract static class Audit implements Callable<Integer> {
+    abstract static class Connected implements Callable<Integer> {
         @Mixin
         MarginflowApp.ConfigFile config;
-
-        @Option(names = "--partition", paramLabel = "N", split = ",",
-                description = "journal partitions in scope (repeatable or comma-separated; default: all)")
-        List<Integer> partitions = new ArrayList<>();
 
         @Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            if (partitions.stream().anyMatch(p -> p < 0)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--partition cannot be negative");
-            }
+            List<Integer> partitions = partitions();
             MarginflowConfig loaded = config.load();
             SchemaRegistry registry = SchemaRegistries.fromConfig(loaded.registryConfig());
             PrintWriter out = spec.commandLine().getOut();
             try (Admin admin = Admin.create(loaded.adminProperties());
                  KafkaConsumer<byte[], byte[]> consumer = TailCommand.readOnlyConsumer(loaded)) {
-                int code = audit(loaded, registry, consumer, inScope(loaded, admin, consumer), out);
+                int code = audit(loaded, registry, consumer, inScope(loaded, admin, consumer, partitions), out);
                 out.flush();
                 return code;
             } catch (AuditMistake e) {
@@ -79,14 +78,35 @@ final class AuditCommand implements Runnable {
             }
         }
 
+        /** The journal partitions in scope; empty: all. */
+        List<Integer> partitions() {
+            return List.of();
+        }
+
         /** The journal entries to audit: by default what the application has processed. */
-        JournalScope inScope(MarginflowConfig config, Admin admin, KafkaConsumer<byte[], byte[]> consumer) throws Exception {
+        JournalScope inScope(MarginflowConfig config, Admin admin, KafkaConsumer<byte[], byte[]> consumer,
+                             List<Integer> partitions) throws Exception {
             return JournalScope.processed(config, admin, consumer, partitions);
         }
 
         /** The audit of {@code scope}; its exit code. */
         abstract int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
                            JournalScope scope, PrintWriter out);
+    }
+
+    /** An audit of chosen journal partitions ({@code --partition}). */
+    abstract static class Audit extends Connected {
+        @Option(names = "--partition", paramLabel = "N", split = ",",
+                description = "journal partitions in scope (repeatable or comma-separated; default: all)")
+        List<Integer> partitions = new ArrayList<>();
+
+        @Override
+        List<Integer> partitions() {
+            if (partitions.stream().anyMatch(p -> p < 0)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--partition cannot be negative");
+            }
+            return partitions;
+        }
     }
 
     /** An audit that lists the problems it finds. */
@@ -116,7 +136,9 @@ final class AuditCommand implements Runnable {
             description = {"Checks every account's hash chain on the margin, margin-call and liquidation topics from the"
                     + " records alone: each record's hash is the SHA-256 of its encoding with the hash left empty, each"
                     + " account's records run from sequence 1 with no gap and no second record at a place, and each names"
-                    + " the hash of the record before it.",
+                    + " the hash of the record before it. Then every integrity checkpoint on the checkpoints topic: its"
+                    + " hash, its place in its journal partition's chain of checkpoints, its Merkle root against the chain"
+                    + " heads before it, and (with --public-key) its Ed25519 signature.",
                     "Judges the outputs of the journal entries the application has processed (its consumer group's"
                     + " committed offsets)."},
             exitCodeListHeading = "%nExit codes:%n",
@@ -125,14 +147,30 @@ final class AuditCommand implements Runnable {
                     "2:a mistake in the command line or the configuration",
                     "3:a record fails a check: each is named by topic, partition and offset"})
     static final class Verify extends Listing {
+        @Option(names = "--public-key", paramLabel = "FILE",
+                description = "The clearinghouse's published Ed25519 public key (marginflow keygen writes it): every"
+                        + " checkpoint must be signed with it. Without it signatures are not checked.")
+        Path publicKey;
+
         @Override
         int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
                   JournalScope scope, PrintWriter out) {
-            ChainVerification.Report report = new ChainVerification(config.topics(), registry).verify(consumer, scope);
-            out.printf("verified the outputs of %s in %.1f s: %,d records of %,d accounts%n", scope.describe(),
-                    report.seconds(), report.records(), report.accounts());
+            Optional<PublicKey> key = Optional.ofNullable(publicKey).map(file -> {
+                try {
+                    return CheckpointKeys.publicKey(file);
+                } catch (CheckpointKeys.BadKeyFile e) {
+                    throw new AuditMistake(e.getMessage());
+                }
+            });
+            ChainVerification.Report report = new ChainVerification(config.topics(), registry, key).verify(consumer, scope);
+            out.printf("verified the outputs of %s in %.1f s: %,d records of %,d accounts, %,d checkpoints%s%n",
+                    scope.describe(), report.seconds(), report.records(), report.accounts(), report.checkpoints(),
+                    report.signaturesChecked() ? " (signatures checked with key " + CheckpointKeys.keyId(key.orElseThrow()) + ")"
+                            : " (signatures not checked: no --public-key)");
             if (report.verified()) {
-                out.println("verdict: VERIFIED: every record's hash holds and every account's chain is whole and linked");
+                out.println("verdict: VERIFIED: every record's hash holds, every account's chain is whole and linked,"
+                        + " and every checkpoint is linked and commits to the chain heads before it"
+                        + (report.signaturesChecked() ? ", signed with the key given" : ""));
                 return 0;
             }
             Map<ChainVerification.Problem, Long> kinds = new TreeMap<>(report.failures().stream()
@@ -147,8 +185,8 @@ final class AuditCommand implements Runnable {
         }
 
         private static String line(ChainVerification.Failure failure) {
-            return failure.problem() + " " + failure.at() + (failure.account() == null ? ""
-                    : " (account " + failure.account() + ", sequence " + failure.sequence() + ")") + ": " + failure.detail();
+            return failure.problem() + " " + failure.at() + (failure.subject() == null ? ""
+                    : " (" + failure.subject() + ", sequence " + failure.sequence() + ")") + ": " + failure.detail();
         }
     }
 
@@ -157,7 +195,8 @@ final class AuditCommand implements Runnable {
                     + " as it is now), and the dead letters by stage and error class: what an auditor looks at first.")
     static final class Stats extends Audit {
         @Override
-        JournalScope inScope(MarginflowConfig config, Admin admin, KafkaConsumer<byte[], byte[]> consumer) {
+        JournalScope inScope(MarginflowConfig config, Admin admin, KafkaConsumer<byte[], byte[]> consumer,
+                             List<Integer> partitions) {
             return JournalScope.whole(config, consumer, partitions);
         }
 
@@ -194,7 +233,9 @@ final class AuditCommand implements Runnable {
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = {"Replays the journal from its first entry into a fresh engine offline and compares every"
                     + " margin result, margin call and liquidation signal it gives, at its place in its account's hash"
-                    + " chain, with the one published; then lists what is published that the replay did not give.",
+                    + " chain, with the one published, and every integrity checkpoint it writes with the one published at"
+                    + " its place in its journal partition's checkpoints; then lists what is published that the replay did"
+                    + " not give.",
                     "Each journal partition is replayed up to what the application has processed (its consumer group's"
                     + " committed offset), so outputs still to come are not counted as missing."},
             exitCodeListHeading = "%nExit codes:%n",
@@ -261,8 +302,8 @@ final class AuditCommand implements Runnable {
                     .collect(Collectors.groupingBy(JournalReplay.Divergence::kind, Collectors.counting())));
             report.matched().forEach((topic, matched) -> out.printf("  %-24s %,10d reproduced exactly%n", topic, matched));
             if (report.verified()) {
-                out.println("verdict: VERIFIED: every published margin result, margin call and liquidation signal of"
-                        + " these entries is reproduced exactly, hashes included, and none is missing");
+                out.println("verdict: VERIFIED: every published margin result, margin call, liquidation signal and"
+                        + " checkpoint of these entries is reproduced exactly, hashes included, and none is missing");
                 return;
             }
             out.printf("divergences: %,d (%s)%n", report.divergences().size(), kinds.entrySet().stream()

@@ -1,22 +1,15 @@
 package io.marginflow.app;
 
-import io.marginflow.audit.AuditMistake;
 import io.marginflow.audit.JournalReplay;
 import io.marginflow.audit.JournalScope;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.engine.AccountQuery;
-import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
 import java.io.PrintWriter;
-import java.util.List;
-import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code marginflow audit explain ACCOUNT}: an account rebuilt from the journal alone, its margin laid out. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
@@ -26,10 +19,7 @@ import picocli.CommandLine.Spec;
                 + " per underlying the worst scenario, the Greeks and the forecast; then what was last published.",
                 "By default at what the application has processed; --at takes a journal offset (the account after"
                 + " that entry) or an ISO-8601 instant (after every entry stamped at or before it)."})
-final class AuditExplainCommand implements Callable<Integer> {
-    @Mixin
-    MarginflowApp.ConfigFile config;
-
+final class AuditExplainCommand extends AuditCommand.Connected {
     @CommandLine.Parameters(index = "0", paramLabel = "ACCOUNT", description = "the account id")
     String account;
 
@@ -40,48 +30,33 @@ final class AuditExplainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the account as JSON (the query API's GET /accounts/ID form)")
     boolean json;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
+    int audit(MarginflowConfig loaded, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer, JournalScope scope,
+              PrintWriter out) {
         java.util.function.BiPredicate<Long, io.marginflow.schema.JournalEntry> within = within(at);
-        MarginflowConfig loaded = config.load();
-        SchemaRegistry registry = SchemaRegistries.fromConfig(loaded.registryConfig());
-        PrintWriter out = spec.commandLine().getOut();
-        try (Admin admin = Admin.create(loaded.adminProperties());
-             KafkaConsumer<byte[], byte[]> consumer = TailCommand.readOnlyConsumer(loaded)) {
-            JournalScope scope;
-            try {
-                scope = JournalScope.processed(loaded, admin, consumer, List.of());
-            } catch (AuditMistake e) {
-                throw new MarginflowApp.UserMistake(e.getMessage());
-            }
-            int partition = io.marginflow.sequencer.JournalPartitioner.accountPartition(account, scope.partitions());
-            long end = scope.ends().get(partition);
-            if (at != null && isOffset(at) && Long.parseLong(at) >= end) {
-                throw new MarginflowApp.UserMistake("--at " + at + " is beyond what the application has processed of "
-                        + scope.journal() + " partition " + partition + ", " + account + "'s partition (its entries end at"
-                        + " offset " + (end - 1) + ")");
-            }
-            JournalReplay.Rebuilt rebuilt = new JournalReplay(loaded, registry, MarginflowApp.outputLimits(loaded))
-                    .rebuild(consumer, scope.journal(), partition, end, within);
-            AccountQuery query = new AccountQuery(loaded.engine(), rebuilt.engine().stores());
-            AccountQuery.Account found = query.account(account).orElseThrow(() -> new MarginflowApp.UserMistake(
-                    "account " + account + " has no state in " + scope.journal() + " partition " + partition
-                            + " (its partition of " + scope.partitions() + ") up to offset " + rebuilt.lastOffset()));
-            com.fasterxml.jackson.databind.node.ObjectNode view = io.marginflow.api.Views.account(found, query.market(),
-                    partition);
-            view.put("journalOffset", rebuilt.lastOffset());
-            rebuilt.lastEventTime().ifPresent(time -> view.put("eventTime", time.toString()));
-            if (json) {
-                out.println(view);
-            } else {
-                AccountText.print(view, found, query.market(), out);
-            }
-            out.flush();
-            return 0;
+        int partition = io.marginflow.sequencer.JournalPartitioner.accountPartition(account, scope.partitions());
+        long end = scope.ends().get(partition);
+        if (at != null && isOffset(at) && Long.parseLong(at) >= end) {
+            throw new MarginflowApp.UserMistake("--at " + at + " is beyond what the application has processed of "
+                    + scope.journal() + " partition " + partition + ", " + account + "'s partition (its entries end at"
+                    + " offset " + (end - 1) + ")");
         }
+        JournalReplay.Rebuilt rebuilt = new JournalReplay(loaded, registry, MarginflowApp.outputLimits(loaded))
+                .rebuild(consumer, scope.journal(), partition, end, within);
+        AccountQuery query = new AccountQuery(loaded.engine(), rebuilt.engine().stores());
+        AccountQuery.Account found = query.account(account).orElseThrow(() -> new MarginflowApp.UserMistake(
+                "account " + account + " has no state in " + scope.journal() + " partition " + partition
+                        + " (its partition of " + scope.partitions() + ") up to offset " + rebuilt.lastOffset()));
+        com.fasterxml.jackson.databind.node.ObjectNode view = io.marginflow.api.Views.account(found, query.market(),
+                partition);
+        view.put("journalOffset", rebuilt.lastOffset());
+        rebuilt.lastEventTime().ifPresent(time -> view.put("eventTime", time.toString()));
+        if (json) {
+            out.println(view);
+        } else {
+            AccountText.print(view, found, query.market(), out);
+        }
+        return 0;
     }
 
     /** Whether {@code --at} gives a journal offset (digits a long holds) rather than an instant. */

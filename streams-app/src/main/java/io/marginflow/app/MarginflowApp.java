@@ -3,6 +3,7 @@ package io.marginflow.app;
 import io.marginflow.api.ApiServer;
 import io.marginflow.config.BuildInfo;
 import io.marginflow.config.MarginflowConfig;
+import io.marginflow.engine.CheckpointKeys;
 import io.marginflow.errors.FailureWatch;
 import io.marginflow.errors.Failures;
 import io.marginflow.errors.OutputLimits;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Spec;
         description = "Real-time margin for a derivatives clearinghouse, on Kafka Streams.",
         subcommands = {MarginflowApp.Run.class, MarginflowApp.CreateTopics.class, MarginflowApp.SeedHistory.class,
                 MarginflowApp.HeartbeatCommand.class, MarginflowApp.Liquidate.class, TailCommand.class, ProduceCommand.class,
-                ConfigCommand.class, AuditCommand.class},
+                ConfigCommand.class, KeygenCommand.class, AuditCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:failed while working (the broker or schema registry refused, a record was refused)",
                 "2:a mistake in the command line or the configuration",
@@ -305,6 +306,14 @@ public final class MarginflowApp implements Runnable {
 
     /** Starts the pipeline and blocks until the JVM is asked to stop; {@code source} says where the configuration came from. */
     static void run(MarginflowConfig config, String source) throws InterruptedException {
+        String signingKey = config.engine().checkpointSigningKey();
+        if (!signingKey.isEmpty()) {
+            try {
+                LOG.info("checkpoints signed with key {}", CheckpointKeys.signer(Path.of(signingKey)).keyId());
+            } catch (CheckpointKeys.BadKeyFile e) {
+                throw new UserMistake("engine.checkpoint.signing-key: " + e.getMessage());
+            }
+        }
         LOG.info("{} starting: configuration from {}; brokers {}; schema registry {}; application id {}; inputs {};"
                 + " journal {}; outputs {}", new Version().versionLine(), source, config.get("bootstrap.servers"),
                 config.get("schema.registry.url"), config.get("application.id"), config.topics().inputs(),

@@ -3,6 +3,7 @@ package io.marginflow.app;
 import io.marginflow.config.Topics;
 import io.marginflow.registry.Compatibility;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.DeadLetter;
@@ -48,6 +49,7 @@ public final class SchemaSetup {
         schemas.put(topics.marginCalls(), MarginCallEvent.getClassSchema());
         schemas.put(topics.liquidations(), LiquidationSignal.getClassSchema());
         schemas.put(topics.deadLetters(), DeadLetter.getClassSchema());
+        schemas.put(topics.checkpoints(), Checkpoint.getClassSchema());
         return schemas;
     }
 

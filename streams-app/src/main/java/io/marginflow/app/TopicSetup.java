@@ -60,6 +60,7 @@ public final class TopicSetup {
             plan.put(output, forever);
         }
         plan.put(topics.marginLatest(), compacted);
+        plan.put(topics.checkpoints(), forever);
         return plan;
     }
 
@@ -148,6 +149,7 @@ public final class TopicSetup {
         List<String> written = new ArrayList<>(List.of(topics.journal()));
         written.addAll(topics.outputs());
         written.add(topics.marginLatest());
+        written.add(topics.checkpoints());
         return recordLimits(config, written);
     }
 

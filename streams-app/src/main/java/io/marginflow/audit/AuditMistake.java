@@ -7,7 +7,7 @@ package io.marginflow.audit;
 public final class AuditMistake extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    AuditMistake(String message) {
+    public AuditMistake(String message) {
         super(message);
     }
 }

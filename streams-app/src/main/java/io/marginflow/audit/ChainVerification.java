@@ -4,10 +4,12 @@ import io.marginflow.engine.OutputChain;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.Cause;
 import io.marginflow.serde.WireFormat;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,8 +19,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * {@code audit verify}: every account's hash chain on the output topics, checked from the records
  * alone: each record's hash is the SHA-256 of its own encoding with the hash left empty (whatever
  * schema version wrote it), its account's records run from sequence 1 without a gap or a second
- * record at one place, and each names the hash of the one before it. Only the outputs of the
- * journal entries in scope are judged.
+ * record at one place, and each names the hash of the one before it; then the integrity
+ * checkpoints ({@link CheckpointVerification}). Only the outputs and checkpoints of the journal
+ * entries in scope are judged.
  */
 public final class ChainVerification {
 
@@ -35,14 +38,27 @@ public final class ChainVerification {
         /** It does not decode as its topic's type. */
         UNREADABLE,
         /** Its cause is not in the journal: no engine wrote it. */
-        CAUSE
+        CAUSE,
+        /** A checkpoint does not start where the one before it ended. */
+        RANGE,
+        /** A checkpoint's Merkle root is not that of the chain heads the output topics show before it. */
+        ROOT,
+        /** A checkpoint is unsigned, signed by another key, or its signature does not verify. */
+        SIGNATURE
     }
 
-    /** A record that fails a check, named by its coordinates. */
-    public record Failure(Problem problem, JournalReplay.Coordinates at, String account, long sequence, String detail) {}
+    /**
+     * A record that fails a check, named by its coordinates and, when it could be read, by what it
+     * is ("account X" or "checkpoint of journal partition P") and its place in that chain.
+     */
+    public record Failure(Problem problem, JournalReplay.Coordinates at, String subject, long sequence, String detail) {}
 
-    /** The outcome: records checked, accounts, and every failure in account order. */
-    public record Report(JournalScope scope, long records, int accounts, List<Failure> failures, double seconds) {
+    /**
+     * The outcome: records checked, accounts, checkpoints (their signatures checked or not), and
+     * every failure, chains in account order, then checkpoints by journal partition.
+     */
+    public record Report(JournalScope scope, long records, int accounts, long checkpoints, boolean signaturesChecked,
+                         List<Failure> failures, double seconds) {
         public boolean verified() {
             return failures.isEmpty();
         }
@@ -51,15 +67,23 @@ public final class ChainVerification {
     private record Link(long sequence, String hash, String previousHash, JournalReplay.Coordinates at) {}
 
     private final ChainedTopics chained;
+    private final CheckpointVerification checkpoints;
+    private final boolean signaturesChecked;
 
-    public ChainVerification(io.marginflow.config.Topics topics, SchemaRegistry registry) {
+    /**
+     * @param publicKey the key checkpoints must be signed with; without it their signatures are not checked
+     */
+    public ChainVerification(io.marginflow.config.Topics topics, SchemaRegistry registry, Optional<PublicKey> publicKey) {
         this.chained = new ChainedTopics(topics, registry);
+        this.checkpoints = new CheckpointVerification(topics.checkpoints(), registry, publicKey);
+        this.signaturesChecked = publicKey.isPresent();
     }
 
     public Report verify(KafkaConsumer<byte[], byte[]> consumer, JournalScope scope) {
         long start = System.nanoTime();
         List<Failure> failures = new ArrayList<>();
         Map<String, List<Link>> chains = new TreeMap<>();
+        Map<Integer, Map<String, List<CheckpointVerification.Output>>> byPartition = new TreeMap<>();
         long[] records = {0};
         for (String topic : chained.names()) {
             JournalReplay.TopicReader.readAll(consumer, topic, record -> chained.judge(record, scope, new ChainedTopics.Verdicts() {
@@ -70,7 +94,7 @@ public final class ChainVerification {
 
                 @Override
                 public void foreign(ConsumerRecord<byte[], byte[]> record, SpecificRecord output, String reason) {
-                    failures.add(new Failure(Problem.CAUSE, at(record), ChainedTopics.account(output),
+                    failures.add(new Failure(Problem.CAUSE, at(record), "account " + ChainedTopics.account(output),
                             ChainedTopics.sequence(output), reason));
                 }
 
@@ -80,16 +104,21 @@ public final class ChainVerification {
                     String account = ChainedTopics.account(output);
                     long sequence = ChainedTopics.sequence(output);
                     if (!hashHolds(record)) {
-                        failures.add(new Failure(Problem.HASH, at(record), account, sequence, "its hash "
+                        failures.add(new Failure(Problem.HASH, at(record), "account " + account, sequence, "its hash "
                                 + ChainedTopics.hash(output) + " is not the hash of its content"));
                     }
                     chains.computeIfAbsent(account, a -> new ArrayList<>())
                             .add(new Link(sequence, ChainedTopics.hash(output), ChainedTopics.previousHash(output), at(record)));
+                    byPartition.computeIfAbsent(cause.getJournalPartition(), p -> new TreeMap<>())
+                            .computeIfAbsent(account, a -> new ArrayList<>())
+                            .add(new CheckpointVerification.Output(sequence, ChainedTopics.hash(output), cause.getJournalOffset()));
                 }
             }));
         }
         chains.forEach((account, links) -> walk(account, links, failures));
-        return new Report(scope, records[0], chains.size(), failures, (System.nanoTime() - start) / 1e9);
+        long checked = checkpoints.verify(consumer, scope, byPartition, failures);
+        return new Report(scope, records[0], chains.size(), checked, signaturesChecked, failures,
+                (System.nanoTime() - start) / 1e9);
     }
 
     private static JournalReplay.Coordinates at(ConsumerRecord<byte[], byte[]> record) {
@@ -109,18 +138,18 @@ public final class ChainVerification {
         String previous = "";
         for (Link link : links) {
             if (link.sequence() < expected) {
-                failures.add(new Failure(Problem.DUPLICATE, link.at(), account, link.sequence(),
+                failures.add(new Failure(Problem.DUPLICATE, link.at(), "account " + account, link.sequence(),
                         "a record before it already holds sequence " + link.sequence()));
                 continue;
             }
             if (link.sequence() > expected) {
-                failures.add(new Failure(Problem.GAP, link.at(), account, link.sequence(), "sequence "
+                failures.add(new Failure(Problem.GAP, link.at(), "account " + account, link.sequence(), "sequence "
                         + (link.sequence() - 1 == expected ? String.valueOf(expected) : expected + " to " + (link.sequence() - 1))
                         + " missing before it"));
                 previous = null;
             }
             if (previous != null && !previous.equals(link.previousHash())) {
-                failures.add(new Failure(Problem.LINK, link.at(), account, link.sequence(), "it names previous hash \""
+                failures.add(new Failure(Problem.LINK, link.at(), "account " + account, link.sequence(), "it names previous hash \""
                         + link.previousHash() + "\", but the record before it has hash \"" + previous + "\""));
             }
             previous = link.hash();

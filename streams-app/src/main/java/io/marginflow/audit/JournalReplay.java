@@ -6,6 +6,7 @@ import io.marginflow.engine.OfflineEngine;
 import io.marginflow.engine.OutputChain;
 import io.marginflow.errors.OutputLimits;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.JournalEntry;
 import io.marginflow.serde.SpecificAvroDeserializer;
 import java.time.Duration;
@@ -24,8 +25,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * {@code audit replay}: the journal replayed into a fresh, offline engine ({@link OfflineEngine}),
  * partition by partition from its first entry, and every chained output it gives compared, at its
- * place in its account's chain, with the one published on the output topics; then every published
- * output the replay did not give. Nothing is written to the cluster and no consumer group is
+ * place in its account's chain, with the one published on the output topics, and every
+ * checkpoint it writes with the one published at its place ({@link PublishedCheckpoints}); then
+ * every published output and checkpoint the replay did not give. Nothing is written to the cluster and no consumer group is
  * joined. A journal partition is replayed up to what the application has processed (its consumer
  * group's committed offset; the end of the partition if the group has none), so outputs still to
  * come are not counted as missing.
@@ -112,9 +114,12 @@ public final class JournalReplay {
         for (String topic : chained.names()) {
             TopicReader.readAll(consumer, topic, record -> published.add(record, scope));
         }
+        PublishedCheckpoints checkpoints = new PublishedCheckpoints(registry);
+        TopicReader.readAll(consumer, topics.checkpoints(), record -> checkpoints.add(record, scope));
         long replayStart = System.nanoTime();
         Map<String, Long> matched = new LinkedHashMap<>();
         chained.names().forEach(topic -> matched.put(topic, 0L));
+        matched.put(topics.checkpoints(), 0L);
         NavigableMap<Integer, Long> ends = scope.ends();
         List<Divergence> divergences = new ArrayList<>();
         long total = ends.values().stream().mapToLong(Long::longValue).sum();
@@ -131,6 +136,8 @@ public final class JournalReplay {
                 for (OfflineEngine.Output output : outputs) {
                     if (output.value() instanceof OutputChain.Sealed sealed && matched.containsKey(output.topic())) {
                         compare(output.topic(), sealed, published, record, matched, divergences);
+                    } else if (output.value() instanceof Checkpoint checkpoint) {
+                        compare(output.topic(), checkpoint, checkpoints, record, matched, divergences);
                     }
                 }
                 if (++entries[0] % 10_000 == 0) {
@@ -159,6 +166,7 @@ public final class JournalReplay {
                     Optional.of(new Coordinates(foreign.topic(), foreign.partition(), foreign.offset())), -1, -1,
                     foreign.reason()));
         }
+        checkpointsLeft(checkpoints, divergences);
         return new Report(scope, entries[0], undecodable, matched, divergences, (replayStart - start) / 1e9,
                 (System.nanoTime() - replayStart) / 1e9, engineNanos[0] / 1e9);
     }
@@ -214,6 +222,45 @@ public final class JournalReplay {
             stopped[0] = !each.test(record, entry);
         });
         return undecodable[0];
+    }
+
+    private static void compare(String topic, Checkpoint replayed, PublishedCheckpoints published,
+                                ConsumerRecord<byte[], byte[]> entry, Map<String, Long> matched, List<Divergence> divergences) {
+        PublishedCheckpoints.Published counterpart = published.take(replayed);
+        if (counterpart == null) {
+            divergences.add(new Divergence(Kind.NOT_PUBLISHED, topic, Optional.of(replayed), Optional.empty(),
+                    entry.partition(), entry.offset(), "the replay wrote checkpoint " + replayed.getSequence()
+                    + " of journal partition " + replayed.getJournalPartition() + "; none is published"));
+        } else if (!PublishedCheckpoints.same(counterpart, replayed)) {
+            divergences.add(new Divergence(Kind.DIFFERENT, topic, Optional.of(replayed), Optional.of(counterpart.at()),
+                    entry.partition(), entry.offset(), "the published checkpoint differs from the replayed one"));
+        } else {
+            matched.merge(topic, 1L, Long::sum);
+        }
+    }
+
+    /** The published checkpoints the replay did not write, written twice, unreadable or of no journal entry. */
+    private static void checkpointsLeft(PublishedCheckpoints checkpoints, List<Divergence> divergences) {
+        for (PublishedCheckpoints.Published left : checkpoints.untaken()) {
+            divergences.add(new Divergence(Kind.NOT_REPRODUCED, left.at().topic(), Optional.empty(), Optional.of(left.at()),
+                    left.checkpoint().getJournalPartition(), left.checkpoint().getUntilOffset(),
+                    "published, but the replay wrote no checkpoint " + left.checkpoint().getSequence()
+                    + " of journal partition " + left.checkpoint().getJournalPartition()));
+        }
+        for (PublishedCheckpoints.Published twice : checkpoints.duplicates()) {
+            divergences.add(new Divergence(Kind.PUBLISHED_TWICE, twice.at().topic(), Optional.empty(), Optional.of(twice.at()),
+                    twice.checkpoint().getJournalPartition(), twice.checkpoint().getUntilOffset(),
+                    "a second checkpoint at a place an earlier record holds"));
+        }
+        for (PublishedOutputs.Unreadable bad : checkpoints.unreadable()) {
+            divergences.add(new Divergence(Kind.UNREADABLE, bad.topic(), Optional.empty(),
+                    Optional.of(new Coordinates(bad.topic(), bad.partition(), bad.offset())), -1, -1, bad.reason()));
+        }
+        for (PublishedOutputs.Unreadable foreign : checkpoints.foreign()) {
+            divergences.add(new Divergence(Kind.CAUSE_NOT_IN_JOURNAL, foreign.topic(), Optional.empty(),
+                    Optional.of(new Coordinates(foreign.topic(), foreign.partition(), foreign.offset())), -1, -1,
+                    foreign.reason()));
+        }
     }
 
     private static void compare(String topic, OutputChain.Sealed sealed, PublishedOutputs published,

@@ -14,6 +14,10 @@ import java.util.SortedSet;
  * @param decisionGraceMillis how far stream time must pass an instant before the accounts it left
  *        to decide are decided (held decisions, call deadlines, parked fills' waits): entries
  *        stamped within it but journalled later still count
+ * @param checkpointIntervalMillis each journal partition writes a checkpoint when its stream time
+ *        crosses a multiple of this; 0 writes none
+ * @param checkpointSigningKey the file of the Ed25519 key checkpoints are signed with
+ *        ({@code marginflow keygen}); empty: unsigned
  * @param maxOutputBytes the largest output record (key and value) the engine publishes; a larger
  *        one is dead-lettered {@code OUTPUT_TOO_LARGE} with the unit that made it
  */
@@ -29,9 +33,22 @@ public record EngineSettings(
         LifecycleRules defaultLifecycle,
         long unknownInstrumentWaitMillis,
         long decisionGraceMillis,
+        long checkpointIntervalMillis,
+        String checkpointSigningKey,
         int accountCacheSize,
         Market.HistorySettings history,
         long maxOutputBytes) {
+
+    /**
+     * These settings without a signing key: checkpoints then carry no signature, and their hash
+     * (which a signature signs) is the same. For replays by those who do not hold the key.
+     */
+    public EngineSettings unsigned() {
+        return new EngineSettings(resultToleranceUsd, resultToleranceRelative, cashAssets, defaultPriceScanRange,
+                defaultPriceScanSteps, defaultVolatility, defaultShortOptionMinimum, defaultMaintenanceToInitial,
+                defaultLifecycle, unknownInstrumentWaitMillis, decisionGraceMillis, checkpointIntervalMillis, "",
+                accountCacheSize, history, maxOutputBytes);
+    }
 
     /** Parameters for an underlying that has none of its own on risk.parameters yet. */
     public MarginParameters defaultParameters() {

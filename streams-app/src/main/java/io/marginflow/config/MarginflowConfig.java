@@ -98,7 +98,7 @@ public final class MarginflowConfig {
                 get("topic.vol-surfaces"), get("topic.instruments"), get("topic.parameters"),
                 get("topic.snapshots"), get("topic.clock"),
                 get("topic.journal"), get("topic.margin"), get("topic.margin-latest"), get("topic.margin-calls"),
-                get("topic.liquidations"), get("topic.dead-letters"),
+                get("topic.liquidations"), get("topic.dead-letters"), get("topic.checkpoints"),
                 positiveInt("topics.partitions"), (short) positiveInt("topics.replication-factor"),
                 retention("topics.market-retention.ms"));
     }
@@ -123,6 +123,8 @@ public final class MarginflowConfig {
                         nonNegativeDouble("engine.default.backstop-fraction"))),
                 nonNegativeLong("engine.unknown-instrument-wait.ms"),
                 nonNegativeLong("engine.decision-grace.ms"),
+                nonNegativeLong("engine.checkpoint.interval.ms"),
+                optional("engine.checkpoint.signing-key").orElse(""),
                 positiveInt("engine.account-cache.size"),
                 new Market.HistorySettings(positiveLong("engine.history.interval.ms"), positiveInt("engine.history.length"),
                         positiveInt("engine.history.min-returns")),

@@ -18,6 +18,7 @@ public record Topics(
         String marginCalls,
         String liquidations,
         String deadLetters,
+        String checkpoints,
         int partitions,
         short replicationFactor,
         long marketRetentionMillis) {
@@ -29,7 +30,8 @@ public record Topics(
 
     /**
      * The engine's four output topics, each record once; {@link #marginLatest()} (compacted, the
-     * latest margin result per account, a copy of the last one on {@link #margin()}) is not among them.
+     * latest margin result per account, a copy of the last one on {@link #margin()}) and
+     * {@link #checkpoints()} (integrity checkpoints, per journal partition) are not among them.
      */
     public List<String> outputs() {
         return List.of(margin, marginCalls, liquidations, deadLetters);

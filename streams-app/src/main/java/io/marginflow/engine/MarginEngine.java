@@ -71,6 +71,7 @@ final class MarginEngine {
     private ParkedFills parked;
     private AccountMargining margining;
     private MarketEntries market;
+    private Checkpoints checkpoints;
 
     /**
      * @param maxOutputBytes the largest output record (key and value bytes) each output sink's
@@ -92,13 +93,15 @@ final class MarginEngine {
         parked = new ParkedFills(unit);
         margining = new AccountMargining(settings, maxOutputBytes, unit, replica, book, clock);
         market = new MarketEntries(replica, book, margining, this::reject);
+        checkpoints = new Checkpoints(settings, unit);
         replica.restore();
         book.restore();
         clock.restore();
     }
 
     /**
-     * One journal entry: stream time moves to its event time (if later); the timers of instants
+     * One journal entry: stream time moves to its event time (if later), and if it crosses a
+     * multiple of the checkpoint interval the partition's checkpoint is written; the timers of instants
      * earlier than the entry's by more than the decision grace fire, on the state the entries
      * before it left (held decisions and deadlines are decided, parked fills' waits end); then the
      * entry is applied and its fan-out recomputed, any decision it calls for held to the end of its
@@ -116,6 +119,10 @@ final class MarginEngine {
         long before = clock.streamTime();
         long streamTime = unit.attempt(() -> clock.advance(eventTime), failure -> { }).orElse(before);
         Trigger cause = new Trigger(cause(partition, offset, entry), eventTime, streamTime);
+        unit.attempt(() -> {
+            checkpoints.beforeEntry(before, eventTime, partition, offset);
+            return offset;
+        }, failure -> deadLetter(failure, key, cause, "no checkpoint was written"));
         fireTimers(cause);
         Optional<FanOut> applied = unit.attempt(() -> apply(key, entry, cause), failure -> {
             deadLetter(failure, key, cause, "the entry changed nothing");

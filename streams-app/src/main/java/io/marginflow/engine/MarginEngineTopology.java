@@ -6,6 +6,7 @@ import io.marginflow.errors.OutputLimits;
 import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.metrics.TimedProcessor;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.JournalEntry;
@@ -41,6 +42,7 @@ public final class MarginEngineTopology {
     static final String MARGIN_CALLS_SINK = "engine-margin-calls";
     static final String LIQUIDATIONS_SINK = "engine-liquidations";
     static final String DEAD_LETTERS_SINK = "engine-dead-letters";
+    static final String CHECKPOINTS_SINK = "engine-checkpoints";
 
     /** Account ledgers, status and output-chain heads. */
     public static final String ACCOUNTS = "accounts";
@@ -62,6 +64,8 @@ public final class MarginEngineTopology {
     public static final String TIMERS = "timers";
     /** Fills waiting for their instrument's definition, {@code <instrument> NUL <journal offset>} ({@link ParkedFills}). */
     public static final String PARKED_FILLS = "parked-fills";
+    /** The partition's last integrity checkpoint ({@link Checkpoints}). */
+    public static final String CHECKPOINTS = "checkpoints";
 
     private MarginEngineTopology() {}
 
@@ -87,13 +91,15 @@ public final class MarginEngineTopology {
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new StringSerializer(),
                 metrics.countingOutputs(SpecificAvroSerde.<DeadLetter, Object>forSink(DeadLetter.class, registry),
                         value -> (SpecificRecord) value), PROCESSOR);
+        topology.addSink(CHECKPOINTS_SINK, topics.checkpoints(), new StringSerializer(),
+                SpecificAvroSerde.<Checkpoint, Object>forSink(Checkpoint.class, registry), PROCESSOR);
     }
 
     /** The topic of each of the engine's sinks. */
     static Map<String, String> sinkTopics(Topics topics) {
         return Map.of(MARGIN_SINK, topics.margin(), MARGIN_LATEST_SINK, topics.marginLatest(),
                 MARGIN_CALLS_SINK, topics.marginCalls(), LIQUIDATIONS_SINK, topics.liquidations(),
-                DEAD_LETTERS_SINK, topics.deadLetters());
+                DEAD_LETTERS_SINK, topics.deadLetters(), CHECKPOINTS_SINK, topics.checkpoints());
     }
 
     /** The engine's stores (keyed by string) and the serde of each one's values. */
@@ -109,6 +115,7 @@ public final class MarginEngineTopology {
         stores.put(CLOCK, Serdes.Long());
         stores.put(TIMERS, Serdes.ByteArray());
         stores.put(PARKED_FILLS, new PlainAvroSerde<>(JournalEntry.class));
+        stores.put(CHECKPOINTS, new PlainAvroSerde<>(Checkpoint.class));
         return stores;
     }
 

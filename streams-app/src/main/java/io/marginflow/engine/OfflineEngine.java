@@ -47,7 +47,8 @@ public final class OfflineEngine {
      */
     public OfflineEngine(MarginflowConfig config, OutputLimits limits) {
         sinkTopics = MarginEngineTopology.sinkTopics(config.topics());
-        engine = new MarginEngine(config.engine(), new DeadLetters(config.deadLetterLimits()),
+        // unsigned: an auditor has no signing key, and a checkpoint's hash does not depend on it
+        engine = new MarginEngine(config.engine().unsigned(), new DeadLetters(config.deadLetterLimits()),
                 sink -> limits.maxBytes(sinkTopics.get(sink)));
         Map<String, Serde<?>> values = MarginEngineTopology.storeValues();
         engine.start(new EngineIo() {

@@ -29,7 +29,8 @@ class MarginflowAppTest {
 
     @Test
     void everyCommandHasHelpAndTheVersionIsTheBuilds() {
-        for (String command : new String[] {"run", "create-topics", "seed-history", "heartbeat", "liquidate", "config"}) {
+        for (String command : new String[] {"run", "create-topics", "seed-history", "heartbeat", "liquidate", "config",
+            "keygen"}) {
             assertThat(run(command, "--help")).as(command).isZero();
             assertThat(out.toString()).contains("Usage: marginflow " + command);
         }
@@ -42,6 +43,12 @@ class MarginflowAppTest {
     @Test
     void aMistakeIsOneLineAndExitCodeTwo() throws Exception {
         Path typo = Files.writeString(directory.resolve("typo.properties"), "engine.defualt.price-scan-range=0.2\n");
+        Path noKey = Files.writeString(directory.resolve("no-key.properties"),
+                "engine.checkpoint.signing-key=" + directory.resolve("missing.key") + "\n");
+        Path publicOnly = directory.resolve("public-only.key");
+        io.marginflow.engine.CheckpointKeys.generate(directory.resolve("pair.key"), publicOnly);
+        Path wrongKey = Files.writeString(directory.resolve("wrong-key.properties"),
+                "engine.checkpoint.signing-key=" + publicOnly + "\n");
         String[][] mistakes = {
             {"bogus"},
             {"run", "--colour"},
@@ -50,6 +57,9 @@ class MarginflowAppTest {
             {"heartbeat", "--every", "often"},
             {"run", "--config", directory.resolve("missing.properties").toString()},
             {"create-topics", "--config", typo.toString()},
+            {"run", "--config", noKey.toString()},
+            {"run", "--config", wrongKey.toString()},
+            {"keygen", directory.resolve("pair.key").toString()},
         };
         String[] expected = {
             "Unmatched argument at index 0: 'bogus'",
@@ -60,6 +70,9 @@ class MarginflowAppTest {
             "cannot read the configuration file " + directory.resolve("missing.properties") + ": no such file",
             "unknown configuration key engine.defualt.price-scan-range (in " + typo + "); did you mean"
                     + " engine.default.price-scan-range?",
+            "engine.checkpoint.signing-key: key file " + directory.resolve("missing.key") + ": cannot be read",
+            "engine.checkpoint.signing-key: key file " + publicOnly + ": no PRIVATE KEY block",
+            directory.resolve("pair.key") + " exists: a new key would orphan every checkpoint signed with the old one",
         };
         for (int i = 0; i < mistakes.length; i++) {
             err.getBuffer().setLength(0);

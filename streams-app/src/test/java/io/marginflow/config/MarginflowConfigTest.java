@@ -27,6 +27,7 @@ class MarginflowConfigTest {
         assertThat(topics.journal()).isEqualTo("risk.journal");
         assertThat(topics.outputs()).containsExactly("risk.margin", "risk.margin-calls", "risk.liquidations",
                 "risk.dead-letters");
+        assertThat(topics.checkpoints()).isEqualTo("risk.checkpoints");
     }
 
     @Test

@@ -45,19 +45,29 @@ public final class EngineReplay {
     }
 
     private static void replay(String round, List<JournalEntry> journal) {
-        MarginflowConfig marginflow = MarginflowConfig.of(Map.of());
+        // e.g. -Dmarginflow.engine.checkpoint.interval.ms=60000 (BENCH_JAVA_OPTS) for a checkpoint a minute of event time
+        MarginflowConfig marginflow = MarginflowConfig.of(Map.of("engine.checkpoint.interval.ms",
+                System.getProperty("marginflow.engine.checkpoint.interval.ms", "3600000")));
         OfflineEngine engine = new OfflineEngine(marginflow, new OutputLimits(Long.MAX_VALUE));
+        String checkpointTopic = marginflow.topics().checkpoints();
+        long checkpoints = 0;
         var threads = ManagementFactory.getThreadMXBean();
         long outputs = 0;
         long start = System.nanoTime();
         long cpu = threads.getCurrentThreadCpuTime();
         for (int offset = 0; offset < journal.size(); offset++) {
             JournalEntry entry = journal.get(offset);
-            outputs += engine.apply(InputRecords.key((SpecificRecord) entry.getPayload()), entry, 0, offset).size();
+            for (OfflineEngine.Output output : engine.apply(InputRecords.key((SpecificRecord) entry.getPayload()), entry, 0,
+                    offset)) {
+                outputs++;
+                checkpoints += output.topic().equals(checkpointTopic) ? 1 : 0;
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
-        System.out.printf("%-8s %,9d entries in %5.1f s: %,8.0f entries/s, %5.1f µs CPU per entry, %,d outputs%n",
-                round, journal.size(), seconds, journal.size() / seconds, cpuSeconds * 1e6 / journal.size(), outputs);
+        System.out.printf("%-8s %,9d entries in %5.1f s: %,8.0f entries/s, %5.1f µs CPU per entry, %,d outputs"
+                + " (%,d checkpoints); event time %s to %s%n", round, journal.size(), seconds, journal.size() / seconds,
+                cpuSeconds * 1e6 / journal.size(), outputs, checkpoints, journal.get(0).getEventTime(),
+                journal.get(journal.size() - 1).getEventTime());
     }
 }

@@ -11,10 +11,12 @@ import picocli.CommandLine;
 /** A {@code marginflow} command run in this JVM as a user runs it: its exit code, standard output and standard error. */
 record CommandRun(int code, String out, String err) {
 
-    /** Runs {@code args} with {@code --config CONFIG} added. */
+    /** Runs {@code args} with {@code --config CONFIG} added (unless CONFIG is null: a command that takes none). */
     static CommandRun of(Path config, String... args) {
         List<String> line = new ArrayList<>(List.of(args));
-        line.add("--config=" + config);
+        if (config != null) {
+            line.add("--config=" + config);
+        }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine command = MarginflowApp.commandLine();

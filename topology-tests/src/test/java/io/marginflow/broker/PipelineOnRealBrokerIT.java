@@ -17,6 +17,7 @@ import io.marginflow.config.Topics;
 import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.pipeline.Inputs;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.MarginCallEvent;
@@ -79,6 +80,8 @@ class PipelineOnRealBrokerIT {
     private Topics topics;
     private SchemaRegistry registry;
     private List<SpecificRecord> seen;
+    /** The checkpoints' signing key and its public key (marginflow keygen). */
+    private Path keys;
 
     /** What the application logs about itself (INFO of MarginflowApp), captured. */
     private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
@@ -92,10 +95,14 @@ class PipelineOnRealBrokerIT {
         log.start();
         app.addAppender(log);
         kafka = EmbeddedKafka.start();
+        keys = Files.createTempDirectory("marginflow-keys-");
+        CommandRun keygen = CommandRun.of(null, "keygen", keys.resolve("checkpoints.key").toString());
+        assertThat(keygen.code()).as(keygen.out() + keygen.err()).isZero();
         pipeline = RealBrokerPipeline.on(kafka, "marginflow-real-broker-test", Map.of(
                 // A short return history, so that order 6 can seed one in a few dozen prices.
                 "engine.history.length", "60",
-                "engine.history.min-returns", "20")).startApplication();
+                "engine.history.min-returns", "20",
+                "engine.checkpoint.signing-key", keys.resolve("checkpoints.key").toString())).startApplication();
         config = pipeline.config;
         topics = pipeline.topics;
         registry = pipeline.registry;
@@ -335,9 +342,24 @@ class PipelineOnRealBrokerIT {
             assertThat(clean.out()).contains("replaying risk.journal partitions 0, 1, 2 up to offsets", "verdict: VERIFIED")
                     .containsPattern("risk\\.margin +[1-9][0-9,]* reproduced exactly")
                     .containsPattern("risk\\.margin-calls +[1-9][0-9,]* reproduced exactly");
-            CommandRun chains = CommandRun.of(file, "audit", "verify");
+            assertThat(clean.out()).containsPattern("risk\\.checkpoints +[1-9][0-9,]* reproduced exactly");
+            String publicKey = "--public-key=" + keys.resolve("checkpoints.key.pub");
+            CommandRun chains = CommandRun.of(file, "audit", "verify", publicKey);
             assertThat(chains.code()).as(chains.out() + chains.err()).isZero();
-            assertThat(chains.out()).contains("verdict: VERIFIED").containsPattern("[1-9][0-9,]* records of [1-9][0-9,]* accounts");
+            assertThat(chains.out()).contains("verdict: VERIFIED", "signed with the key given", "(signatures checked with key ")
+                    .containsPattern("[1-9][0-9,]* records of [1-9][0-9,]* accounts, [1-9][0-9,]* checkpoints");
+            Path otherKey = keys.resolve("other.key");
+            assertThat(CommandRun.of(null, "keygen", otherKey.toString()).code()).isZero();
+            CommandRun otherSigner = CommandRun.of(file, "audit", "verify", "--public-key=" + otherKey + ".pub");
+            assertThat(otherSigner.code()).as("checked with a key that signed nothing").isEqualTo(3);
+            assertThat(otherSigner.out()).contains("SIGNATURE risk.checkpoints-", ", not by the public key given");
+            CommandRun noKeyFile = CommandRun.of(file, "audit", "verify", "--public-key=" + keys.resolve("nothing.pub"));
+            assertThat(noKeyFile.code()).isEqualTo(2);
+            assertThat(noKeyFile.err()).startsWith("marginflow: key file ").contains("cannot be read").doesNotContain("\tat ");
+            proveIsCheckedAgainstTheSignedRoot(file, "ACC-05", keys.resolve("checkpoints.key.pub"));
+            CommandRun keyExists = CommandRun.of(null, "keygen", otherKey.toString());
+            assertThat(keyExists.code()).isEqualTo(2);
+            assertThat(keyExists.err()).contains("exists: a new key would orphan every checkpoint signed with the old one");
             CommandRun stats = CommandRun.of(file, "audit", "journal-stats");
             assertThat(stats.code()).as(stats.out() + stats.err()).isZero();
             assertThat(stats.out()).contains("entries by kind and journal partition:", "event time: 2020-03-12T")
@@ -362,7 +384,7 @@ class PipelineOnRealBrokerIT {
                 Files.delete(renamed);
             }
 
-            MarginResult published = firstPublishedResult();
+            MarginResult published = firstPublished(topics.margin(), MarginResult.class);
             SpecificAvroSerde<MarginResult> serde =
                     SpecificAvroSerde.forValues(MarginResult.class, registry);
             MarginResult twice = MarginResult.newBuilder(published).setInitialMargin(published.getInitialMargin().add(BigDecimal.ONE)).build();
@@ -376,23 +398,32 @@ class PipelineOnRealBrokerIT {
                     forger.send(new ProducerRecord<>(topics.margin(), published.getAccount(),
                             serde.serializer().serialize(topics.margin(), forged))).get();
                 }
+                // and a checkpoint with another root, its hash and signature copied from the real one
+                Checkpoint real = firstPublished(topics.checkpoints(), Checkpoint.class);
+                Checkpoint rerooted = Checkpoint.newBuilder(real).setMerkleRoot("0".repeat(64)).build();
+                forger.send(new ProducerRecord<>(topics.checkpoints(), Integer.toString(real.getJournalPartition()),
+                        SpecificAvroSerde.forValues(Checkpoint.class, registry).serializer()
+                                .serialize(topics.checkpoints(), rerooted))).get();
             }
 
             CommandRun forged = CommandRun.of(file, "audit", "replay");
 
             assertThat(forged.code()).as(forged.out() + forged.err()).isEqualTo(3);
-            assertThat(forged.out()).contains("divergences: 3 (NOT_REPRODUCED 1, PUBLISHED_TWICE 1, CAUSE_NOT_IN_JOURNAL 1)",
+            assertThat(forged.out()).contains("divergences: 4 (NOT_REPRODUCED 1, PUBLISHED_TWICE 2, CAUSE_NOT_IN_JOURNAL 1)",
+                    "PUBLISHED_TWICE risk.checkpoints-",
                     "first divergence: NOT_REPRODUCED on risk.margin", "\"sequence\":" + further.getSequence(),
                     "journal entry (risk.journal-" + published.getCause().getJournalPartition() + "@"
                             + published.getCause().getJournalOffset() + ")",
                     "PUBLISHED_TWICE risk.margin-", "CAUSE_NOT_IN_JOURNAL risk.margin-0@",
                     "its cause names journal partition 7, but risk.journal has 3 partitions",
-                    "verdict: DIVERGENT: 3 published figures are not reproduced");
-            CommandRun broken = CommandRun.of(file, "audit", "verify");
+                    "verdict: DIVERGENT: 4 published figures are not reproduced");
+            CommandRun broken = CommandRun.of(file, "audit", "verify", "--show=500");
             assertThat(broken.code()).as(broken.out() + broken.err()).isEqualTo(3);
-            assertThat(broken.out()).contains("failures: 5 (HASH 2, GAP 1, DUPLICATE 1, CAUSE 1)",
-                    "DUPLICATE risk.margin-0@", "(account " + published.getAccount() + ", sequence " + further.getSequence()
-                            + "): sequence ", "verdict: FAILED: 5 records fail a check", "CAUSE risk.margin-0@")
+            // the result forged further along its chain is not the head the signed checkpoints after it commit to: ROOT
+            assertThat(broken.out()).containsPattern("failures: [0-9,]+ \\(HASH 3, GAP 1, DUPLICATE 2, CAUSE 1, ROOT [1-9][0-9]*\\)")
+                    .contains("DUPLICATE risk.margin-0@", "(account " + published.getAccount() + ", sequence " + further.getSequence()
+                            + "): sequence ", "CAUSE risk.margin-0@", "DUPLICATE risk.checkpoints-", "ROOT risk.checkpoints-",
+                            "(checkpoint of journal partition " + published.getCause().getJournalPartition() + ", sequence ")
                     .containsPattern("HASH risk\\.margin-0@[0-9]+ \\(account " + published.getAccount() + ", sequence "
                             + published.getSequence() + "\\): its hash [0-9a-f]{64} is not the hash of its content");
         } finally {
@@ -475,22 +506,54 @@ class PipelineOnRealBrokerIT {
     }
 
     /** The first margin result on the margin topic's partition 0. */
-    private MarginResult firstPublishedResult() {
+    /**
+     * {@code audit prove}: the proof it prints (leaf, index, size, audit path, root) is checked here
+     * on its own with RFC 6962's verification; an account with no output and a checkpoint that does
+     * not exist are one-line mistakes.
+     */
+    private void proveIsCheckedAgainstTheSignedRoot(Path file, String account, Path publicKey) {
+        CommandRun prove = CommandRun.of(file, "audit", "prove", account, "--public-key=" + publicKey);
+        assertThat(prove.code()).as(prove.out() + prove.err()).isZero();
+        assertThat(prove.out()).contains(": verified", "verdict: PROVED", "whose root the clearinghouse signed");
+        java.util.regex.Matcher leaf = java.util.regex.Pattern.compile("leaf (\\d+) of (\\d+): " + account
+                + " NUL (\\d+) NUL ([0-9a-f]{64})").matcher(prove.out());
+        java.util.regex.Matcher root = java.util.regex.Pattern.compile("merkle root ([0-9a-f]{64})").matcher(prove.out());
+        assertThat(leaf.find() && root.find()).as(prove.out()).isTrue();
+        List<byte[]> path = prove.out().lines().dropWhile(line -> !line.startsWith("audit path")).skip(1)
+                .takeWhile(line -> line.startsWith("  ")).map(line -> java.util.HexFormat.of().parseHex(line.trim())).toList();
+        assertThat(io.marginflow.engine.MerkleTree.proves(io.marginflow.engine.Checkpoints.leaf(account,
+                Long.parseLong(leaf.group(3)), leaf.group(4)), Integer.parseInt(leaf.group(1)), Integer.parseInt(leaf.group(2)),
+                path, java.util.HexFormat.of().parseHex(root.group(1)))).isTrue();
+
+        CommandRun nobody = CommandRun.of(file, "audit", "prove", "NOBODY");
+        assertThat(nobody.code()).isEqualTo(2);
+        assertThat(nobody.err()).startsWith("marginflow: account NOBODY has no output before checkpoint ");
+        CommandRun noSuch = CommandRun.of(file, "audit", "prove", account, "--checkpoint=99999");
+        assertThat(noSuch.code()).isEqualTo(2);
+        assertThat(noSuch.err()).contains("has no checkpoint 99999 on risk.checkpoints");
+    }
+
+    /** The first record of {@code topic}'s first partition that has one, read committed. */
+    private <T extends SpecificRecord> T firstPublished(String topic, Class<T> type) {
         try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
                 "bootstrap.servers", kafka.bootstrapServers(), "isolation.level", "read_committed"),
                 new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            var partition = new TopicPartition(topics.margin(), 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    return SpecificAvroSerde.forValues(MarginResult.class, registry).deserializer()
-                            .deserialize(record.topic(), record.value());
+            for (var info : consumer.partitionsFor(topic)) {
+                var partition = new TopicPartition(topic, info.partition());
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                if (consumer.position(partition) == consumer.endOffsets(List.of(partition)).get(partition)) {
+                    continue;
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline) {
+                    for (var record : consumer.poll(Duration.ofMillis(200))) {
+                        return SpecificAvroSerde.forValues(type, registry).deserializer().deserialize(record.topic(), record.value());
+                    }
                 }
             }
-            throw new AssertionError("nothing on " + topics.margin());
+            throw new AssertionError("nothing on " + topic);
         }
     }
 

@@ -40,12 +40,13 @@ class TopicSetupOnRealBrokerIT {
     void everyTopicIsCreatedWithItsRetentionAndASecondRunCreatesNothing() throws Exception {
         Topics topics = topics("a", 4);
 
-        assertThat(TopicSetup.createMissing(admin, topics)).hasSize(14);
+        assertThat(TopicSetup.createMissing(admin, topics)).hasSize(15);
         assertThat(TopicSetup.createMissing(admin, topics)).isEmpty();
 
         assertThat(config(topics.journal()).get("retention.ms").value()).isEqualTo("-1");
         assertThat(config(topics.fills()).get("retention.ms").value()).isEqualTo("-1");
         assertThat(config(topics.margin()).get("retention.ms").value()).isEqualTo("-1");
+        assertThat(config(topics.checkpoints()).get("retention.ms").value()).isEqualTo("-1");
         assertThat(config(topics.instruments()).get("cleanup.policy").value()).isEqualTo("compact");
         assertThat(config(topics.parameters()).get("cleanup.policy").value()).isEqualTo("compact");
         assertThat(config(topics.marginLatest()).get("cleanup.policy").value()).isEqualTo("compact");
@@ -107,7 +108,8 @@ class TopicSetupOnRealBrokerIT {
                 Map.entry("topic.margin", prefix + ".risk.margin"),
                 Map.entry("topic.margin-calls", prefix + ".risk.margin-calls"),
                 Map.entry("topic.liquidations", prefix + ".risk.liquidations"),
-                Map.entry("topic.dead-letters", prefix + ".risk.dead-letters"))).topics();
+                Map.entry("topic.dead-letters", prefix + ".risk.dead-letters"),
+                Map.entry("topic.checkpoints", prefix + ".risk.checkpoints"))).topics();
     }
 
     /** Through TopicSetup, which waits for broker metadata to show a topic just created. */

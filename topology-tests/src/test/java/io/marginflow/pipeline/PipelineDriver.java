@@ -8,6 +8,7 @@ import io.marginflow.errors.OutputLimits;
 import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.DeadLetter;
@@ -185,6 +186,10 @@ public final class PipelineDriver implements AutoCloseable {
 
     public List<DeadLetter> deadLetters() {
         return read(topics.deadLetters(), DeadLetter.class);
+    }
+
+    public List<Checkpoint> checkpoints() {
+        return read(topics.checkpoints(), Checkpoint.class);
     }
 
     /** The records that arrived on {@code topic} since it was last read. */

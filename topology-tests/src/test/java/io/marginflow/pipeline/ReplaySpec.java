@@ -15,6 +15,7 @@ import io.marginflow.config.MarginflowConfig;
 import io.marginflow.engine.OfflineEngine;
 import io.marginflow.engine.OutputChain;
 import io.marginflow.errors.OutputLimits;
+import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.JournalEntry;
 import io.marginflow.schema.LiquidationSignal;
 import io.marginflow.schema.MarginCallEvent;
@@ -48,6 +49,7 @@ class ReplaySpec {
             original.addAll(live.marginCalls());
             original.addAll(live.liquidations());
             original.addAll(live.deadLetters().stream().filter(l -> l.getJournalOffset() != null).toList());
+            original.addAll(live.checkpoints());
         }
         assertThat(journal).as("both surfaces were journalled")
                 .filteredOn(entry -> entry.getPayload() instanceof VolSurface).hasSize(2);
@@ -60,7 +62,8 @@ class ReplaySpec {
         assertThat(original).as("the day produced outputs of every kind")
                 .hasAtLeastOneElementOfType(MarginResult.class)
                 .hasAtLeastOneElementOfType(MarginCallEvent.class)
-                .hasAtLeastOneElementOfType(LiquidationSignal.class);
+                .hasAtLeastOneElementOfType(LiquidationSignal.class)
+                .hasAtLeastOneElementOfType(Checkpoint.class);
 
         List<SpecificRecord> replayed = new ArrayList<>();
         try (PipelineDriver auditor = new PipelineDriver()) {
@@ -71,6 +74,7 @@ class ReplaySpec {
             replayed.addAll(auditor.marginCalls());
             replayed.addAll(auditor.liquidations());
             replayed.addAll(auditor.deadLetters());
+            replayed.addAll(auditor.checkpoints());
         }
 
         assertThat(replayed).containsExactlyElementsOf(original);
@@ -95,6 +99,7 @@ class ReplaySpec {
             live.put(config.topics().liquidations(), List.copyOf(pipeline.liquidations()));
             live.put(config.topics().deadLetters(), List.copyOf(pipeline.deadLetters().stream()
                     .filter(letter -> letter.getJournalOffset() != null).toList()));
+            live.put(config.topics().checkpoints(), List.copyOf(pipeline.checkpoints()));
         }
 
         OfflineEngine offline = new OfflineEngine(config, new OutputLimits(config.engine().maxOutputBytes()));
@@ -113,6 +118,7 @@ class ReplaySpec {
 
         assertThat(live.get(config.topics().marginCalls())).isNotEmpty();
         assertThat(live.get(config.topics().liquidations())).isNotEmpty();
+        assertThat(live.get(config.topics().checkpoints())).isNotEmpty();
         live.forEach((topic, records) -> assertThat(replayed.get(topic)).as(topic).containsExactlyElementsOf(records));
     }
 

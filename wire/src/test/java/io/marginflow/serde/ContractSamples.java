@@ -1,6 +1,7 @@
 package io.marginflow.serde;
 
 import io.marginflow.schema.Cause;
+import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.CollateralHaircut;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.CollateralMovementKind;
@@ -137,6 +138,11 @@ public final class ContractSamples {
                 .setSource(source).setOriginalKey(ByteBuffer.wrap("ACC-0042".getBytes(StandardCharsets.UTF_8)))
                 .setOriginalValue(ByteBuffer.wrap(new byte[] {'{', '}'})).setStage(RejectionStage.SEQUENCER)
                 .setErrorClass("NOT_WIRE_FORMAT").setReason("first byte is 0x7b").build();
+        Checkpoint checkpoint = Checkpoint.newBuilder()
+                .setJournalPartition(2).setSequence(96).setCheckpointTime(T0.plusSeconds(3_600)).setFromOffset(2_644)
+                .setUntilOffset(2_825).setOutputs(1_210).setAccounts(108).setMerkleRoot("71".repeat(32))
+                .setPreviousHash("02".repeat(32)).setKeyId("e9".repeat(32)).setSignature("c2lnbmF0dXJl")
+                .setHash("03".repeat(32)).build();
         return List.of(
                 new Sample("clearing.fills", fill()),
                 new Sample("clearing.collateral", collateral),
@@ -148,7 +154,8 @@ public final class ContractSamples {
                 new Sample("risk.margin", margin),
                 new Sample("risk.margin-calls", call),
                 new Sample("risk.liquidations", liquidation),
-                new Sample("risk.dead-letters", deadLetter));
+                new Sample("risk.dead-letters", deadLetter),
+                new Sample("risk.checkpoints", checkpoint));
     }
 
     /** A released version of a topic schema, as shipped in the schemas jar. */
