@@ -234,8 +234,8 @@ final class AuditCommand implements Runnable {
             description = {"Replays the journal from its first entry into a fresh engine offline and compares every"
                     + " margin result, margin call and liquidation signal it gives, at its place in its account's hash"
                     + " chain, with the one published, and every integrity checkpoint it writes with the one published at"
-                    + " its place in its journal partition's checkpoints; then lists what is published that the replay did"
-                    + " not give.",
+                    + " its place in its journal partition's checkpoints, and every entry it refuses with the engine's"
+                    + " dead letters; then lists what is published that the replay did not give.",
                     "Each journal partition is replayed up to what the application has processed (its consumer group's"
                     + " committed offset), so outputs still to come are not counted as missing."},
             exitCodeListHeading = "%nExit codes:%n",
@@ -302,8 +302,9 @@ final class AuditCommand implements Runnable {
                     .collect(Collectors.groupingBy(JournalReplay.Divergence::kind, Collectors.counting())));
             report.matched().forEach((topic, matched) -> out.printf("  %-24s %,10d reproduced exactly%n", topic, matched));
             if (report.verified()) {
-                out.println("verdict: VERIFIED: every published margin result, margin call, liquidation signal and"
-                        + " checkpoint of these entries is reproduced exactly, hashes included, and none is missing");
+                out.println("verdict: VERIFIED: every published margin result, margin call, liquidation signal,"
+                        + " checkpoint and engine rejection of these entries is reproduced exactly, hashes included, and"
+                        + " none is missing");
                 return;
             }
             out.printf("divergences: %,d (%s)%n", report.divergences().size(), kinds.entrySet().stream()

@@ -7,6 +7,7 @@ import io.marginflow.engine.OutputChain;
 import io.marginflow.errors.OutputLimits;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.Checkpoint;
+import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.JournalEntry;
 import io.marginflow.serde.SpecificAvroDeserializer;
 import java.time.Duration;
@@ -26,8 +27,9 @@ import org.apache.kafka.common.TopicPartition;
  * {@code audit replay}: the journal replayed into a fresh, offline engine ({@link OfflineEngine}),
  * partition by partition from its first entry, and every chained output it gives compared, at its
  * place in its account's chain, with the one published on the output topics, and every
- * checkpoint it writes with the one published at its place ({@link PublishedCheckpoints}); then
- * every published output and checkpoint the replay did not give. Nothing is written to the cluster and no consumer group is
+ * checkpoint it writes with the one published at its place ({@link PublishedCheckpoints}), and
+ * every entry it refuses with the engine's published rejections ({@link PublishedRejections});
+ * then every published output, checkpoint and rejection the replay did not give. Nothing is written to the cluster and no consumer group is
  * joined. A journal partition is replayed up to what the application has processed (its consumer
  * group's committed offset; the end of the partition if the group has none), so outputs still to
  * come are not counted as missing.
@@ -116,10 +118,13 @@ public final class JournalReplay {
         }
         PublishedCheckpoints checkpoints = new PublishedCheckpoints(registry);
         TopicReader.readAll(consumer, topics.checkpoints(), record -> checkpoints.add(record, scope));
+        PublishedRejections rejections = new PublishedRejections(topics.journal(), registry);
+        TopicReader.readAll(consumer, topics.deadLetters(), record -> rejections.add(record, scope));
         long replayStart = System.nanoTime();
         Map<String, Long> matched = new LinkedHashMap<>();
         chained.names().forEach(topic -> matched.put(topic, 0L));
         matched.put(topics.checkpoints(), 0L);
+        matched.put(topics.deadLetters(), 0L);
         NavigableMap<Integer, Long> ends = scope.ends();
         List<Divergence> divergences = new ArrayList<>();
         long total = ends.values().stream().mapToLong(Long::longValue).sum();
@@ -138,6 +143,8 @@ public final class JournalReplay {
                         compare(output.topic(), sealed, published, record, matched, divergences);
                     } else if (output.value() instanceof Checkpoint checkpoint) {
                         compare(output.topic(), checkpoint, checkpoints, record, matched, divergences);
+                    } else if (output.value() instanceof DeadLetter rejection) {
+                        compare(output.topic(), rejection, rejections, record, matched, divergences);
                     }
                 }
                 if (++entries[0] % 10_000 == 0) {
@@ -167,6 +174,15 @@ public final class JournalReplay {
                     foreign.reason()));
         }
         checkpointsLeft(checkpoints, divergences);
+        for (PublishedRejections.Left left : rejections.untaken()) {
+            divergences.add(new Divergence(Kind.NOT_REPRODUCED, left.at().topic(), Optional.empty(), Optional.of(left.at()),
+                    left.journalPartition(), left.journalOffset(), "published as the engine's rejection of this entry,"
+                    + " but the replay did not reject it so"));
+        }
+        for (PublishedOutputs.Unreadable bad : rejections.unreadable()) {
+            divergences.add(new Divergence(Kind.UNREADABLE, bad.topic(), Optional.empty(),
+                    Optional.of(new Coordinates(bad.topic(), bad.partition(), bad.offset())), -1, -1, bad.reason()));
+        }
         return new Report(scope, entries[0], undecodable, matched, divergences, (replayStart - start) / 1e9,
                 (System.nanoTime() - replayStart) / 1e9, engineNanos[0] / 1e9);
     }
@@ -222,6 +238,17 @@ public final class JournalReplay {
             stopped[0] = !each.test(record, entry);
         });
         return undecodable[0];
+    }
+
+    private static void compare(String topic, DeadLetter replayed, PublishedRejections published,
+                                ConsumerRecord<byte[], byte[]> entry, Map<String, Long> matched, List<Divergence> divergences) {
+        if (published.take(replayed)) {
+            matched.merge(topic, 1L, Long::sum);
+        } else {
+            divergences.add(new Divergence(Kind.NOT_PUBLISHED, topic, Optional.of(replayed), Optional.empty(),
+                    entry.partition(), entry.offset(), "the replay rejected the entry so ("
+                    + replayed.getErrorClass() + "); no such dead letter is published"));
+        }
     }
 
     private static void compare(String topic, Checkpoint replayed, PublishedCheckpoints published,

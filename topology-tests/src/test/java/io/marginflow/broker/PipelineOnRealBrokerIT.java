@@ -19,6 +19,7 @@ import io.marginflow.pipeline.Inputs;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.CollateralMovement;
+import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Fill;
 import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginCallTransition;
@@ -342,7 +343,8 @@ class PipelineOnRealBrokerIT {
             assertThat(clean.out()).contains("replaying risk.journal partitions 0, 1, 2 up to offsets", "verdict: VERIFIED")
                     .containsPattern("risk\\.margin +[1-9][0-9,]* reproduced exactly")
                     .containsPattern("risk\\.margin-calls +[1-9][0-9,]* reproduced exactly");
-            assertThat(clean.out()).containsPattern("risk\\.checkpoints +[1-9][0-9,]* reproduced exactly");
+            assertThat(clean.out()).containsPattern("risk\\.checkpoints +[1-9][0-9,]* reproduced exactly")
+                    .containsPattern("risk\\.dead-letters +[0-9,]+ reproduced exactly");
             String publicKey = "--public-key=" + keys.resolve("checkpoints.key.pub");
             CommandRun chains = CommandRun.of(file, "audit", "verify", publicKey);
             assertThat(chains.code()).as(chains.out() + chains.err()).isZero();
@@ -404,19 +406,29 @@ class PipelineOnRealBrokerIT {
                 forger.send(new ProducerRecord<>(topics.checkpoints(), Integer.toString(real.getJournalPartition()),
                         SpecificAvroSerde.forValues(Checkpoint.class, registry).serializer()
                                 .serialize(topics.checkpoints(), rerooted))).get();
+                // and a rejection of an entry the engine applied
+                DeadLetter rejection = DeadLetter.newBuilder().setSource(published.getCause().getSource())
+                        .setOriginalKey(java.nio.ByteBuffer.wrap(published.getAccount().getBytes(StandardCharsets.UTF_8)))
+                        .setStage(io.marginflow.schema.RejectionStage.ENGINE).setErrorClass("DUPLICATE_FILL")
+                        .setReason("forged").setJournalPartition(published.getCause().getJournalPartition())
+                        .setJournalOffset(published.getCause().getJournalOffset()).build();
+                forger.send(new ProducerRecord<>(topics.deadLetters(), published.getAccount(),
+                        SpecificAvroSerde.forValues(DeadLetter.class, registry).serializer()
+                                .serialize(topics.deadLetters(), rejection))).get();
             }
 
             CommandRun forged = CommandRun.of(file, "audit", "replay");
 
             assertThat(forged.code()).as(forged.out() + forged.err()).isEqualTo(3);
-            assertThat(forged.out()).contains("divergences: 4 (NOT_REPRODUCED 1, PUBLISHED_TWICE 2, CAUSE_NOT_IN_JOURNAL 1)",
+            assertThat(forged.out()).contains("divergences: 5 (NOT_REPRODUCED 2, PUBLISHED_TWICE 2, CAUSE_NOT_IN_JOURNAL 1)",
+                    "NOT_REPRODUCED risk.dead-letters-",
                     "PUBLISHED_TWICE risk.checkpoints-",
                     "first divergence: NOT_REPRODUCED on risk.margin", "\"sequence\":" + further.getSequence(),
                     "journal entry (risk.journal-" + published.getCause().getJournalPartition() + "@"
                             + published.getCause().getJournalOffset() + ")",
                     "PUBLISHED_TWICE risk.margin-", "CAUSE_NOT_IN_JOURNAL risk.margin-0@",
                     "its cause names journal partition 7, but risk.journal has 3 partitions",
-                    "verdict: DIVERGENT: 4 published figures are not reproduced");
+                    "verdict: DIVERGENT: 5 published figures are not reproduced");
             CommandRun broken = CommandRun.of(file, "audit", "verify", "--show=500");
             assertThat(broken.code()).as(broken.out() + broken.err()).isEqualTo(3);
             // the result forged further along its chain is not the head the signed checkpoints after it commit to: ROOT
