@@ -92,6 +92,15 @@ final class AuditCommand implements Runnable {
         /** The audit of {@code scope}; its exit code. */
         abstract int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
                            JournalScope scope, PrintWriter out);
+
+        /** The public key in {@code file} ({@code --public-key}), if one is given; a file that holds none is a mistake. */
+        static Optional<PublicKey> publicKey(Path file) {
+            try {
+                return Optional.ofNullable(file).map(CheckpointKeys::publicKey);
+            } catch (CheckpointKeys.BadKeyFile e) {
+                throw new AuditMistake(e.getMessage());
+            }
+        }
     }
 
     /** An audit of chosen journal partitions ({@code --partition}). */
@@ -155,13 +164,7 @@ final class AuditCommand implements Runnable {
         @Override
         int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
                   JournalScope scope, PrintWriter out) {
-            Optional<PublicKey> key = Optional.ofNullable(publicKey).map(file -> {
-                try {
-                    return CheckpointKeys.publicKey(file);
-                } catch (CheckpointKeys.BadKeyFile e) {
-                    throw new AuditMistake(e.getMessage());
-                }
-            });
+            Optional<PublicKey> key = publicKey(publicKey);
             ChainVerification.Report report = new ChainVerification(config.topics(), registry, key).verify(consumer, scope);
             out.printf("verified the outputs of %s in %.1f s: %,d records of %,d accounts, %,d checkpoints%s%n",
                     scope.describe(), report.seconds(), report.records(), report.accounts(), report.checkpoints(),

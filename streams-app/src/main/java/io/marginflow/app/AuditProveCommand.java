@@ -3,7 +3,6 @@ package io.marginflow.app;
 import io.marginflow.audit.InclusionProof;
 import io.marginflow.audit.JournalScope;
 import io.marginflow.config.MarginflowConfig;
-import io.marginflow.engine.CheckpointKeys;
 import io.marginflow.registry.SchemaRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -41,13 +40,7 @@ final class AuditProveCommand extends AuditCommand.Connected {
     @Override
     int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer, JournalScope scope,
               PrintWriter out) {
-        Optional<java.security.PublicKey> key = Optional.ofNullable(publicKey).map(file -> {
-            try {
-                return CheckpointKeys.publicKey(file);
-            } catch (CheckpointKeys.BadKeyFile e) {
-                throw new MarginflowApp.UserMistake(e.getMessage());
-            }
-        });
+        Optional<java.security.PublicKey> key = publicKey(publicKey);
         int partition = io.marginflow.sequencer.JournalPartitioner.accountPartition(account, scope.partitions());
         InclusionProof.Proof proof = new InclusionProof(config.topics(), registry).prove(consumer, scope, account, partition,
                 checkpoint == null ? OptionalLong.empty() : OptionalLong.of(checkpoint), key);

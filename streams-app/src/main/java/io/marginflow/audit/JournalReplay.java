@@ -164,25 +164,14 @@ public final class JournalReplay {
                     twice.journalPartition(), twice.journalOffset(), "a second record at a place in an account's chain"
                     + " that an earlier record holds"));
         }
-        for (PublishedOutputs.Unreadable bad : published.unreadable()) {
-            divergences.add(new Divergence(Kind.UNREADABLE, bad.topic(), Optional.empty(),
-                    Optional.of(new Coordinates(bad.topic(), bad.partition(), bad.offset())), -1, -1, bad.reason()));
-        }
-        for (PublishedOutputs.Unreadable foreign : published.foreign()) {
-            divergences.add(new Divergence(Kind.CAUSE_NOT_IN_JOURNAL, foreign.topic(), Optional.empty(),
-                    Optional.of(new Coordinates(foreign.topic(), foreign.partition(), foreign.offset())), -1, -1,
-                    foreign.reason()));
-        }
+        unreadableOrForeign(published.unreadable(), published.foreign(), divergences);
         checkpointsLeft(checkpoints, divergences);
         for (PublishedRejections.Left left : rejections.untaken()) {
             divergences.add(new Divergence(Kind.NOT_REPRODUCED, left.at().topic(), Optional.empty(), Optional.of(left.at()),
                     left.journalPartition(), left.journalOffset(), "published as the engine's rejection of this entry,"
                     + " but the replay did not reject it so"));
         }
-        for (PublishedOutputs.Unreadable bad : rejections.unreadable()) {
-            divergences.add(new Divergence(Kind.UNREADABLE, bad.topic(), Optional.empty(),
-                    Optional.of(new Coordinates(bad.topic(), bad.partition(), bad.offset())), -1, -1, bad.reason()));
-        }
+        unreadableOrForeign(rejections.unreadable(), List.of(), divergences);
         return new Report(scope, entries[0], undecodable, matched, divergences, (replayStart - start) / 1e9,
                 (System.nanoTime() - replayStart) / 1e9, engineNanos[0] / 1e9);
     }
@@ -279,14 +268,20 @@ public final class JournalReplay {
                     twice.checkpoint().getJournalPartition(), twice.checkpoint().getUntilOffset(),
                     "a second checkpoint at a place an earlier record holds"));
         }
-        for (PublishedOutputs.Unreadable bad : checkpoints.unreadable()) {
+        unreadableOrForeign(checkpoints.unreadable(), checkpoints.foreign(), divergences);
+    }
+
+    /** Published records that do not decode, and records whose cause is not in the journal. */
+    private static void unreadableOrForeign(List<PublishedOutputs.Unreadable> unreadable,
+                                            List<PublishedOutputs.Unreadable> foreign, List<Divergence> divergences) {
+        for (PublishedOutputs.Unreadable bad : unreadable) {
             divergences.add(new Divergence(Kind.UNREADABLE, bad.topic(), Optional.empty(),
                     Optional.of(new Coordinates(bad.topic(), bad.partition(), bad.offset())), -1, -1, bad.reason()));
         }
-        for (PublishedOutputs.Unreadable foreign : checkpoints.foreign()) {
-            divergences.add(new Divergence(Kind.CAUSE_NOT_IN_JOURNAL, foreign.topic(), Optional.empty(),
-                    Optional.of(new Coordinates(foreign.topic(), foreign.partition(), foreign.offset())), -1, -1,
-                    foreign.reason()));
+        for (PublishedOutputs.Unreadable record : foreign) {
+            divergences.add(new Divergence(Kind.CAUSE_NOT_IN_JOURNAL, record.topic(), Optional.empty(),
+                    Optional.of(new Coordinates(record.topic(), record.partition(), record.offset())), -1, -1,
+                    record.reason()));
         }
     }
 

@@ -34,11 +34,13 @@ import org.slf4j.LoggerFactory;
  * or collateral movement; every local account exposed to the underlying for a price, snapshot,
  * surface, instrument or parameter change. Accounts' lifecycles are decided at the first entry
  * later than their instant by the decision grace ({@code engine.decision-grace.ms}). This class
- * orchestrates; the phases live beside it: the market entries ({@link MarketEntries}) and replica ({@link MarketReplica}), margining an account and deciding
- * its lifecycle ({@link AccountMargining}, {@link AccountTransitions}, pure), stream time and the
- * timers ({@link EngineClock}), fills waiting for their instrument ({@link ParkedFills}), the
- * records themselves ({@link io.marginflow.translation.EngineOutputs}), and the unit of work that
- * applies an entry's writes and outputs all together or not at all ({@link UnitOfWork}).
+ * orchestrates; the phases live beside it: the market entries ({@link MarketEntries}) and replica
+ * ({@link MarketReplica}), margining an account and deciding its lifecycle
+ * ({@link AccountMargining}, {@link AccountTransitions}, pure), stream time and the timers
+ * ({@link EngineClock}), the integrity checkpoints ({@link Checkpoints}), fills waiting for their
+ * instrument ({@link ParkedFills}), the records themselves
+ * ({@link io.marginflow.translation.EngineOutputs}), and the unit of work that applies an entry's
+ * writes and outputs all together or not at all ({@link UnitOfWork}).
  *
  * <p>Checks that need state are made here, in journal order, so that a replay decides them the
  * same way: unknown (parked, then refused) or expired instruments, options that cannot be valued
@@ -101,10 +103,10 @@ final class MarginEngine {
 
     /**
      * One journal entry: stream time moves to its event time (if later), and if it crosses a
-     * multiple of the checkpoint interval the partition's checkpoint is written; the timers of instants
-     * earlier than the entry's by more than the decision grace fire, on the state the entries
-     * before it left (held decisions and deadlines are decided, parked fills' waits end); then the
-     * entry is applied and its fan-out recomputed, any decision it calls for held to the end of its
+     * multiple of the checkpoint interval the partition's checkpoint is written; the timers of
+     * instants earlier than the entry's by more than the decision grace fire, on the state the
+     * entries before it left (held decisions and deadlines are decided, parked fills' waits end);
+     * then the entry is applied and its fan-out recomputed, any decision it calls for held to the end of its
      * instant and the grace after it. So every entry of an instant (a fill and its deposit, two
      * underlyings' snapshots), and every entry stamped at most the grace later or journalled out of
      * order within it (a deposit fetched after the fill it funds), is applied before an account is
