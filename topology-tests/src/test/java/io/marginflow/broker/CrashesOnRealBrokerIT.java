@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marginflow.app.SchemaSetup;
 import io.marginflow.config.Topics;
 import io.marginflow.embedded.ConsumerGroupLag;
-import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.pipeline.Inputs;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.schema.CollateralMovement;
@@ -49,8 +48,10 @@ import org.junit.jupiter.api.Test;
  * separate JVM processes against a real broker while a clearinghouse publishes fills, deposits, a
  * falling and recovering mark and its clock: instance A is killed with SIGKILL three times mid-load
  * (just after a mark that reprices every account is published) and restarted on its state
- * directory, and a second instance B joins (standby replicas on) and later leaves. Afterwards every input record is in the journal exactly once (an account event in
- * one partition, a market event in every partition), {@code audit replay} reproduces every output
+ * directory, a second instance B joins (standby replicas on) and later leaves, and the broker (in
+ * a JVM of its own) is killed with SIGKILL and started again once, mid-load, while both run.
+ * Afterwards every input record is in the journal exactly once (an account event in one
+ * partition, a market event in every partition), {@code audit replay} reproduces every output
  * from the journal with no divergence and {@code audit verify} finds every chain whole, each call
  * and liquidation transition is on its topic once, and every account's positions and collateral
  * are those its inputs add up to, as in a run without faults.
@@ -70,8 +71,9 @@ class CrashesOnRealBrokerIT {
         Path work = Files.createDirectories(Path.of("target", "crashes"));
         Path stateA = Files.createTempDirectory("marginflow-crash-a-");
         Path stateB = Files.createTempDirectory("marginflow-crash-b-");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-                RealBrokerPipeline pipeline = RealBrokerPipeline.on(kafka, NAME, Map.of("topics.partitions", String.valueOf(PARTITIONS)))) {
+        try (BrokerProcess kafka = BrokerProcess.plaintext(Files.createTempDirectory(work.toAbsolutePath(), "broker-"));
+                RealBrokerPipeline pipeline = RealBrokerPipeline.on(kafka.bootstrapServers(), NAME,
+                        Map.of("topics.partitions", String.valueOf(PARTITIONS)))) {
             SchemaSetup.registerAll(InMemorySchemaRegistry.scope(NAME), pipeline.topics);
             int portA = MarginflowInstanceProcess.freePort();
             int portB = MarginflowInstanceProcess.freePort();
@@ -82,11 +84,15 @@ class CrashesOnRealBrokerIT {
             try {
                 publisher.start();
                 int kills = 0;
+                int brokerRestarts = 0;
                 for (int cycle = 1; cycle <= 3; cycle++) {
                     MarginflowInstanceProcess.awaitReady(portA, Duration.ofSeconds(90));
                     if (cycle == 2) {
                         b = start(work, "b", kafka, portB, stateB);
                         MarginflowInstanceProcess.awaitReady(portB, Duration.ofSeconds(90));
+                        load.awaitNextRound();
+                        kafka.restart(); // the broker killed mid-load and started again, both instances running
+                        brokerRestarts++;
                     }
                     if (cycle == 3) {
                         b.destroy(); // leaves cleanly: a rebalance, not a crash
@@ -104,6 +110,7 @@ class CrashesOnRealBrokerIT {
                 publisher.join(Duration.ofMinutes(1).toMillis());
                 assertThat(load.done.get()).as("the clearinghouse published everything").isTrue();
                 assertThat(kills).isEqualTo(3);
+                assertThat(brokerRestarts).isEqualTo(1);
                 MarginflowInstanceProcess.awaitReady(portA, Duration.ofSeconds(90));
                 awaitCaughtUp(kafka, pipeline.topics);
 
@@ -136,8 +143,9 @@ class CrashesOnRealBrokerIT {
                     readAll(kafka, topic, "read_uncommitted", (partition, record) -> written[0]++);
                     readAll(kafka, topic, (partition, record) -> committed[0]++);
                 }
-                String crashes = String.format("%d kills: %d journal and output records written in transactions the kills"
-                        + " aborted, %d committed%n", kills, written[0] - committed[0], committed[0]);
+                String crashes = String.format("%d kills and %d broker restart: %d journal and output records written in"
+                        + " transactions they aborted, %d committed%n", kills, brokerRestarts, written[0] - committed[0],
+                        committed[0]);
                 System.out.print(crashes);
                 Files.writeString(work.resolve("audit.txt"), crashes + replay.out() + "\n" + verify.out());
             } finally {
@@ -153,7 +161,7 @@ class CrashesOnRealBrokerIT {
         }
     }
 
-    private static Process start(Path work, String name, EmbeddedKafka kafka, int port, Path state) throws java.io.IOException {
+    private static Process start(Path work, String name, BrokerProcess kafka, int port, Path state) throws java.io.IOException {
         return MarginflowInstanceProcess.start(work, name, kafka.bootstrapServers(), NAME, PARTITIONS, port, state,
                 "num.standby.replicas=1");
     }
@@ -266,7 +274,7 @@ class CrashesOnRealBrokerIT {
         }
     }
 
-    private static void awaitCaughtUp(EmbeddedKafka kafka, Topics topics) throws Exception {
+    private static void awaitCaughtUp(BrokerProcess kafka, Topics topics) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             int settled = 0;
@@ -281,7 +289,7 @@ class CrashesOnRealBrokerIT {
     }
 
     /** Every record on the input topics is in the journal once: an account event in one partition, a market event in each. */
-    private static void everyInputJournalledOnce(EmbeddedKafka kafka, RealBrokerPipeline pipeline) {
+    private static void everyInputJournalledOnce(BrokerProcess kafka, RealBrokerPipeline pipeline) {
         Topics topics = pipeline.topics;
         Map<String, Integer> inputs = new HashMap<>();
         List<String> accountTopics = List.of(topics.fills(), topics.collateral());
@@ -309,7 +317,7 @@ class CrashesOnRealBrokerIT {
      * met, escalated, expired; triggered, cleared) happens once; an increase or an update of the
      * plan may recur, each its own event.
      */
-    private static void eachTransitionOnItsTopicOnce(EmbeddedKafka kafka, RealBrokerPipeline pipeline) {
+    private static void eachTransitionOnItsTopicOnce(BrokerProcess kafka, RealBrokerPipeline pipeline) {
         Topics topics = pipeline.topics;
         var calls = SpecificAvroSerde.forValues(MarginCallEvent.class, pipeline.registry).deserializer();
         var signals = SpecificAvroSerde.forValues(LiquidationSignal.class, pipeline.registry).deserializer();
@@ -336,12 +344,12 @@ class CrashesOnRealBrokerIT {
     }
 
     /** Every committed record of {@code topic}, partition by partition. */
-    private static void readAll(EmbeddedKafka kafka, String topic, BiConsumer<Integer, ConsumerRecord<byte[], byte[]>> each) {
+    private static void readAll(BrokerProcess kafka, String topic, BiConsumer<Integer, ConsumerRecord<byte[], byte[]>> each) {
         readAll(kafka, topic, "read_committed", each);
     }
 
     /** Every record of {@code topic} a consumer of {@code isolation} level reads, partition by partition. */
-    private static void readAll(EmbeddedKafka kafka, String topic, String isolation,
+    private static void readAll(BrokerProcess kafka, String topic, String isolation,
                                 BiConsumer<Integer, ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                 "isolation.level", isolation), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -59,7 +59,6 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 final class RealBrokerPipeline implements AutoCloseable {
 
-    final EmbeddedKafka kafka;
     final MarginflowConfig config;
     final Topics topics;
     final SchemaRegistry registry;
@@ -73,12 +72,11 @@ final class RealBrokerPipeline implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> outputs;
     private KafkaStreams streams;
 
-    private RealBrokerPipeline(EmbeddedKafka kafka, String name, Map<String, String> overrides) throws Exception {
-        this.kafka = kafka;
+    private RealBrokerPipeline(String bootstrapServers, String name, Map<String, String> overrides) throws Exception {
         this.scope = name;
         this.stateDirectory = Files.createTempDirectory("marginflow-state-");
         Map<String, String> settings = new HashMap<>(Map.of(
-                "bootstrap.servers", kafka.bootstrapServers(),
+                "bootstrap.servers", bootstrapServers,
                 "application.id", name,
                 "schema.registry.url", "mock://" + name,
                 "topics.partitions", "3",
@@ -88,15 +86,15 @@ final class RealBrokerPipeline implements AutoCloseable {
         topics = config.topics();
         registry = InMemorySchemaRegistry.scope(name);
         failures = new FailureWatch(config.monitoring().stuckAfterFailures());
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             TopicSetup.createMissing(admin, topics);
         }
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 // large enough for the oversized records some tests publish on purpose
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "4194304"),
                 new StringSerializer(), new ByteArraySerializer());
         outputs = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, name + "-liquidation-service",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
@@ -109,7 +107,12 @@ final class RealBrokerPipeline implements AutoCloseable {
      * {@code overrides} say otherwise) on {@code kafka}, with its topics created; not started.
      */
     static RealBrokerPipeline on(EmbeddedKafka kafka, String name, Map<String, String> overrides) throws Exception {
-        return new RealBrokerPipeline(kafka, name, overrides);
+        return on(kafka.bootstrapServers(), name, overrides);
+    }
+
+    /** The same on the broker at {@code bootstrapServers} (a broker in a JVM of its own, say). */
+    static RealBrokerPipeline on(String bootstrapServers, String name, Map<String, String> overrides) throws Exception {
+        return new RealBrokerPipeline(bootstrapServers, name, overrides);
     }
 
     /** Topic names under {@code prefix}, so that several applications share one broker. */
@@ -220,7 +223,7 @@ final class RealBrokerPipeline implements AutoCloseable {
     /** The whole journal as it stands (read_committed), read until {@code done} holds, for at most a minute. */
     List<JournalEntry> awaitJournal(Predicate<List<JournalEntry>> done) {
         try (KafkaConsumer<String, byte[]> journal = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get("bootstrap.servers"),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = journal.partitionsFor(topics.journal()).stream()

@@ -3,17 +3,13 @@ package io.marginflow.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.Uuid;
 
 /**
  * A real Kafka broker (KRaft, combined broker and controller) in a JVM of its own, secured as a
@@ -30,34 +26,35 @@ final class SecureBroker implements AutoCloseable {
     final int internalPort;
     final int externalPort;
     final Path truststore;
-    private final Process broker;
+    private final BrokerProcess broker;
 
-    private SecureBroker(Path directory, int internalPort, int externalPort, Path truststore, Process broker) {
-        this.directory = directory;
-        this.internalPort = internalPort;
+    private SecureBroker(BrokerProcess broker, int externalPort, Path truststore) {
+        this.broker = broker;
+        this.directory = broker.directory;
+        this.internalPort = broker.plaintextPort;
         this.externalPort = externalPort;
         this.truststore = truststore;
-        this.broker = broker;
     }
 
     /** Starts the broker with these SCRAM users (name → password). */
     static SecureBroker start(Path directory, Map<String, String> users) throws Exception {
         Files.createDirectories(directory);
         Path truststore = certificates(directory);
-        int internal = freePort();
-        int external = freePort();
-        int controller = freePort();
-        Path properties = directory.resolve("server.properties");
-        Files.writeString(properties, String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=1",
+        int internal = BrokerProcess.freePort();
+        int external = BrokerProcess.freePort();
+        int controller = BrokerProcess.freePort();
+        List<String> scram = new ArrayList<>();
+        users.forEach((name, password) -> {
+            scram.add("--add-scram");
+            scram.add("SCRAM-SHA-512=[name=" + name + ",password=" + password + "]");
+        });
+        BrokerProcess broker = BrokerProcess.start(directory, internal, List.of(
                 "controller.quorum.voters=1@localhost:" + controller,
                 "listeners=INTERNAL://localhost:" + internal + ",EXTERNAL://localhost:" + external
                         + ",CONTROLLER://localhost:" + controller,
                 "advertised.listeners=INTERNAL://localhost:" + internal + ",EXTERNAL://localhost:" + external,
                 "listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:SASL_SSL,CONTROLLER:PLAINTEXT",
                 "inter.broker.listener.name=INTERNAL",
-                "controller.listener.names=CONTROLLER",
                 "sasl.enabled.mechanisms=SCRAM-SHA-512",
                 "listener.name.external.scram-sha-512.sasl.jaas.config="
                         + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
@@ -67,28 +64,13 @@ final class SecureBroker implements AutoCloseable {
                 "ssl.key.password=" + PASSWORD,
                 "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
                 "super.users=User:ANONYMOUS",
-                "allow.everyone.if.no.acl.found=false",
-                "log.dirs=" + directory.resolve("data"),
-                "offsets.topic.replication.factor=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "group.initial.rebalance.delay.ms=0") + "\n");
-        List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
-                "-c", properties.toString()));
-        users.forEach((name, password) -> {
-            format.add("--add-scram");
-            format.add("SCRAM-SHA-512=[name=" + name + ",password=" + password + "]");
-        });
-        assertThat(java(directory.resolve("format.log"), format).waitFor(60, TimeUnit.SECONDS)).isTrue();
-        Process broker = java(directory.resolve("broker.log"), List.of("kafka.Kafka", properties.toString()));
-        SecureBroker started = new SecureBroker(directory, internal, external, truststore, broker);
-        started.awaitReady(Duration.ofSeconds(60));
-        return started;
+                "allow.everyone.if.no.acl.found=false"), scram);
+        return new SecureBroker(broker, external, truststore);
     }
 
     /** An admin on the internal listener: the super user, for setup. */
     Admin superUser() {
-        return Admin.create(Map.of("bootstrap.servers", "localhost:" + internalPort));
+        return broker.admin();
     }
 
     /** The client settings of SCRAM user {@code name} on the SASL_SSL listener. */
@@ -107,33 +89,7 @@ final class SecureBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        broker.destroy();
-        try {
-            if (!broker.waitFor(30, TimeUnit.SECONDS)) {
-                broker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            broker.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void awaitReady(Duration patience) throws Exception {
-        long deadline = System.nanoTime() + patience.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            if (!broker.isAlive()) {
-                throw new AssertionError("the broker stopped: see " + directory.resolve("broker.log"));
-            }
-            try (Admin admin = superUser()) {
-                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
-                return;
-            } catch (Exception e) {
-                last = e;
-                Thread.sleep(500);
-            }
-        }
-        throw new AssertionError("the broker was not ready within " + patience + ": " + last);
+        broker.close();
     }
 
     /** A CA, the broker's certificate signed by it for localhost, and a trust store holding the CA. */
@@ -167,18 +123,5 @@ final class SecureBroker implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as("keytool " + args[0] + ": " + output).isZero();
-    }
-
-    private static Process java(Path log, List<String> mainAndArgs) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path")));
-        command.addAll(mainAndArgs);
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
