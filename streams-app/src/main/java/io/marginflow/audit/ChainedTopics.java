@@ -1,6 +1,7 @@
 package io.marginflow.audit;
 
 import io.marginflow.config.Topics;
+import io.marginflow.engine.Sha256;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.Cause;
 import io.marginflow.schema.LiquidationSignal;
@@ -8,8 +9,6 @@ import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginResult;
 import io.marginflow.serde.PlainAvroSerde;
 import io.marginflow.serde.SpecificAvroDeserializer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +91,7 @@ final class ChainedTopics {
      * carries: equal digests, equal records (hash field included), whatever schema version each was written with.
      */
     byte[] digest(String topic, SpecificRecord output) {
-        return sha256(topics.get(topic).encode(output));
+        return Sha256.of(topics.get(topic).encode(output));
     }
 
     static String account(SpecificRecord output) {
@@ -113,13 +112,5 @@ final class ChainedTopics {
 
     static String previousHash(SpecificRecord output) {
         return output.get(output.getSchema().getField("previousHash").pos()).toString();
-    }
-
-    static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.marginflow.audit;
 
+import io.marginflow.engine.Sha256;
 import io.marginflow.schema.Cause;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,7 +66,7 @@ final class PublishedOutputs {
 
     /** Whether {@code published} has the content of {@code encoding} (an output's encoding with the engine's schema). */
     static boolean sameContent(Published published, byte[] encoding) {
-        return Arrays.equals(published.digest(), ChainedTopics.sha256(encoding));
+        return Arrays.equals(published.digest(), Sha256.of(encoding));
     }
 
     /** The published outputs no replayed output has taken, in journal order. */

@@ -1,5 +1,6 @@
 package io.marginflow.audit;
 
+import io.marginflow.engine.Sha256;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.RejectionStage;
@@ -9,7 +10,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +79,6 @@ final class PublishedRejections {
     }
 
     private String digest(DeadLetter letter) {
-        return HexFormat.of().formatHex(ChainedTopics.sha256(canonical.encode(letter)));
+        return Sha256.hex(canonical.encode(letter));
     }
 }

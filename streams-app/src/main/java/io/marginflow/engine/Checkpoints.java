@@ -5,8 +5,6 @@ import io.marginflow.schema.Checkpoint;
 import io.marginflow.serde.PlainAvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -104,10 +102,6 @@ public final class Checkpoints {
     /** The checkpoint's hash: SHA-256 of its encoding with keyId and signature null and hash empty. */
     public static String hashOf(Checkpoint checkpoint) {
         Checkpoint content = Checkpoint.newBuilder(checkpoint).setKeyId(null).setSignature(null).setHash("").build();
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(ENCODING.encode(content)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return Sha256.hex(ENCODING.encode(content));
     }
 }

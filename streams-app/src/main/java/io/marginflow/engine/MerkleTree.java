@@ -1,7 +1,6 @@
 package io.marginflow.engine;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +35,7 @@ public final class MerkleTree {
 
     /** The tree's hash (its root). */
     public byte[] root() {
-        return leafHashes.isEmpty() ? sha256().digest() : hash(0, leafHashes.size());
+        return leafHashes.isEmpty() ? Sha256.of(new byte[0]) : hash(0, leafHashes.size());
     }
 
     /**
@@ -84,13 +83,13 @@ public final class MerkleTree {
 
     /** {@code SHA-256(0x00 || leaf)}. */
     public static byte[] leafHash(byte[] leaf) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         digest.update((byte) 0);
         return digest.digest(leaf);
     }
 
     private static byte[] node(byte[] left, byte[] right) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         digest.update((byte) 1);
         digest.update(left);
         return digest.digest(right);
@@ -122,13 +121,5 @@ public final class MerkleTree {
     /** The largest power of two strictly below {@code n} (n ≥ 2). */
     private static int largestPowerOfTwoBelow(int n) {
         return Integer.highestOneBit(n - 1);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

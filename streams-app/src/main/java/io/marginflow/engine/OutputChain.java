@@ -8,10 +8,7 @@ import io.marginflow.serde.PlainAvroSerde;
 import io.marginflow.serde.SpecificAvroSerializer;
 import io.marginflow.serde.WireFormat;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryData;
@@ -69,7 +66,7 @@ public final class OutputChain {
         if (hashed[hashed.length - 1] != 0) {
             throw new IllegalArgumentException("the hash of a " + output.getSchema().getName() + " to seal must be empty");
         }
-        String hash = sha256(hashed);
+        String hash = Sha256.hex(hashed);
         output.put(output.getSchema().getField("hash").pos(), hash);
         int prefix = hashed.length - 1;
         byte[] encoding = Arrays.copyOf(hashed, prefix + HASH_LENGTH.length + HASH_CHARACTERS);
@@ -107,7 +104,7 @@ public final class OutputChain {
 
     /** The hash of an output whose {@code hash} field is the empty string. */
     public static String hashOf(SpecificRecord output) {
-        return sha256(encode(output));
+        return Sha256.hex(encode(output));
     }
 
     private static byte[] encode(SpecificRecord output) {
@@ -124,14 +121,6 @@ public final class OutputChain {
         return encoded;
     }
 
-    private static String sha256(byte[] encoded) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(encoded));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
-
     /**
      * Whether an output's Avro encoding (as its record carries it after the wire-format header,
      * written with any version of its schema) holds the hash of its content: its last field, a
@@ -146,7 +135,7 @@ public final class OutputChain {
         byte[] hashed = Arrays.copyOfRange(encoding, offset, offset + prefix + 1);
         hashed[prefix] = 0;
         String claimed = new String(encoding, offset + prefix + HASH_LENGTH.length, HASH_CHARACTERS, StandardCharsets.US_ASCII);
-        return sha256(hashed).equals(claimed);
+        return Sha256.hex(hashed).equals(claimed);
     }
 
     /** Whether {@code output}'s hash is the hash of its content: what an auditor checks. */
