@@ -86,7 +86,7 @@ public final class ChainVerification {
         Map<Integer, Map<String, List<CheckpointVerification.Output>>> byPartition = new TreeMap<>();
         long[] records = {0};
         for (String topic : chained.names()) {
-            JournalReplay.TopicReader.readAll(consumer, topic, record -> chained.judge(record, scope, new ChainedTopics.Verdicts() {
+            JournalReplay.TopicReader.readAll(consumer, topic, record -> chained.judge(record, scope, new JournalScope.Verdicts<SpecificRecord>() {
                 @Override
                 public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {
                     failures.add(new Failure(Problem.UNREADABLE, at(record), null, -1, reason));
@@ -99,7 +99,8 @@ public final class ChainVerification {
                 }
 
                 @Override
-                public void inScope(ConsumerRecord<byte[], byte[]> record, SpecificRecord output, Cause cause) {
+                public void inScope(ConsumerRecord<byte[], byte[]> record, SpecificRecord output) {
+                    Cause cause = ChainedTopics.cause(output);
                     records[0]++;
                     String account = ChainedTopics.account(output);
                     long sequence = ChainedTopics.sequence(output);

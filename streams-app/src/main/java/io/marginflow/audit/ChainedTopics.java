@@ -50,40 +50,13 @@ final class ChainedTopics {
         return topics.containsKey(topic);
     }
 
-    /** What an audit does with a record of a chained topic, as {@link #judge} finds it. */
-    interface Verdicts {
-        /** The record does not decode as its topic's type. */
-        void unreadable(ConsumerRecord<byte[], byte[]> record, String reason);
-
-        /** Its cause is not in the journal: no engine wrote it. */
-        void foreign(ConsumerRecord<byte[], byte[]> record, SpecificRecord output, String reason);
-
-        /** The journal entry that caused it is in the audit's scope. */
-        void inScope(ConsumerRecord<byte[], byte[]> record, SpecificRecord output, Cause cause);
-    }
-
     /**
-     * Decodes {@code record} of a chained topic and tells {@code verdicts} what it is; a tombstone,
-     * or an output of an entry beyond the scope (still to be judged), is passed over.
+     * Decodes {@code record} of a chained topic and tells {@code verdicts} where the entry that
+     * caused it stands ({@link JournalScope#judge}).
      */
-    void judge(ConsumerRecord<byte[], byte[]> record, JournalScope scope, Verdicts verdicts) {
-        if (record.value() == null) {
-            return;
-        }
-        SpecificRecord output;
-        try {
-            output = topics.get(record.topic()).reader().deserialize(record.topic(), record.headers(), record.value());
-        } catch (RuntimeException e) {
-            verdicts.unreadable(record, e.getMessage());
-            return;
-        }
-        Cause cause = cause(output);
-        java.util.Optional<String> impossible = scope.impossible(cause.getJournalPartition(), cause.getJournalOffset());
-        if (impossible.isPresent()) {
-            verdicts.foreign(record, output, impossible.get());
-        } else if (scope.holds(cause.getJournalPartition(), cause.getJournalOffset())) {
-            verdicts.inScope(record, output, cause);
-        }
+    void judge(ConsumerRecord<byte[], byte[]> record, JournalScope scope, JournalScope.Verdicts<SpecificRecord> verdicts) {
+        scope.judge(record, read -> topics.get(read.topic()).reader().deserialize(read.topic(), read.headers(), read.value()),
+                output -> cause(output).getJournalPartition(), output -> cause(output).getJournalOffset(), verdicts);
     }
 
     /**

@@ -5,7 +5,6 @@ import io.marginflow.engine.Checkpoints;
 import io.marginflow.engine.MerkleTree;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.Checkpoint;
-import io.marginflow.serde.SpecificAvroDeserializer;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
@@ -37,13 +37,17 @@ final class CheckpointVerification {
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
     private final String topic;
-    private final SpecificAvroDeserializer<Checkpoint> reader;
+    private final CheckpointRecords checkpoints;
     private final Optional<PublicKey> key;
 
     CheckpointVerification(String topic, SchemaRegistry registry, Optional<PublicKey> key) {
         this.topic = topic;
-        this.reader = new SpecificAvroDeserializer<>(Checkpoint.class, registry);
+        this.checkpoints = new CheckpointRecords(registry);
         this.key = key;
+    }
+
+    private static JournalReplay.Coordinates at(ConsumerRecord<byte[], byte[]> record) {
+        return new JournalReplay.Coordinates(record.topic(), record.partition(), record.offset());
     }
 
     /**
@@ -55,25 +59,24 @@ final class CheckpointVerification {
     long verify(KafkaConsumer<byte[], byte[]> consumer, JournalScope scope, Map<Integer, Map<String, List<Output>>> outputs,
                 List<ChainVerification.Failure> failures) {
         Map<Integer, List<Read>> byPartition = new TreeMap<>();
-        JournalReplay.TopicReader.readAll(consumer, topic, record -> {
-            if (record.value() == null) {
-                return;
-            }
-            JournalReplay.Coordinates at = new JournalReplay.Coordinates(record.topic(), record.partition(), record.offset());
-            Checkpoint checkpoint;
-            try {
-                checkpoint = reader.deserialize(record.topic(), record.headers(), record.value());
-            } catch (RuntimeException e) {
-                failures.add(failure(ChainVerification.Problem.UNREADABLE, at, null, e.getMessage()));
-                return;
-            }
-            Optional<String> impossible = scope.impossible(checkpoint.getJournalPartition(), checkpoint.getUntilOffset());
-            if (impossible.isPresent()) {
-                failures.add(failure(ChainVerification.Problem.CAUSE, at, checkpoint, impossible.get()));
-            } else if (scope.holds(checkpoint.getJournalPartition(), checkpoint.getUntilOffset())) {
-                byPartition.computeIfAbsent(checkpoint.getJournalPartition(), p -> new ArrayList<>()).add(new Read(checkpoint, at));
-            }
-        });
+        JournalReplay.TopicReader.readAll(consumer, topic, record -> checkpoints.judge(record, scope,
+                new JournalScope.Verdicts<Checkpoint>() {
+                    @Override
+                    public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {
+                        failures.add(failure(ChainVerification.Problem.UNREADABLE, at(record), null, reason));
+                    }
+
+                    @Override
+                    public void foreign(ConsumerRecord<byte[], byte[]> record, Checkpoint checkpoint, String reason) {
+                        failures.add(failure(ChainVerification.Problem.CAUSE, at(record), checkpoint, reason));
+                    }
+
+                    @Override
+                    public void inScope(ConsumerRecord<byte[], byte[]> record, Checkpoint checkpoint) {
+                        byPartition.computeIfAbsent(checkpoint.getJournalPartition(), p -> new ArrayList<>())
+                                .add(new Read(checkpoint, at(record)));
+                    }
+                }));
         long checked = 0;
         for (Map.Entry<Integer, List<Read>> partition : byPartition.entrySet()) {
             List<Read> reads = partition.getValue();

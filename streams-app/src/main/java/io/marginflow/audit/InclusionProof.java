@@ -5,7 +5,6 @@ import io.marginflow.engine.MerkleTree;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.Cause;
 import io.marginflow.schema.Checkpoint;
-import io.marginflow.serde.SpecificAvroDeserializer;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -14,8 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
@@ -39,12 +36,12 @@ public final class InclusionProof {
 
     private final ChainedTopics chained;
     private final String checkpoints;
-    private final SpecificAvroDeserializer<Checkpoint> reader;
+    private final CheckpointRecords records;
 
     public InclusionProof(Topics topics, SchemaRegistry registry) {
         this.chained = new ChainedTopics(topics, registry);
         this.checkpoints = topics.checkpoints();
-        this.reader = new SpecificAvroDeserializer<>(Checkpoint.class, registry);
+        this.records = new CheckpointRecords(registry);
     }
 
     /**
@@ -57,16 +54,15 @@ public final class InclusionProof {
                        OptionalLong sequence, Optional<PublicKey> publicKey) {
         Checkpoint[] chosen = {null};
         JournalReplay.Coordinates[] at = {null};
-        JournalReplay.TopicReader.readAll(consumer, checkpoints, record -> {
-            Checkpoint checkpoint = decode(record);
-            if (checkpoint != null && checkpoint.getJournalPartition() == partition
-                    && scope.holds(partition, checkpoint.getUntilOffset())
-                    && (sequence.isEmpty() ? chosen[0] == null || checkpoint.getSequence() > chosen[0].getSequence()
-                            : checkpoint.getSequence() == sequence.getAsLong() && chosen[0] == null)) {
-                chosen[0] = checkpoint;
-                at[0] = new JournalReplay.Coordinates(record.topic(), record.partition(), record.offset());
-            }
-        });
+        JournalReplay.TopicReader.readAll(consumer, checkpoints, record -> records.judge(record, scope,
+                JournalScope.Verdicts.inScopeOnly((read, checkpoint) -> {
+                    if (checkpoint.getJournalPartition() == partition
+                            && (sequence.isEmpty() ? chosen[0] == null || checkpoint.getSequence() > chosen[0].getSequence()
+                                    : checkpoint.getSequence() == sequence.getAsLong() && chosen[0] == null)) {
+                        chosen[0] = checkpoint;
+                        at[0] = new JournalReplay.Coordinates(read.topic(), read.partition(), read.offset());
+                    }
+                })));
         Checkpoint checkpoint = chosen[0];
         if (checkpoint == null) {
             throw new AuditMistake("journal partition " + partition + " (account " + account + "'s) has no checkpoint"
@@ -92,42 +88,20 @@ public final class InclusionProof {
                 publicKey.flatMap(key -> CheckpointVerification.signatureProblem(checkpoint, key)));
     }
 
-    private Checkpoint decode(ConsumerRecord<byte[], byte[]> record) {
-        if (record.value() == null) {
-            return null;
-        }
-        try {
-            return reader.deserialize(record.topic(), record.headers(), record.value());
-        } catch (RuntimeException e) {
-            return null; // audit verify names it
-        }
-    }
-
     /** The chained outputs of journal partition {@code partition}'s entries in scope, by account. */
     private Map<String, List<CheckpointVerification.Output>> outputsOf(KafkaConsumer<byte[], byte[]> consumer,
                                                                         JournalScope scope, int partition) {
         Map<String, List<CheckpointVerification.Output>> outputs = new TreeMap<>();
         for (String topic : chained.names()) {
-            JournalReplay.TopicReader.readAll(consumer, topic, record -> chained.judge(record, scope, new ChainedTopics.Verdicts() {
-                @Override
-                public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {
-                    // audit verify names it
-                }
-
-                @Override
-                public void foreign(ConsumerRecord<byte[], byte[]> record, SpecificRecord output, String reason) {
-                    // audit verify names it
-                }
-
-                @Override
-                public void inScope(ConsumerRecord<byte[], byte[]> record, SpecificRecord output, Cause cause) {
-                    if (cause.getJournalPartition() == partition) {
-                        outputs.computeIfAbsent(ChainedTopics.account(output), a -> new ArrayList<>())
-                                .add(new CheckpointVerification.Output(ChainedTopics.sequence(output),
-                                        ChainedTopics.hash(output), cause.getJournalOffset()));
-                    }
-                }
-            }));
+            JournalReplay.TopicReader.readAll(consumer, topic, record -> chained.judge(record, scope,
+                    JournalScope.Verdicts.inScopeOnly((read, output) -> {
+                        Cause cause = ChainedTopics.cause(output);
+                        if (cause.getJournalPartition() == partition) {
+                            outputs.computeIfAbsent(ChainedTopics.account(output), a -> new ArrayList<>())
+                                    .add(new CheckpointVerification.Output(ChainedTopics.sequence(output),
+                                            ChainedTopics.hash(output), cause.getJournalOffset()));
+                        }
+                    })));
         }
         return outputs;
     }

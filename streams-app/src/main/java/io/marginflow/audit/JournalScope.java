@@ -9,8 +9,13 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -54,6 +59,63 @@ public record JournalScope(String journal, NavigableMap<Integer, Long> ends, int
                     + " in the journal (its end was " + end + " when the audit began)");
         }
         return java.util.Optional.empty();
+    }
+
+    /** What an audit does with a published record that names a journal entry, as {@link #judge} finds it. */
+    interface Verdicts<T> {
+        /** The record does not decode. */
+        void unreadable(ConsumerRecord<byte[], byte[]> record, String reason);
+
+        /** The entry it names is not in the journal: no engine wrote it. */
+        void foreign(ConsumerRecord<byte[], byte[]> record, T value, String reason);
+
+        /** The entry it names is in scope. */
+        void inScope(ConsumerRecord<byte[], byte[]> record, T value);
+
+        /** Verdicts that act on what is in scope only (what does not decode or cannot be is audit verify's to name). */
+        static <T> Verdicts<T> inScopeOnly(BiConsumer<ConsumerRecord<byte[], byte[]>, T> action) {
+            return new Verdicts<>() {
+                @Override
+                public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {
+                    // passed over
+                }
+
+                @Override
+                public void foreign(ConsumerRecord<byte[], byte[]> record, T value, String reason) {
+                    // passed over
+                }
+
+                @Override
+                public void inScope(ConsumerRecord<byte[], byte[]> record, T value) {
+                    action.accept(record, value);
+                }
+            };
+        }
+    }
+
+    /**
+     * Decodes {@code record} and tells {@code verdicts} where the journal entry it names (journal
+     * partition and offset) stands: not in the journal, or in scope; a tombstone, or a record of an
+     * entry beyond the scope (still to be judged), is passed over.
+     */
+    <T> void judge(ConsumerRecord<byte[], byte[]> record, Function<ConsumerRecord<byte[], byte[]>, T> decode,
+                   ToIntFunction<T> partition, ToLongFunction<T> offset, Verdicts<T> verdicts) {
+        if (record.value() == null) {
+            return;
+        }
+        T value;
+        try {
+            value = decode.apply(record);
+        } catch (RuntimeException e) {
+            verdicts.unreadable(record, e.getMessage());
+            return;
+        }
+        java.util.Optional<String> cannotBe = impossible(partition.applyAsInt(value), offset.applyAsLong(value));
+        if (cannotBe.isPresent()) {
+            verdicts.foreign(record, value, cannotBe.get());
+        } else if (holds(partition.applyAsInt(value), offset.applyAsLong(value))) {
+            verdicts.inScope(record, value);
+        }
     }
 
     /** E.g. "risk.journal partitions 0, 1, 2 up to offsets 91 / 95 / 103". */

@@ -2,13 +2,11 @@ package io.marginflow.audit;
 
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.Checkpoint;
-import io.marginflow.serde.SpecificAvroDeserializer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -21,37 +19,39 @@ final class PublishedCheckpoints {
     /** A published checkpoint: where it is, and what it says. */
     record Published(JournalReplay.Coordinates at, Checkpoint checkpoint) {}
 
-    private final SpecificAvroDeserializer<Checkpoint> reader;
+    private final CheckpointRecords checkpoints;
     private final Map<String, Published> byPlace = new HashMap<>();
     private final List<Published> duplicates = new ArrayList<>();
     private final List<PublishedOutputs.Unreadable> unreadable = new ArrayList<>();
     private final List<PublishedOutputs.Unreadable> foreign = new ArrayList<>();
 
     PublishedCheckpoints(SchemaRegistry registry) {
-        this.reader = new SpecificAvroDeserializer<>(Checkpoint.class, registry);
+        this.checkpoints = new CheckpointRecords(registry);
     }
 
     void add(ConsumerRecord<byte[], byte[]> record, JournalScope scope) {
-        if (record.value() == null) {
-            return;
-        }
-        Checkpoint checkpoint;
-        try {
-            checkpoint = reader.deserialize(record.topic(), record.headers(), record.value());
-        } catch (RuntimeException e) {
-            unreadable.add(new PublishedOutputs.Unreadable(record.topic(), record.partition(), record.offset(), e.getMessage()));
-            return;
-        }
-        Optional<String> impossible = scope.impossible(checkpoint.getJournalPartition(), checkpoint.getUntilOffset());
-        if (impossible.isPresent()) {
-            foreign.add(new PublishedOutputs.Unreadable(record.topic(), record.partition(), record.offset(), impossible.get()));
-        } else if (scope.holds(checkpoint.getJournalPartition(), checkpoint.getUntilOffset())) {
-            Published published = new Published(new JournalReplay.Coordinates(record.topic(), record.partition(),
-                    record.offset()), checkpoint);
-            if (byPlace.putIfAbsent(place(checkpoint), published) != null) {
-                duplicates.add(published);
+        checkpoints.judge(record, scope, new JournalScope.Verdicts<Checkpoint>() {
+            @Override
+            public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {
+                PublishedCheckpoints.this.unreadable.add(new PublishedOutputs.Unreadable(record.topic(), record.partition(),
+                        record.offset(), reason));
             }
-        }
+
+            @Override
+            public void foreign(ConsumerRecord<byte[], byte[]> record, Checkpoint checkpoint, String reason) {
+                PublishedCheckpoints.this.foreign.add(new PublishedOutputs.Unreadable(record.topic(), record.partition(),
+                        record.offset(), reason));
+            }
+
+            @Override
+            public void inScope(ConsumerRecord<byte[], byte[]> record, Checkpoint checkpoint) {
+                Published published = new Published(new JournalReplay.Coordinates(record.topic(), record.partition(),
+                        record.offset()), checkpoint);
+                if (byPlace.putIfAbsent(place(checkpoint), published) != null) {
+                    duplicates.add(published);
+                }
+            }
+        });
     }
 
     /** The published checkpoint at {@code replayed}'s place, removed from the index; null if none. */

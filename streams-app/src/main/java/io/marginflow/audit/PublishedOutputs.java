@@ -37,7 +37,7 @@ final class PublishedOutputs {
 
     /** Indexes {@code record}, of a chained topic, if {@code scope} holds the journal entry that caused it. */
     void add(ConsumerRecord<byte[], byte[]> record, JournalScope scope) {
-        chained.judge(record, scope, new ChainedTopics.Verdicts() {
+        chained.judge(record, scope, new JournalScope.Verdicts<SpecificRecord>() {
             @Override
             public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {
                 PublishedOutputs.this.unreadable.add(new Unreadable(record.topic(), record.partition(), record.offset(), reason));
@@ -49,7 +49,8 @@ final class PublishedOutputs {
             }
 
             @Override
-            public void inScope(ConsumerRecord<byte[], byte[]> record, SpecificRecord output, Cause cause) {
+            public void inScope(ConsumerRecord<byte[], byte[]> record, SpecificRecord output) {
+                Cause cause = ChainedTopics.cause(output);
                 Published published = new Published(record.topic(), record.partition(), record.offset(),
                         cause.getJournalPartition(), cause.getJournalOffset(), chained.digest(record.topic(), output));
                 if (byChainPosition.putIfAbsent(chainPosition(output), published) != null) {
