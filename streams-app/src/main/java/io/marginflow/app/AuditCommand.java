@@ -92,9 +92,17 @@ final class AuditCommand implements Runnable {
         /** The audit of {@code scope}; its exit code. */
         abstract int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
                            JournalScope scope, PrintWriter out);
+    }
 
-        /** The public key in {@code file} ({@code --public-key}), if one is given; a file that holds none is a mistake. */
-        static Optional<PublicKey> publicKey(Path file) {
+    /** {@code --public-key FILE}: the key checkpoints must be signed with (verify, prove). */
+    static final class PublicKeyOption {
+        @Option(names = "--public-key", paramLabel = "FILE",
+                description = "The clearinghouse's published Ed25519 public key (marginflow keygen writes it): every"
+                        + " checkpoint must be signed with it. Without it signatures are not checked.")
+        Path file;
+
+        /** The key, if one is given; a file that holds none is a mistake. */
+        Optional<PublicKey> key() {
             try {
                 return Optional.ofNullable(file).map(CheckpointKeys::publicKey);
             } catch (CheckpointKeys.BadKeyFile e) {
@@ -156,15 +164,13 @@ final class AuditCommand implements Runnable {
                     "2:a mistake in the command line or the configuration",
                     "3:a record fails a check: each is named by topic, partition and offset"})
     static final class Verify extends Listing {
-        @Option(names = "--public-key", paramLabel = "FILE",
-                description = "The clearinghouse's published Ed25519 public key (marginflow keygen writes it): every"
-                        + " checkpoint must be signed with it. Without it signatures are not checked.")
-        Path publicKey;
+        @Mixin
+        PublicKeyOption publicKey;
 
         @Override
         int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
                   JournalScope scope, PrintWriter out) {
-            Optional<PublicKey> key = publicKey(publicKey);
+            Optional<PublicKey> key = publicKey.key();
             ChainVerification.Report report = new ChainVerification(config.topics(), registry, key).verify(consumer, scope);
             out.printf("verified the outputs of %s in %.1f s: %,d records of %,d accounts, %,d checkpoints%s%n",
                     scope.describe(), report.seconds(), report.records(), report.accounts(), report.checkpoints(),

@@ -5,7 +5,6 @@ import io.marginflow.audit.JournalScope;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.registry.SchemaRegistry;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,13 +33,13 @@ final class AuditProveCommand extends AuditCommand.Connected {
     @Option(names = "--checkpoint", paramLabel = "N", description = "the checkpoint's sequence on the account's partition")
     Long checkpoint;
 
-    @Option(names = "--public-key", paramLabel = "FILE", description = "the clearinghouse's published Ed25519 public key")
-    Path publicKey;
+    @CommandLine.Mixin
+    AuditCommand.PublicKeyOption publicKey;
 
     @Override
     int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer, JournalScope scope,
               PrintWriter out) {
-        Optional<java.security.PublicKey> key = publicKey(publicKey);
+        Optional<java.security.PublicKey> key = publicKey.key();
         int partition = io.marginflow.sequencer.JournalPartitioner.accountPartition(account, scope.partitions());
         InclusionProof.Proof proof = new InclusionProof(config.topics(), registry).prove(consumer, scope, account, partition,
                 checkpoint == null ? OptionalLong.empty() : OptionalLong.of(checkpoint), key);
