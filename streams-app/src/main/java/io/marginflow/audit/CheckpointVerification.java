@@ -10,10 +10,12 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,7 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * journal partition, each checkpoint's hash is the hash of its content, they run from sequence 1
  * with no gap or second record, each names the previous one's hash and starts at the offset it
  * ended; each Merkle root is the root of the partition's chain heads before the checkpoint's
- * offset, as the output topics show them; and, given the public key, each signature verifies.
+ * offset (but for the fills it names as still parked), as the output topics show them; and, given the public key, each signature verifies.
  */
 final class CheckpointVerification {
 
@@ -135,7 +137,7 @@ final class CheckpointVerification {
     private static long root(Read read, Map<String, List<Output>> outputs, long outputsBefore, boolean countsKnown,
                              List<ChainVerification.Failure> failures) {
         Checkpoint checkpoint = read.checkpoint();
-        Map<String, Output> heads = headsBefore(outputs, checkpoint.getUntilOffset());
+        Map<String, Output> heads = headsBefore(outputs, checkpoint);
         long total = heads.values().stream().mapToLong(Output::sequence).sum();
         List<byte[]> leaves = leaves(heads);
         String root = HEX.formatHex(MerkleTree.of(leaves).root());
@@ -151,16 +153,20 @@ final class CheckpointVerification {
     }
 
     /**
-     * Each account's chain head before journal offset {@code untilOffset}: its output with the
-     * highest sequence among those caused by an earlier entry, accounts in UTF-8 byte order (the
-     * order of a checkpoint's leaves).
+     * Each account's chain head at {@code checkpoint}: its output with the highest sequence among
+     * those caused by an entry before the checkpoint's offset, leaving out the fills it names as
+     * still parked (applied, and their outputs published, after it); accounts in UTF-8 byte order
+     * (the order of a checkpoint's leaves).
      */
-    static Map<String, Output> headsBefore(Map<String, List<Output>> outputs, long untilOffset) {
+    static Map<String, Output> headsBefore(Map<String, List<Output>> outputs, Checkpoint checkpoint) {
+        long untilOffset = checkpoint.getUntilOffset();
+        Set<Long> parked = new HashSet<>(checkpoint.getParkedOffsets());
         Map<String, Output> heads = new TreeMap<>(UTF8_ORDER);
         for (Map.Entry<String, List<Output>> account : outputs.entrySet()) {
             Output head = null;
             for (Output output : account.getValue()) {
-                if (output.causeOffset() < untilOffset && (head == null || output.sequence() > head.sequence())) {
+                if (output.causeOffset() < untilOffset && !parked.contains(output.causeOffset())
+                        && (head == null || output.sequence() > head.sequence())) {
                     head = output;
                 }
             }

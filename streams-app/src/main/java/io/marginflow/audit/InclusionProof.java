@@ -70,8 +70,7 @@ public final class InclusionProof {
                     + scope.describe());
         }
         Map<String, List<CheckpointVerification.Output>> outputs = outputsOf(consumer, scope, partition);
-        Map<String, CheckpointVerification.Output> heads = CheckpointVerification.headsBefore(outputs,
-                checkpoint.getUntilOffset());
+        Map<String, CheckpointVerification.Output> heads = CheckpointVerification.headsBefore(outputs, checkpoint);
         CheckpointVerification.Output head = heads.get(account);
         if (head == null) {
             throw new AuditMistake("account " + account + " has no output before checkpoint " + checkpoint.getSequence()

@@ -17,7 +17,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * One engine task's integrity checkpoints: when the partition's stream time crosses a multiple of
  * {@code engine.checkpoint.interval.ms}, before the entry that crosses it is applied, a
  * {@link Checkpoint} commits to every account's hash-chain head with an RFC 6962 Merkle root
- * ({@link #leaf}), links to the partition's previous checkpoint and is signed when a key is
+ * ({@link #leaf}), names the fills still parked for their instrument (their outputs, published
+ * later, name entries before it), links to the partition's previous checkpoint and is signed when a key is
  * configured. Its content, and so its hash, is a function of the journal: a replay writes the
  * same checkpoints, and (Ed25519 being deterministic) with the same key the same signatures.
  */
@@ -36,8 +37,9 @@ public final class Checkpoints {
     private final UnitOfWork.Staged<Checkpoint> checkpoints;
     private final UnitOfWork.Staged<AccountRecord> accounts;
     private final UnitOfWork.Staged<Long> clock;
+    private final ParkedFills parked;
 
-    Checkpoints(EngineSettings settings, UnitOfWork unit) {
+    Checkpoints(EngineSettings settings, UnitOfWork unit, ParkedFills parked) {
         this.interval = settings.checkpointIntervalMillis();
         this.signer = settings.checkpointSigningKey().isEmpty() ? Optional.empty()
                 : Optional.of(CheckpointKeys.signer(Path.of(settings.checkpointSigningKey())));
@@ -45,6 +47,7 @@ public final class Checkpoints {
         checkpoints = unit.store(MarginEngineTopology.CHECKPOINTS);
         accounts = unit.store(MarginEngineTopology.ACCOUNTS);
         clock = unit.store(MarginEngineTopology.CLOCK);
+        this.parked = parked;
     }
 
     /**
@@ -81,6 +84,7 @@ public final class Checkpoints {
                 .setUntilOffset(offset)
                 .setOutputs(outputs - (outputsBefore == null ? 0 : outputsBefore))
                 .setAccounts(leaves.size())
+                .setParkedOffsets(parked.offsets())
                 .setMerkleRoot(HEX.formatHex(MerkleTree.of(leaves).root()))
                 .setPreviousHash(last == null ? "" : last.getHash())
                 .setHash("")

@@ -95,7 +95,7 @@ final class MarginEngine {
         parked = new ParkedFills(unit);
         margining = new AccountMargining(settings, maxOutputBytes, unit, replica, book, clock);
         market = new MarketEntries(replica, book, margining, this::reject);
-        checkpoints = new Checkpoints(settings, unit);
+        checkpoints = new Checkpoints(settings, unit, parked);
         replica.restore();
         book.restore();
         clock.restore();

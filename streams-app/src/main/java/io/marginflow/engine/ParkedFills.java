@@ -42,6 +42,16 @@ final class ParkedFills {
         return waiting;
     }
 
+    /** The journal offsets of every parked fill, in increasing order. */
+    List<Long> offsets() {
+        List<Long> offsets = new ArrayList<>();
+        try (KeyValueIterator<String, JournalEntry> entries = parked.all()) {
+            entries.forEachRemaining(entry -> offsets.add(parked(entry.key, entry.value).journalOffset()));
+        }
+        offsets.sort(null);
+        return offsets;
+    }
+
     /** The parked fill under {@code key}, removed; empty if it was applied already. */
     Optional<Parked> take(String key) {
         JournalEntry entry = parked.get(key);

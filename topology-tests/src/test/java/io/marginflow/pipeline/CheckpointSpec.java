@@ -10,8 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.marginflow.engine.CheckpointKeys;
 import io.marginflow.engine.Checkpoints;
 import io.marginflow.engine.MerkleTree;
+import io.marginflow.schema.Cause;
 import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.ClockTick;
+import io.marginflow.schema.Instrument;
+import io.marginflow.schema.MarginResult;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -93,6 +96,51 @@ class CheckpointSpec {
             assertThat(pipeline.liquidations()).as("equity 0 < MM: decided after the checkpoint, by the tick that crossed it")
                     .hasSize(3);
         }
+    }
+
+    @Test
+    void aFillParkedAcrossACheckpointIsNamedByItAndCountedByTheNextOne() {
+        try (PipelineDriver pipeline = new PipelineDriver(Map.of("engine.unknown-instrument-wait.ms", "7200000"))) {
+            pipeline.publish(perpetual("BTC-PERPETUAL", "BTC"));
+            pipeline.publish(mark("BTC-PERPETUAL", 5_000.0, 0));
+            pipeline.publish(deposit("ACC-A-M", "ACC-A", "USD", "10000"));
+            pipeline.publish(fill("ACC-A-F1", "ACC-A", "BTC-PERPETUAL", "1", 5_000.0));
+            pipeline.publish(fill("ACC-A-F2", "ACC-A", "ETH-PERPETUAL", "1", 150.0)); // ETH-PERPETUAL not defined yet
+            long parkedAt = pipeline.journal().size() - 1L;
+            List<SpecificRecord> outputs = new ArrayList<>(pipeline.margin());
+            assertThat(outputs).as("the deposit and the first fill; the second waits for its instrument").hasSize(2);
+
+            pipeline.publish(tick(Duration.ofHours(1).plusSeconds(1))); // crosses 01:00 with the fill parked
+            Checkpoint first = pipeline.checkpoints().get(0);
+            assertThat(first.getParkedOffsets()).containsExactly(parkedAt);
+            assertThat(first.getOutputs()).isEqualTo(2);
+            assertThat(first.getMerkleRoot()).isEqualTo(rootOfHeads(outputs));
+
+            pipeline.publish(Instrument.newBuilder(perpetual("ETH-PERPETUAL", "ETH"))
+                    .setEventTime(T0.plus(Duration.ofMinutes(61))).build());
+            List<MarginResult> applied = pipeline.margin();
+            assertThat(applied).singleElement().satisfies(result -> assertThat(result.getCause().getJournalOffset())
+                    .as("applied under its own coordinates: an entry before the first checkpoint's untilOffset")
+                    .isEqualTo(parkedAt).isLessThan(first.getUntilOffset()));
+            outputs.addAll(applied);
+            // what an auditor computes from the output topics: heads caused before untilOffset, but for the parked fills
+            assertThat(rootOfHeads(outputs.stream().filter(output -> causeOffset(output) < first.getUntilOffset()
+                    && !first.getParkedOffsets().contains(causeOffset(output))).toList()))
+                    .isEqualTo(first.getMerkleRoot());
+            assertThat(rootOfHeads(outputs.stream().filter(output -> causeOffset(output) < first.getUntilOffset()).toList()))
+                    .as("without the parked offsets the heads would not match").isNotEqualTo(first.getMerkleRoot());
+
+            pipeline.publish(tick(Duration.ofHours(2).plusSeconds(1)));
+            assertThat(pipeline.checkpoints()).singleElement().satisfies(second -> {
+                assertThat(second.getParkedOffsets()).isEmpty();
+                assertThat(second.getOutputs()).as("the parked fill's result, published after the first").isEqualTo(1);
+                assertThat(second.getMerkleRoot()).isEqualTo(rootOfHeads(outputs));
+            });
+        }
+    }
+
+    private static long causeOffset(SpecificRecord output) {
+        return ((Cause) output.get(output.getSchema().getField("cause").pos())).getJournalOffset();
     }
 
     @Test
