@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -253,13 +254,28 @@ final class AuditCommand implements Runnable {
                     "2:a mistake in the command line or the configuration",
                     "3:a divergence: the first is shown in full"})
     static final class Replay extends Listing {
+        @Option(names = "--from-checkpoint", paramLabel = "INSTANT",
+                description = "compare only from each journal partition's last checkpoint at or before INSTANT"
+                        + " (e.g. 2026-11-30T00:00:00Z) on: the entries before it are replayed but their outputs are not"
+                        + " compared, the replayed checkpoint must equal the published one (audit verify checks its"
+                        + " signature and its root against the outputs before it); a partition without one is compared"
+                        + " from its first entry")
+        Instant fromCheckpoint;
+
         @Override
         int audit(MarginflowConfig config, SchemaRegistry registry, KafkaConsumer<byte[], byte[]> consumer,
-                  JournalScope scope, PrintWriter out) {
+                  JournalScope processed, PrintWriter out) {
+            JournalReplay replay = new JournalReplay(config, registry, MarginflowApp.outputLimits(config));
+            JournalScope scope = fromCheckpoint == null ? processed : replay.fromCheckpoints(consumer, processed, fromCheckpoint);
+            if (fromCheckpoint != null && scope.anchors().size() < scope.ends().size()) {
+                out.println("no checkpoint at or before " + fromCheckpoint + " on " + config.topics().checkpoints() + " for"
+                        + " journal partition" + (scope.ends().size() - scope.anchors().size() == 1 ? " " : "s ")
+                        + scope.ends().keySet().stream().filter(p -> !scope.anchors().containsKey(p)).map(String::valueOf)
+                                .collect(Collectors.joining(", ")) + ": compared from the first entry");
+            }
             out.println("replaying " + scope.describe() + " (what the application has processed)");
             out.flush();
-            JournalReplay.Report report = new JournalReplay(config, registry, MarginflowApp.outputLimits(config))
-                    .replay(consumer, scope, progress(spec.commandLine().getErr()));
+            JournalReplay.Report report = replay.replay(consumer, scope, progress(spec.commandLine().getErr()));
             print(report, consumer, new RegistryJson(registry), config.topics().journal(), out);
             return report.verified() ? 0 : DIVERGENT;
         }

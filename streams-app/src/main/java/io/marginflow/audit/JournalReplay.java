@@ -25,7 +25,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * {@code audit replay}: the journal replayed into a fresh, offline engine ({@link OfflineEngine}),
- * partition by partition from its first entry, and every chained output it gives compared, at its
+ * partition by partition from its first entry, and every chained output it gives (from a
+ * partition's checkpoint on, if the scope says so: {@link JournalScope#from}) compared, at its
  * place in its account's chain, with the one published on the output topics, and every
  * checkpoint it writes with the one published at its place ({@link PublishedCheckpoints}), and
  * every entry it refuses with the engine's published rejections ({@link PublishedRejections});
@@ -107,6 +108,14 @@ public final class JournalReplay {
         this.limits = limits;
     }
 
+    /**
+     * {@code scope}, each of its partitions judged from its last published checkpoint at or before
+     * {@code instant} ({@link JournalScope#from}); partitions without one are judged from their first entry.
+     */
+    public JournalScope fromCheckpoints(KafkaConsumer<byte[], byte[]> consumer, JournalScope scope, java.time.Instant instant) {
+        return scope.from(PublishedCheckpoints.atOrBefore(consumer, config.topics().checkpoints(), registry, scope, instant));
+    }
+
     /** Replays the journal entries in {@code scope}, each partition from its first entry, and compares. */
     public Report replay(KafkaConsumer<byte[], byte[]> consumer, JournalScope scope, Progress progress) {
         long start = System.nanoTime();
@@ -134,11 +143,13 @@ public final class JournalReplay {
         for (Map.Entry<Integer, Long> partition : ends.entrySet()) {
             OfflineEngine engine = new OfflineEngine(config, limits);
             TopicPartition journalPartition = new TopicPartition(topics.journal(), partition.getKey());
+            long judgedFrom = scope.start(partition.getKey());
             undecodable += forEachEntry(consumer, journalPartition, partition.getValue(), (record, entry) -> {
                 long applying = System.nanoTime();
                 List<OfflineEngine.Output> outputs = engine.apply(key(record), entry, record.partition(), record.offset());
                 engineNanos[0] += System.nanoTime() - applying;
-                for (OfflineEngine.Output output : outputs) {
+                // before the checkpoint the replay is judged from, the outputs are not compared: the checkpoint is
+                for (OfflineEngine.Output output : record.offset() < judgedFrom ? List.<OfflineEngine.Output>of() : outputs) {
                     if (output.value() instanceof OutputChain.Sealed sealed && matched.containsKey(output.topic())) {
                         compare(output.topic(), sealed, published, record, matched, divergences);
                     } else if (output.value() instanceof Checkpoint checkpoint) {

@@ -1,6 +1,7 @@
 package io.marginflow.audit;
 
 import io.marginflow.config.MarginflowConfig;
+import io.marginflow.schema.Checkpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +26,10 @@ import org.apache.kafka.common.TopicPartition;
  * to (not including) an offset. Outputs are judged only if the entry that caused them is in
  * scope, so that an audit of a running application does not count outputs still to come.
  *
+ * <p>A partition may be judged from a checkpoint on ({@link #from}): then the entries before its
+ * {@code untilOffset} are still replayed (their state is what the checkpoint commits to), but only
+ * the outputs of the entries from it on, and of the fills it names as still parked, are judged.
+ *
  * <p>An output can also name a cause that cannot be: a partition the journal does not have, or an
  * offset at or beyond the partition's end when the audit began. No engine wrote it.
  *
@@ -32,19 +37,41 @@ import org.apache.kafka.common.TopicPartition;
  * @param ends each journal partition in scope and its end, in partition order
  * @param partitions how many partitions the journal has
  * @param journalEnds each journal partition's end (last stable offset) when the audit began
+ * @param anchors the partitions judged from a checkpoint on, and their checkpoint
  */
 public record JournalScope(String journal, NavigableMap<Integer, Long> ends, int partitions,
-                           NavigableMap<Integer, Long> journalEnds) {
+                           NavigableMap<Integer, Long> journalEnds, NavigableMap<Integer, Checkpoint> anchors) {
 
     public JournalScope {
         ends = Collections.unmodifiableNavigableMap(new TreeMap<>(ends));
         journalEnds = Collections.unmodifiableNavigableMap(new TreeMap<>(journalEnds));
+        anchors = Collections.unmodifiableNavigableMap(new TreeMap<>(anchors));
+    }
+
+    public JournalScope(String journal, NavigableMap<Integer, Long> ends, int partitions,
+                        NavigableMap<Integer, Long> journalEnds) {
+        this(journal, ends, partitions, journalEnds, new TreeMap<>());
+    }
+
+    /** This scope, each partition of {@code anchors} judged from its checkpoint on. */
+    public JournalScope from(Map<Integer, Checkpoint> anchors) {
+        return new JournalScope(journal, ends, partitions, journalEnds, new TreeMap<>(anchors));
+    }
+
+    /** The first journal offset of {@code partition} whose outputs are judged: its checkpoint's, or 0. */
+    public long start(int partition) {
+        Checkpoint anchor = anchors.get(partition);
+        return anchor == null ? 0 : anchor.getUntilOffset();
     }
 
     /** Whether the entry at {@code offset} of journal partition {@code partition} is in scope. */
     public boolean holds(int partition, long offset) {
         Long end = ends.get(partition);
-        return end != null && offset < end;
+        if (end == null || offset >= end) {
+            return false;
+        }
+        Checkpoint anchor = anchors.get(partition);
+        return anchor == null || offset >= anchor.getUntilOffset() || anchor.getParkedOffsets().contains(offset);
     }
 
     /** Why no engine could have given an output caused by that entry, if none could: the entry is not in the journal. */
@@ -124,7 +151,11 @@ public record JournalScope(String journal, NavigableMap<Integer, Long> ends, int
         return journal + (one ? " partition " : " partitions ")
                 + ends.keySet().stream().map(String::valueOf).collect(Collectors.joining(", "))
                 + (one ? " up to offset " : " up to offsets ")
-                + ends.values().stream().map(end -> String.format("%,d", end)).collect(Collectors.joining(" / "));
+                + ends.values().stream().map(end -> String.format("%,d", end)).collect(Collectors.joining(" / "))
+                + (anchors.isEmpty() ? "" : ", judged from "
+                        + anchors.values().stream().map(anchor -> "partition " + anchor.getJournalPartition() + "'s checkpoint "
+                                + anchor.getSequence() + " (" + anchor.getCheckpointTime() + ", offset "
+                                + String.format("%,d", anchor.getUntilOffset()) + ")").collect(Collectors.joining(", ")));
     }
 
     /**

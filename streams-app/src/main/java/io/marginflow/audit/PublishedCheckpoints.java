@@ -2,12 +2,15 @@ package io.marginflow.audit;
 
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.Checkpoint;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
  * The checkpoints published on the checkpoints topic for the journal entries in an audit's scope,
@@ -27,6 +30,24 @@ final class PublishedCheckpoints {
 
     PublishedCheckpoints(SchemaRegistry registry) {
         this.checkpoints = new CheckpointRecords(registry);
+    }
+
+    /**
+     * Each journal partition's last checkpoint in {@code scope} at or before {@code instant}
+     * (partitions with none are left out), for an audit to be judged from.
+     */
+    static Map<Integer, Checkpoint> atOrBefore(KafkaConsumer<byte[], byte[]> consumer, String topic,
+                                               SchemaRegistry registry, JournalScope scope, Instant instant) {
+        CheckpointRecords checkpoints = new CheckpointRecords(registry);
+        Map<Integer, Checkpoint> latest = new TreeMap<>();
+        JournalReplay.TopicReader.readAll(consumer, topic, record -> checkpoints.judge(record, scope,
+                JournalScope.Verdicts.inScopeOnly((read, checkpoint) -> {
+                    if (!checkpoint.getCheckpointTime().isAfter(instant)) {
+                        latest.merge(checkpoint.getJournalPartition(), checkpoint,
+                                (was, is) -> is.getSequence() > was.getSequence() ? is : was);
+                    }
+                })));
+        return latest;
     }
 
     void add(ConsumerRecord<byte[], byte[]> record, JournalScope scope) {

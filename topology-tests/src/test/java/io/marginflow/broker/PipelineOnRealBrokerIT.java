@@ -372,6 +372,22 @@ class PipelineOnRealBrokerIT {
             CommandRun one = CommandRun.of(file, "audit", "replay", "--partition", "1");
             assertThat(one.code()).as(one.out() + one.err()).isZero();
             assertThat(one.out()).contains("replaying risk.journal partition 1 up to offset", "verdict: VERIFIED");
+            // from a checkpoint: the entries before it replayed, their outputs not compared, the checkpoint itself compared
+            List<Checkpoint> checkpoints = readAll(topics.checkpoints()).stream().map(Checkpoint.class::cast)
+                    .filter(checkpoint -> checkpoint.getJournalPartition() == 1).toList();
+            assertThat(checkpoints).as("checkpoints of journal partition 1").hasSizeGreaterThanOrEqualTo(3);
+            Checkpoint anchor = checkpoints.get(checkpoints.size() / 2);
+            CommandRun since = CommandRun.of(file, "audit", "replay", "--partition", "1",
+                    "--from-checkpoint", anchor.getCheckpointTime().toString());
+            assertThat(since.code()).as(since.out() + since.err()).isZero();
+            assertThat(since.out()).contains("judged from partition 1's checkpoint " + anchor.getSequence() + " ("
+                    + anchor.getCheckpointTime() + ", offset ", "verdict: VERIFIED");
+            assertThat(reproduced(since.out(), topics.checkpoints())).as("the anchor and the checkpoints after it")
+                    .isEqualTo(checkpoints.size() - anchor.getSequence() + 1);
+            assertThat(reproduced(since.out(), topics.margin())).isPositive().isLessThan(reproduced(one.out(), topics.margin()));
+            CommandRun notAnInstant = CommandRun.of(file, "audit", "replay", "--from-checkpoint", "yesterday");
+            assertThat(notAnInstant.code()).isEqualTo(2);
+            assertThat(notAnInstant.err()).contains("--from-checkpoint").doesNotContain("\tat ");
             CommandRun mistake = CommandRun.of(file, "audit", "replay", "--partition", "7");
             assertThat(mistake.code()).isEqualTo(2);
             assertThat(mistake.err()).isEqualTo("marginflow: risk.journal has no partition 7 (it has 3)\n");
@@ -495,11 +511,20 @@ class PipelineOnRealBrokerIT {
         assertThat(nobody.err()).startsWith("marginflow: account NOBODY has no state in risk.journal partition ").hasLineCount(1);
     }
 
+    /** How many records of {@code topic} an {@code audit replay} says it reproduced exactly. */
+    private static long reproduced(String out, String topic) {
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topic)
+                + " +([0-9,]+) reproduced exactly").matcher(out);
+        assertThat(count.find()).as(out).isTrue();
+        return Long.parseLong(count.group(1).replace(",", ""));
+    }
+
     /** Every committed record of {@code topic}, decoded. */
     private List<SpecificRecord> readAll(String topic) {
         List<SpecificRecord> records = new ArrayList<>();
         Map<String, Class<? extends SpecificRecord>> types = Map.of(topics.margin(), MarginResult.class,
-                topics.marginCalls(), MarginCallEvent.class, topics.liquidations(), io.marginflow.schema.LiquidationSignal.class);
+                topics.marginCalls(), MarginCallEvent.class, topics.liquidations(), io.marginflow.schema.LiquidationSignal.class,
+                topics.checkpoints(), Checkpoint.class);
         var reader = new io.marginflow.serde.SpecificAvroDeserializer<>(types.get(topic), registry);
         try (var consumer = new KafkaConsumer<String, byte[]>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                 "isolation.level", "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
