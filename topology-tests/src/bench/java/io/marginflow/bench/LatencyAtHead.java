@@ -27,6 +27,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -96,10 +97,17 @@ public final class LatencyAtHead {
                 load.open(accounts);
                 BenchConfig.awaitCaughtUp(admin, config, Duration.ofMinutes(5));
                 Results results = new Results(seconds * (long) rate * 2 + 1_000_000);
+                Results journalled = new Results(seconds * (long) rate * 2 + 1_000_000);
                 AtomicBoolean consuming = new AtomicBoolean(true);
-                Thread consumer = new Thread(() -> consume(kafka.bootstrapServers(), topics, registry, results, consuming),
-                        "latency-consumer");
+                var decoder = SpecificAvroSerde.forValues(MarginResult.class, registry).deserializer();
+                Thread consumer = new Thread(() -> consume(kafka.bootstrapServers(), topics.margin(), results, consuming,
+                        record -> decoder.deserialize(record.topic(), record.value()).getCause().getSource().getTimestamp()
+                                .toEpochMilli()), "latency-consumer");
+                // a journal entry's timestamp is its input's: how long the first hop (the sequencer) takes
+                Thread journal = new Thread(() -> consume(kafka.bootstrapServers(), topics.journal(), journalled, consuming,
+                        ConsumerRecord::timestamp), "journal-consumer");
                 consumer.start();
+                journal.start();
                 Thread.sleep(2_000); // the consumer is at the end of the topic before the load starts
                 long sent = load.run(rate, seconds, accounts);
                 long backlog = ConsumerGroupLag.of(admin, config.get("application.id"), topics.inputs(), 0)
@@ -110,6 +118,9 @@ public final class LatencyAtHead {
                 Thread.sleep(2_000);
                 consuming.set(false);
                 consumer.join();
+                journal.join();
+                System.out.printf("first hop: input timestamp → journal entry seen by a read_committed consumer: %s%n",
+                        journalled.summary());
                 results.print();
             }
         } finally {
@@ -120,15 +131,15 @@ public final class LatencyAtHead {
         System.exit(0);
     }
 
-    private static void consume(String bootstrap, Topics topics, SchemaRegistry registry, Results results,
-                                AtomicBoolean consuming) {
-        var decoder = SpecificAvroSerde.forValues(MarginResult.class, registry).deserializer();
+    /** Reads {@code topic} from its end, read_committed, adding each record's latencies from its input's timestamp. */
+    private static void consume(String bootstrap, String topic, Results results, AtomicBoolean consuming,
+                                ToLongFunction<ConsumerRecord<String, byte[]>> inputTimestamp) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.margin()).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
@@ -136,8 +147,7 @@ public final class LatencyAtHead {
             while (consuming.get()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
                     long seen = System.currentTimeMillis();
-                    MarginResult result = decoder.deserialize(record.topic(), record.value());
-                    long input = result.getCause().getSource().getTimestamp().toEpochMilli();
+                    long input = inputTimestamp.applyAsLong(record);
                     results.add(input, record.timestamp() - input, seen - input);
                 }
             }
@@ -181,6 +191,19 @@ public final class LatencyAtHead {
             System.out.println("seen by the consumer, by when the input was sent:");
             windows.forEach((window, latencies) -> print(String.format("  %3d–%3d s", window * WINDOW_MILLIS / 1000,
                     (window + 1) * WINDOW_MILLIS / 1000), latencies.stream().mapToLong(Long::longValue).toArray()));
+        }
+
+        /** The percentiles of the latencies seen in the last half of the run (the JIT's first seconds left out). */
+        String summary() {
+            if (count == 0) {
+                return "no records";
+            }
+            long first = Arrays.stream(inputs, 0, count).min().orElseThrow();
+            long last = Arrays.stream(inputs, 0, count).max().orElseThrow();
+            long[] late = java.util.stream.IntStream.range(0, count).filter(i -> inputs[i] >= (first + last) / 2)
+                    .mapToLong(i -> seen[i]).sorted().toArray();
+            return String.format("last half of the run: %,d records  p50 %d ms  p90 %d ms  p99 %d ms  max %d ms", late.length,
+                    percentile(late, 0.50), percentile(late, 0.90), percentile(late, 0.99), late[late.length - 1]);
         }
 
         private static void print(String what, long[] millis) {

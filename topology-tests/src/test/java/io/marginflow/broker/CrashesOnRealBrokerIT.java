@@ -51,6 +51,7 @@ import org.junit.jupiter.api.Test;
  * (just after a mark that reprices every account is published) and restarted on its state
  * directory, a second instance B joins (standby replicas on) and later leaves, and the broker (in
  * a JVM of its own) is killed with SIGKILL and started again once, mid-load, while both run.
+ * ({@code scripts/soak KILLS ACCOUNTS} runs the same with more kills, broker restarts and accounts.)
  * Afterwards every input record is in the journal exactly once (an account event in one
  * partition, a market event in every partition), {@code audit replay} reproduces every output
  * from the journal with no divergence and {@code audit verify} finds every chain whole, each call
@@ -61,10 +62,15 @@ class CrashesOnRealBrokerIT {
 
     private static final String NAME = "crashes";
     private static final int PARTITIONS = 3;
-    private static final int ACCOUNTS = 24;
+    /**
+     * SIGKILLs of instance A (at least 3): B joins before the second, the broker restarts with it
+     * and every fourth after it, B leaves before the last. {@code scripts/soak} raises it.
+     */
+    private static final int KILLS = Math.max(3, Integer.getInteger("marginflow.soak.kills", 3));
+    private static final int ACCOUNTS = Integer.getInteger("marginflow.soak.accounts", 24);
     /** Rounds (a minute of event time each) in which the mark falls 12% and recovers. */
     private static final int FALL_AND_RECOVERY = 120;
-    private static final int MAX_ROUNDS = 2_000;
+    private static final int MAX_ROUNDS = 700 * KILLS;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -86,16 +92,18 @@ class CrashesOnRealBrokerIT {
                 publisher.start();
                 int kills = 0;
                 int brokerRestarts = 0;
-                for (int cycle = 1; cycle <= 3; cycle++) {
+                for (int cycle = 1; cycle <= KILLS; cycle++) {
                     MarginflowInstanceProcess.awaitReady(portA, Duration.ofSeconds(90));
                     if (cycle == 2) {
                         b = start(work, "b", kafka, portB, stateB);
                         MarginflowInstanceProcess.awaitReady(portB, Duration.ofSeconds(90));
+                    }
+                    if (cycle % 4 == 2 && cycle < KILLS) {
                         load.awaitNextRound();
                         kafka.restart(); // the broker killed mid-load and started again, both instances running
                         brokerRestarts++;
                     }
-                    if (cycle == 3) {
+                    if (cycle == KILLS) {
                         b.destroy(); // leaves cleanly: a rebalance, not a crash
                         assertThat(b.waitFor(60, TimeUnit.SECONDS)).isTrue();
                     }
@@ -110,8 +118,8 @@ class CrashesOnRealBrokerIT {
                 load.finish.set(true);
                 publisher.join(Duration.ofMinutes(1).toMillis());
                 assertThat(load.done.get()).as("the clearinghouse published everything").isTrue();
-                assertThat(kills).isEqualTo(3);
-                assertThat(brokerRestarts).isEqualTo(1);
+                assertThat(kills).isEqualTo(KILLS);
+                assertThat(brokerRestarts).isEqualTo((KILLS + 1) / 4);
                 MarginflowInstanceProcess.awaitReady(portA, Duration.ofSeconds(90));
                 awaitCaughtUp(kafka, pipeline.topics);
 
@@ -144,9 +152,9 @@ class CrashesOnRealBrokerIT {
                     readAll(kafka, topic, "read_uncommitted", (partition, record) -> written[0]++);
                     readAll(kafka, topic, (partition, record) -> committed[0]++);
                 }
-                String crashes = String.format("%d kills and %d broker restart: %d journal and output records written in"
-                        + " transactions they aborted, %d committed%n", kills, brokerRestarts, written[0] - committed[0],
-                        committed[0]);
+                String crashes = String.format("%d accounts, %d kills and %d broker restart%s: %d journal and output records"
+                        + " written in transactions they aborted, %d committed%n", ACCOUNTS, kills, brokerRestarts,
+                        brokerRestarts == 1 ? "" : "s", written[0] - committed[0], committed[0]);
                 System.out.print(crashes);
                 Files.writeString(work.resolve("audit.txt"), crashes + replay.out() + "\n" + verify.out());
             } finally {
