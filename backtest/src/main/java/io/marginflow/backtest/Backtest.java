@@ -133,6 +133,12 @@ public final class Backtest {
         }
 
         Path summary = new Report(out, runs, histories, dailyModels.get(0), hourlyModels.get(0)).write();
+        List<ForecastComparison.Result> forecasts = new ArrayList<>();
+        for (PriceHistory history : hourly) {
+            forecasts.add(ForecastComparison.compare(ForecastComparison.days(history)));
+        }
+        Files.writeString(summary, "\n" + ForecastComparison.markdown(forecasts), java.nio.file.StandardOpenOption.APPEND);
+        System.out.printf("[%5.1fs] volatility forecasts compared%n", (System.nanoTime() - started) / 1e9);
         System.out.printf("[%5.1fs] wrote %s and %d charts%n", (System.nanoTime() - started) / 1e9, summary,
                 runs.stream().filter(r -> r.model().equals(Report.CHARTED_MODEL)).count());
     }
