@@ -445,6 +445,17 @@ class PipelineOnRealBrokerIT {
                     "PUBLISHED_TWICE risk.margin-", "CAUSE_NOT_IN_JOURNAL risk.margin-0@",
                     "its cause names journal partition 7, but risk.journal has 3 partitions",
                     "verdict: DIVERGENT: 5 published figures are not reproduced");
+            // judged from the forged checkpoint's partition's first checkpoint on: what names an entry before it is
+            // left to that checkpoint (audit verify), what names one after it, or no entry at all, is still caught
+            Checkpoint first = firstPublished(topics.checkpoints(), Checkpoint.class);
+            int forgedAt = published.getCause().getJournalPartition();
+            boolean forgeriesAfter = forgedAt == first.getJournalPartition()
+                    && published.getCause().getJournalOffset() >= first.getUntilOffset();
+            CommandRun fromFirst = CommandRun.of(file, "audit", "replay", "--partition",
+                    String.valueOf(first.getJournalPartition()), "--from-checkpoint", first.getCheckpointTime().toString());
+            assertThat(fromFirst.code()).as(fromFirst.out() + fromFirst.err()).isEqualTo(3);
+            assertThat(fromFirst.out()).contains("PUBLISHED_TWICE risk.checkpoints-", "CAUSE_NOT_IN_JOURNAL 1",
+                    "verdict: DIVERGENT: " + (forgeriesAfter ? 5 : 2) + " published figures are not reproduced");
             CommandRun broken = CommandRun.of(file, "audit", "verify", "--show=500");
             assertThat(broken.code()).as(broken.out() + broken.err()).isEqualTo(3);
             // the result forged further along its chain is not the head the signed checkpoints after it commit to: ROOT
