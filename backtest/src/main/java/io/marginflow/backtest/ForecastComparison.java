@@ -25,7 +25,7 @@ final class ForecastComparison {
     private static final long DAY_MILLIS = 86_400_000L;
 
     /** A day's return and realised variance, from its hourly returns. */
-    record Days(String name, long[] days, double[] returns, double[] realised, int dropped) {}
+    record Days(String name, double[] returns, double[] realised, int dropped) {}
 
     /** One model's forecasts and losses over the compared days. */
     record Model(String name, double[] forecasts, double[] squaredErrors, double[] qlikes) {
@@ -50,7 +50,6 @@ final class ForecastComparison {
     /** The UTC days of an hourly history with at least {@link #MIN_HOURS} returns: each day's return and realised variance. */
     static Days days(PriceHistory hourly) {
         double[] returns = hourly.logReturns();
-        List<long[]> days = new ArrayList<>();
         List<double[]> sums = new ArrayList<>();
         long current = Long.MIN_VALUE;
         double sum = 0.0;
@@ -63,7 +62,6 @@ final class ForecastComparison {
             if (day != current) {
                 if (current != Long.MIN_VALUE) {
                     if (hours >= MIN_HOURS) {
-                        days.add(new long[] {current});
                         sums.add(new double[] {sum, squares});
                     } else {
                         dropped++;
@@ -80,15 +78,13 @@ final class ForecastComparison {
                 hours++;
             }
         }
-        long[] dayNumbers = new long[days.size()];
-        double[] dailyReturns = new double[days.size()];
-        double[] realised = new double[days.size()];
-        for (int d = 0; d < dayNumbers.length; d++) {
-            dayNumbers[d] = days.get(d)[0];
+        double[] dailyReturns = new double[sums.size()];
+        double[] realised = new double[sums.size()];
+        for (int d = 0; d < sums.size(); d++) {
             dailyReturns[d] = sums.get(d)[0];
             realised[d] = sums.get(d)[1];
         }
-        return new Days(hourly.name(), dayNumbers, dailyReturns, realised, dropped);
+        return new Days(hourly.name(), dailyReturns, realised, dropped);
     }
 
     /** Forecasts for every day after the first {@link #WINDOW}, each from the {@code WINDOW} days before it. */
@@ -158,6 +154,9 @@ final class ForecastComparison {
                         model.name(), model.meanSquaredError() * 1e6, model.meanQlike(), mse, qlike));
             }
         }
+        out.append("\nUTC days left out for gaps in the data: ").append(results.stream()
+                .map(result -> result.asset() + " " + result.dropped()).collect(java.util.stream.Collectors.joining(", ")))
+                .append(".\n");
         return out.toString();
     }
 
