@@ -58,7 +58,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * chosen at random, and every {@code events per mark}th event a mark alternating between the BTC
  * and ETH perpetuals (±0.1% random walk), which reprices every account holding it. Not a test;
  * {@code scripts/bench latency [events/s] [seconds] [accounts] [commit interval ms] [events per mark]},
- * default 1000 60 10000 100 200 (the pipeline benchmark's mix has one mark per 5,000 events).
+ * default 1000 60 10000 50 200 (the pipeline benchmark's mix has one mark per 5,000 events).
  * System properties {@code -Dmarginflow.KEY=VALUE} override Marginflow's configuration.
  */
 public final class LatencyAtHead {
@@ -69,7 +69,7 @@ public final class LatencyAtHead {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         int accounts = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
-        String commitInterval = args.length > 3 ? args[3] : "100";
+        String commitInterval = args.length > 3 ? args[3] : "50"; // Marginflow's default
         int eventsPerMark = args.length > 4 ? Integer.parseInt(args[4]) : 200;
         Path state = Files.createTempDirectory("marginflow-latency-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();

@@ -39,7 +39,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * input event (broker included: it shares the JVM) and by thread group, and the records and bytes
  * per input event it wrote, by topic. Not a test; {@code scripts/bench pipeline [accounts] [ticks]
  * [step] [stream threads] [commit interval ms] [max.task.idle.ms] [interleaved|blocked]
- * [warm-up accounts]}, default 100000 100 0.001 2 100 1000 interleaved 20000 (see
+ * [warm-up accounts]}, default 100000 100 0.001 2 50 0 interleaved 20000 (see
  * {@link BenchLoad} for the mix). System properties {@code -Dmarginflow.KEY=VALUE} override
  * Marginflow's configuration.
  */
@@ -64,7 +64,7 @@ public final class PipelineThroughput {
         int ticks = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         double step = args.length > 2 ? Double.parseDouble(args[2]) : 0.001;
         String threads = args.length > 3 ? args[3] : "2";
-        String commitInterval = args.length > 4 ? args[4] : "100";
+        String commitInterval = args.length > 4 ? args[4] : "50"; // Marginflow's default
         String maxTaskIdle = args.length > 5 ? args[5] : "0"; // Marginflow's default
         boolean interleaved = !(args.length > 6 && args[6].equals("blocked"));
         int warmUpAccounts = args.length > 7 ? Integer.parseInt(args[7]) : 20_000;
