@@ -25,7 +25,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * journal partition, each checkpoint's hash is the hash of its content, they run from sequence 1
  * with no gap or second record, each names the previous one's hash and starts at the offset it
  * ended; each Merkle root is the root of the partition's chain heads before the checkpoint's
- * offset (but for the fills it names as still parked), as the output topics show them; and, given the public key, each signature verifies.
+ * offset (but for the fills it names as still parked), as the output topics show them; and,
+ * given the public key, each signature verifies.
  */
 final class CheckpointVerification {
 

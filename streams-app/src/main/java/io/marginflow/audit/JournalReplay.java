@@ -148,7 +148,7 @@ public final class JournalReplay {
                 long applying = System.nanoTime();
                 List<OfflineEngine.Output> outputs = engine.apply(key(record), entry, record.partition(), record.offset());
                 engineNanos[0] += System.nanoTime() - applying;
-                // before the checkpoint the replay is judged from, the outputs are not compared: the checkpoint is
+                // before the checkpoint the replay is judged from, outputs are not compared: that checkpoint vouches for them
                 for (OfflineEngine.Output output : record.offset() < judgedFrom ? List.<OfflineEngine.Output>of() : outputs) {
                     if (output.value() instanceof OutputChain.Sealed sealed && matched.containsKey(output.topic())) {
                         compare(output.topic(), sealed, published, record, matched, divergences);
