@@ -99,6 +99,30 @@ public record JournalScope(String journal, NavigableMap<Integer, Long> ends, int
         /** The entry it names is in scope. */
         void inScope(ConsumerRecord<byte[], byte[]> record, T value);
 
+        /**
+         * Verdicts that list what does not decode in {@code unreadable} and what names no journal
+         * entry in {@code foreign}, and hand what is in scope to {@code action}.
+         */
+        static <T> Verdicts<T> listing(List<PublishedOutputs.Unreadable> unreadable, List<PublishedOutputs.Unreadable> foreign,
+                                       BiConsumer<ConsumerRecord<byte[], byte[]>, T> action) {
+            return new Verdicts<>() {
+                @Override
+                public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {
+                    unreadable.add(new PublishedOutputs.Unreadable(record.topic(), record.partition(), record.offset(), reason));
+                }
+
+                @Override
+                public void foreign(ConsumerRecord<byte[], byte[]> record, T value, String reason) {
+                    foreign.add(new PublishedOutputs.Unreadable(record.topic(), record.partition(), record.offset(), reason));
+                }
+
+                @Override
+                public void inScope(ConsumerRecord<byte[], byte[]> record, T value) {
+                    action.accept(record, value);
+                }
+            };
+        }
+
         /** Verdicts that act on what is in scope only (what does not decode or cannot be is audit verify's to name). */
         static <T> Verdicts<T> inScopeOnly(BiConsumer<ConsumerRecord<byte[], byte[]>, T> action) {
             return new Verdicts<>() {

@@ -51,28 +51,13 @@ final class PublishedCheckpoints {
     }
 
     void add(ConsumerRecord<byte[], byte[]> record, JournalScope scope) {
-        checkpoints.judge(record, scope, new JournalScope.Verdicts<Checkpoint>() {
-            @Override
-            public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {
-                PublishedCheckpoints.this.unreadable.add(new PublishedOutputs.Unreadable(record.topic(), record.partition(),
-                        record.offset(), reason));
+        checkpoints.judge(record, scope, JournalScope.Verdicts.listing(unreadable, foreign, (read, checkpoint) -> {
+            Published published = new Published(new JournalReplay.Coordinates(read.topic(), read.partition(),
+                    read.offset()), checkpoint);
+            if (byPlace.putIfAbsent(place(checkpoint), published) != null) {
+                duplicates.add(published);
             }
-
-            @Override
-            public void foreign(ConsumerRecord<byte[], byte[]> record, Checkpoint checkpoint, String reason) {
-                PublishedCheckpoints.this.foreign.add(new PublishedOutputs.Unreadable(record.topic(), record.partition(),
-                        record.offset(), reason));
-            }
-
-            @Override
-            public void inScope(ConsumerRecord<byte[], byte[]> record, Checkpoint checkpoint) {
-                Published published = new Published(new JournalReplay.Coordinates(record.topic(), record.partition(),
-                        record.offset()), checkpoint);
-                if (byPlace.putIfAbsent(place(checkpoint), published) != null) {
-                    duplicates.add(published);
-                }
-            }
-        });
+        }));
     }
 
     /** The published checkpoint at {@code replayed}'s place, removed from the index; null if none. */

@@ -37,27 +37,14 @@ final class PublishedOutputs {
 
     /** Indexes {@code record}, of a chained topic, if {@code scope} holds the journal entry that caused it. */
     void add(ConsumerRecord<byte[], byte[]> record, JournalScope scope) {
-        chained.judge(record, scope, new JournalScope.Verdicts<SpecificRecord>() {
-            @Override
-            public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {
-                PublishedOutputs.this.unreadable.add(new Unreadable(record.topic(), record.partition(), record.offset(), reason));
+        chained.judge(record, scope, JournalScope.Verdicts.listing(unreadable, foreign, (read, output) -> {
+            Cause cause = ChainedTopics.cause(output);
+            Published published = new Published(read.topic(), read.partition(), read.offset(),
+                    cause.getJournalPartition(), cause.getJournalOffset(), chained.digest(read.topic(), output));
+            if (byChainPosition.putIfAbsent(chainPosition(output), published) != null) {
+                duplicates.add(published);
             }
-
-            @Override
-            public void foreign(ConsumerRecord<byte[], byte[]> record, SpecificRecord output, String reason) {
-                PublishedOutputs.this.foreign.add(new Unreadable(record.topic(), record.partition(), record.offset(), reason));
-            }
-
-            @Override
-            public void inScope(ConsumerRecord<byte[], byte[]> record, SpecificRecord output) {
-                Cause cause = ChainedTopics.cause(output);
-                Published published = new Published(record.topic(), record.partition(), record.offset(),
-                        cause.getJournalPartition(), cause.getJournalOffset(), chained.digest(record.topic(), output));
-                if (byChainPosition.putIfAbsent(chainPosition(output), published) != null) {
-                    duplicates.add(published);
-                }
-            }
-        });
+        }));
     }
 
     /** The published output at {@code output}'s place in its account's chain, removed from the index; null if none. */
