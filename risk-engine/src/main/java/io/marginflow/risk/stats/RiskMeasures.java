@@ -59,15 +59,15 @@ public final class RiskMeasures {
             }
         }
         Arrays.sort(tail, 0, k); // ascending: tail[k − 1] is the largest loss
-        return new Result(Math.max(0.0, tail[k - kVar]), Math.max(0.0, expectedShortfall(tail, k, n, esConfidence)));
+        return new Result(Math.max(0.0, tail[k - kVar]), Math.max(0.0, expectedShortfall(tail, k, kEs, n, esConfidence)));
     }
 
     /**
      * The Acerbi–Tasche estimator over the ascending {@code tail[0 .. k)}, whose last
-     * {@link #tailSize} entries are the largest losses: the ⌊w⌋ largest whole, the next by its
-     * fraction of w = n (1 − c), divided by w.
+     * {@code kEs} = {@link #tailSize} entries are the largest losses: the ⌊w⌋ largest whole, the next
+     * by its fraction of w = n (1 − c), divided by w.
      */
-    private static double expectedShortfall(double[] tail, int k, int n, double confidence) {
+    private static double expectedShortfall(double[] tail, int k, int kEs, int n, double confidence) {
         double weight = n * (1.0 - confidence);
         // The same epsilon as tailSize: 500 × (1 − 0.99) = 5.000000000000004 is five whole losses.
         int whole = (int) Math.floor(weight + 1e-9);
@@ -80,7 +80,7 @@ public final class RiskMeasures {
             sum += fraction * tail[k - whole - 1];
         }
         // a weighted mean of losses at least the ⌈w⌉-th largest is at least that loss: so it stays, rounding or not
-        return Math.max(sum / (whole + fraction), tail[k - tailSize(n, confidence)]);
+        return Math.max(sum / (whole + fraction), tail[k - kEs]);
     }
 
     /** Restores the min-heap property below {@code i} in heap[0 .. size). */
