@@ -27,8 +27,8 @@ final class ForecastComparison {
     /** A day's return and realised variance, from its hourly returns. */
     record Days(String name, double[] returns, double[] realised, int dropped) {}
 
-    /** One model's forecasts and losses over the compared days. */
-    record Model(String name, double[] forecasts, double[] squaredErrors, double[] qlikes) {
+    /** One model's losses over the compared days. */
+    record Model(String name, double[] squaredErrors, double[] qlikes) {
         double meanSquaredError() {
             return mean(squaredErrors);
         }
@@ -125,7 +125,7 @@ final class ForecastComparison {
             squared[i] = ForecastLosses.squaredError(realised[i], forecasts[i]);
             qlike[i] = ForecastLosses.qlike(realised[i], forecasts[i]);
         }
-        return new Model(name, forecasts, squared, qlike);
+        return new Model(name, squared, qlike);
     }
 
     /** The comparison as a Markdown section: losses per model, and Diebold–Mariano of HAR-RV against each other. */
