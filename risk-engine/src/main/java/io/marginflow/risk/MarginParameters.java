@@ -22,6 +22,7 @@ import java.util.TreeMap;
  * @param collateralHaircuts haircut per collateral asset, in [0, 1)
  * @param lifecycle how accounts on this underlying are called and liquidated: grace period and bands
  * @param riskModel the statistical layer: VaR/ES, offsets, dynamic scan range, add-ons, anti-procyclicality
+ * @param priceGuard how the underlying's marks and index are judged, and jumps held, before they are applied
  */
 public record MarginParameters(
         String underlying,
@@ -35,7 +36,8 @@ public record MarginParameters(
         double maintenanceToInitialRatio,
         SortedMap<String, Double> collateralHaircuts,
         LifecycleRules lifecycle,
-        RiskModel riskModel) {
+        RiskModel riskModel,
+        PriceGuard priceGuard) {
 
     public MarginParameters {
         Objects.requireNonNull(underlying, "underlying");
@@ -47,6 +49,7 @@ public record MarginParameters(
         }
         Objects.requireNonNull(volatility, "volatility");
         Objects.requireNonNull(riskModel, "riskModel");
+        Objects.requireNonNull(priceGuard, "priceGuard");
         if (!(shortOptionMinimum >= 0.0 && shortOptionMinimum < 1.0)) {
             throw new IllegalArgumentException("short option minimum of " + underlying + " must be in [0, 1): "
                     + shortOptionMinimum);
@@ -70,7 +73,7 @@ public record MarginParameters(
     /** The same parameters for another underlying, e.g. configured defaults applied to a new underlying. */
     public MarginParameters forUnderlying(String other) {
         return new MarginParameters(other, version, effectiveMillis, priceScanRange, priceScanSteps, extremeMoves,
-                volatility, shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts, lifecycle, riskModel);
+                volatility, shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts, lifecycle, riskModel, priceGuard);
     }
 
     /**
@@ -78,7 +81,7 @@ public record MarginParameters(
      * from 0, ±16% in 9 steps, no extreme moves, no volatility scenarios, no short-option minimum,
      * maintenance at half of initial margin, no haircuts, the default lifecycle rules
      * ({@link LifecycleRules#DEFAULT}: no grace period) and the default statistical layer
-     * ({@link RiskModel#DEFAULT}).
+     * ({@link RiskModel#DEFAULT}), prices not guarded ({@link PriceGuard#OFF}).
      */
     public static Builder builder(String underlying) {
         return new Builder(underlying);
@@ -98,6 +101,7 @@ public record MarginParameters(
         private final SortedMap<String, Double> collateralHaircuts = new TreeMap<>();
         private LifecycleRules lifecycle = LifecycleRules.DEFAULT;
         private RiskModel riskModel = RiskModel.DEFAULT;
+        private PriceGuard priceGuard = PriceGuard.OFF;
 
         private Builder(String underlying) {
             this.underlying = underlying;
@@ -174,6 +178,11 @@ public record MarginParameters(
             return this;
         }
 
+        public Builder priceGuard(PriceGuard priceGuard) {
+            this.priceGuard = priceGuard;
+            return this;
+        }
+
         /**
          * The parameters as set.
          *
@@ -182,7 +191,7 @@ public record MarginParameters(
         public MarginParameters build() {
             return new MarginParameters(underlying, version, effectiveMillis, priceScanRange, priceScanSteps,
                     extremeMoves, volatility, shortOptionMinimum, maintenanceToInitialRatio, collateralHaircuts,
-                    lifecycle, riskModel);
+                    lifecycle, riskModel, priceGuard);
         }
     }
 

@@ -20,7 +20,8 @@ final class TopicSchemas {
             MarginCallEvent.getClassSchema(),
             LiquidationSignal.getClassSchema(),
             DeadLetter.getClassSchema(),
-            Checkpoint.getClassSchema());
+            Checkpoint.getClassSchema(),
+            Alert.getClassSchema());
 
     private TopicSchemas() {}
 }

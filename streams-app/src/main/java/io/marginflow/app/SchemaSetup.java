@@ -3,6 +3,7 @@ package io.marginflow.app;
 import io.marginflow.config.Topics;
 import io.marginflow.registry.Compatibility;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.Alert;
 import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralMovement;
@@ -50,6 +51,7 @@ public final class SchemaSetup {
         schemas.put(topics.liquidations(), LiquidationSignal.getClassSchema());
         schemas.put(topics.deadLetters(), DeadLetter.getClassSchema());
         schemas.put(topics.checkpoints(), Checkpoint.getClassSchema());
+        schemas.put(topics.alerts(), Alert.getClassSchema());
         return schemas;
     }
 

@@ -99,7 +99,7 @@ public final class MarginflowConfig {
                 get("topic.snapshots"), get("topic.clock"),
                 get("topic.journal"), get("topic.margin"), get("topic.margin-latest"), get("topic.margin-calls"),
                 get("topic.liquidations"), get("topic.dead-letters"), get("topic.checkpoints"),
-                positiveInt("topics.partitions"), (short) positiveInt("topics.replication-factor"),
+                get("topic.alerts"), positiveInt("topics.partitions"), (short) positiveInt("topics.replication-factor"),
                 retention("topics.market-retention.ms"));
     }
 

@@ -19,6 +19,7 @@ public record Topics(
         String liquidations,
         String deadLetters,
         String checkpoints,
+        String alerts,
         int partitions,
         short replicationFactor,
         long marketRetentionMillis) {
@@ -29,11 +30,12 @@ public record Topics(
     }
 
     /**
-     * The engine's four output topics, each record once; {@link #marginLatest()} (compacted, the
+     * The engine's five output topics, each record once (alerts, market anomalies, published by
+     * journal partition 0); {@link #marginLatest()} (compacted, the
      * latest margin result per account, a copy of the last one on {@link #margin()}) and
      * {@link #checkpoints()} (integrity checkpoints, per journal partition) are not among them.
      */
     public List<String> outputs() {
-        return List.of(margin, marginCalls, liquidations, deadLetters);
+        return List.of(margin, marginCalls, liquidations, deadLetters, alerts);
     }
 }

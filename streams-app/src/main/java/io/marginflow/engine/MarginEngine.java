@@ -94,7 +94,7 @@ final class MarginEngine {
         clock = new EngineClock(unit);
         parked = new ParkedFills(unit);
         margining = new AccountMargining(settings, maxOutputBytes, unit, replica, book, clock);
-        market = new MarketEntries(replica, book, margining, this::reject);
+        market = new MarketEntries(replica, book, margining, this::reject, new GuardedPrices(settings, replica, unit));
         checkpoints = new Checkpoints(settings, unit, parked);
         replica.restore();
         book.restore();

@@ -6,6 +6,7 @@ import io.marginflow.errors.OutputLimits;
 import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.metrics.TimedProcessor;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.Alert;
 import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Instrument;
@@ -31,7 +32,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The margin engine, read top to bottom: the journal → one processor per journal partition with
  * its RocksDB stores → margin results (also on the compacted latest-result topic), margin calls,
- * liquidation signals and dead letters.
+ * liquidation signals, dead letters, integrity checkpoints and price alerts.
  */
 public final class MarginEngineTopology {
 
@@ -43,6 +44,7 @@ public final class MarginEngineTopology {
     static final String LIQUIDATIONS_SINK = "engine-liquidations";
     static final String DEAD_LETTERS_SINK = "engine-dead-letters";
     static final String CHECKPOINTS_SINK = "engine-checkpoints";
+    static final String ALERTS_SINK = "engine-alerts";
 
     /** Account ledgers, status and output-chain heads. */
     public static final String ACCOUNTS = "accounts";
@@ -93,13 +95,17 @@ public final class MarginEngineTopology {
                         value -> (SpecificRecord) value), PROCESSOR);
         topology.addSink(CHECKPOINTS_SINK, topics.checkpoints(), new StringSerializer(),
                 SpecificAvroSerde.<Checkpoint, Object>forSink(Checkpoint.class, registry), PROCESSOR);
+        topology.addSink(ALERTS_SINK, topics.alerts(), new StringSerializer(),
+                metrics.countingOutputs(SpecificAvroSerde.<Alert, Object>forSink(Alert.class, registry),
+                        value -> (SpecificRecord) value), PROCESSOR);
     }
 
     /** The topic of each of the engine's sinks. */
     static Map<String, String> sinkTopics(Topics topics) {
         return Map.of(MARGIN_SINK, topics.margin(), MARGIN_LATEST_SINK, topics.marginLatest(),
                 MARGIN_CALLS_SINK, topics.marginCalls(), LIQUIDATIONS_SINK, topics.liquidations(),
-                DEAD_LETTERS_SINK, topics.deadLetters(), CHECKPOINTS_SINK, topics.checkpoints());
+                DEAD_LETTERS_SINK, topics.deadLetters(), CHECKPOINTS_SINK, topics.checkpoints(),
+                ALERTS_SINK, topics.alerts());
     }
 
     /** The engine's stores (keyed by string) and the serde of each one's values. */

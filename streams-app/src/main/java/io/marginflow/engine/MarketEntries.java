@@ -12,13 +12,15 @@ import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SnapshotMark;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.translation.EngineTypes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The market entries of the journal (prices, snapshots, surfaces, instruments, parameters):
- * each is applied to the market replica, checked where a check needs state, and leaves the
- * exposed accounts to recompute ({@link FanOut}). Part of {@link MarginEngineProcessor}.
+ * each is applied to the market replica, checked where a check needs state (prices by the price
+ * guard, {@link GuardedPrices}), and leaves the exposed accounts to recompute ({@link FanOut}).
+ * Part of {@link MarginEngineProcessor}.
  */
 final class MarketEntries {
 
@@ -32,9 +34,12 @@ final class MarketEntries {
     private final AccountBook book;
     private final AccountMargining margining;
     private final Rejections rejections;
+    private final GuardedPrices guard;
 
-    MarketEntries(MarketReplica replica, AccountBook book, AccountMargining margining, Rejections rejections) {
+    MarketEntries(MarketReplica replica, AccountBook book, AccountMargining margining, Rejections rejections,
+                  GuardedPrices guard) {
         this.replica = replica;
+        this.guard = guard;
         this.book = book;
         this.margining = margining;
         this.rejections = rejections;
@@ -47,13 +52,17 @@ final class MarketEntries {
                 return settlement.get();
             }
         }
+        if (!guard.admits(price, cause)) {
+            return FanOut.NONE;
+        }
         replica.putPrice(price, cause.timestamp());
         return recomputeExposed(replica.market().underlyingOf(price.getInstrument()), cause);
     }
 
     /**
-     * Every price of the snapshot, then each exposed account recomputed once. A snapshot naming an
-     * instrument the engine does not know, or one of another underlying, is refused whole.
+     * Every price of the snapshot the price guard admits, then each exposed account recomputed once.
+     * A snapshot naming an instrument the engine does not know, or one of another underlying, is
+     * refused whole.
      */
     FanOut onSnapshot(MarketSnapshot snapshot, Trigger cause) {
         String underlying = snapshot.getUnderlying();
@@ -68,15 +77,21 @@ final class MarketEntries {
                 return FanOut.NONE;
             }
         }
+        List<PriceUpdate> prices = new ArrayList<>();
         if (snapshot.getIndex() != null) {
-            replica.putPrice(new PriceUpdate(underlying, snapshot.getIndex(), PriceKind.INDEX, snapshot.getEventTime()),
-                    cause.timestamp());
+            prices.add(new PriceUpdate(underlying, snapshot.getIndex(), PriceKind.INDEX, snapshot.getEventTime()));
         }
         for (SnapshotMark mark : snapshot.getMarks()) {
-            replica.putPrice(new PriceUpdate(mark.getInstrument(), mark.getPrice(), PriceKind.MARK,
-                    snapshot.getEventTime()), cause.timestamp());
+            prices.add(new PriceUpdate(mark.getInstrument(), mark.getPrice(), PriceKind.MARK, snapshot.getEventTime()));
         }
-        return recomputeExposed(underlying, cause);
+        boolean applied = false;
+        for (PriceUpdate price : prices) {
+            if (guard.admits(price, cause)) {
+                replica.putPrice(price, cause.timestamp());
+                applied = true;
+            }
+        }
+        return applied ? recomputeExposed(underlying, cause) : FanOut.NONE;
     }
 
     /** The sequencer has refused malformed and arbitrageable surfaces. */

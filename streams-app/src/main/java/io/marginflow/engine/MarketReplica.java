@@ -3,6 +3,7 @@ package io.marginflow.engine;
 import io.marginflow.config.EngineSettings;
 import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.Market;
+import io.marginflow.risk.PriceGuard.Quote;
 import io.marginflow.risk.stats.ReturnHistory;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.InstrumentState;
@@ -13,6 +14,7 @@ import io.marginflow.schema.VolSurface;
 import io.marginflow.translation.EngineTypes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -24,15 +26,34 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * hold the only copy; the {@link Market} in memory is derived from them and rebuilt by
  * {@link #restore}, at start and after an entry that failed.
  *
- * <p>The prices store holds four kinds of key, known only here ({@link PriceKey}): an
+ * <p>The prices store holds the kinds of key known only here ({@link PriceKey}): an
  * instrument's {@code MARK:}, an index's {@code INDEX:}, an underlying's valuation time
- * {@code CLOCK:} (epoch millis, stored as a double) and its surface anchor {@code ANCHOR:}.
+ * {@code CLOCK:} (epoch millis, stored as a double) and its surface anchor {@code ANCHOR:}; for the
+ * price guard ({@link GuardedPrices}), the stream time of each applied mark and index
+ * ({@code MARK_TIME:}, {@code INDEX_TIME:}) and the price held for confirmation and its time
+ * ({@code HELD_MARK:}, {@code HELD_MARK_TIME:}, {@code HELD_INDEX:}, {@code HELD_INDEX_TIME:}).
  */
 final class MarketReplica {
 
     /** The kinds of key in the prices store. */
     private enum PriceKey {
-        MARK, INDEX, CLOCK, ANCHOR;
+        MARK, INDEX, CLOCK, ANCHOR, MARK_TIME, INDEX_TIME, HELD_MARK, HELD_MARK_TIME, HELD_INDEX, HELD_INDEX_TIME;
+
+        static PriceKey applied(PriceKind kind) {
+            return kind == PriceKind.INDEX ? INDEX : MARK;
+        }
+
+        static PriceKey appliedTime(PriceKind kind) {
+            return kind == PriceKind.INDEX ? INDEX_TIME : MARK_TIME;
+        }
+
+        static PriceKey held(PriceKind kind) {
+            return kind == PriceKind.INDEX ? HELD_INDEX : HELD_MARK;
+        }
+
+        static PriceKey heldTime(PriceKind kind) {
+            return kind == PriceKind.INDEX ? HELD_INDEX_TIME : HELD_MARK_TIME;
+        }
 
         String of(String id) {
             return name() + ":" + id;
@@ -99,6 +120,8 @@ final class MarketReplica {
                     case CLOCK -> market.advanceValuationTime(id, entry.value.longValue());
                     case INDEX -> market.putIndexPrice(id, entry.value);
                     case MARK -> market.putMark(id, entry.value);
+                    // the price guard's, read from the store when a price is judged
+                    case MARK_TIME, INDEX_TIME, HELD_MARK, HELD_MARK_TIME, HELD_INDEX, HELD_INDEX_TIME -> { }
                 }
             });
         }
@@ -141,11 +164,13 @@ final class MarketReplica {
     }
 
     /**
-     * A mark (a settlement price before expiry counts as one) or an index price; an index price
-     * also moves its underlying's valuation time and is sampled into its return history.
+     * A mark (a settlement price before expiry counts as one) or an index price, and the stream time
+     * it came at; an index price also moves its underlying's valuation time and is sampled into its
+     * return history.
      */
     void putPrice(PriceUpdate price, long eventTime) {
         String id = price.getInstrument();
+        prices.put(PriceKey.appliedTime(price.getKind()).of(id), (double) eventTime);
         if (price.getKind() == PriceKind.INDEX) {
             prices.put(PriceKey.INDEX.of(id), price.getPrice());
             market.putIndexPrice(id, price.getPrice());
@@ -155,6 +180,32 @@ final class MarketReplica {
             prices.put(PriceKey.MARK.of(id), price.getPrice());
             market.putMark(id, price.getPrice());
         }
+    }
+
+    /** The last applied mark or index price of {@code id} ({@code kind} MARK or INDEX) and its time, if both are known. */
+    Optional<Quote> applied(PriceKind kind, String id) {
+        Double price = prices.get(PriceKey.applied(kind).of(id));
+        Double millis = prices.get(PriceKey.appliedTime(kind).of(id));
+        return price == null || millis == null ? Optional.empty() : Optional.of(new Quote(price, millis.longValue()));
+    }
+
+    /** The mark or index price of {@code id} held for confirmation, if there is one. */
+    Optional<Quote> held(PriceKind kind, String id) {
+        Double price = prices.get(PriceKey.held(kind).of(id));
+        Double millis = prices.get(PriceKey.heldTime(kind).of(id));
+        return price == null || millis == null ? Optional.empty() : Optional.of(new Quote(price, millis.longValue()));
+    }
+
+    /** Holds {@code quote} as the price of {@code id} awaiting confirmation, in place of any held before. */
+    void hold(PriceKind kind, String id, Quote quote) {
+        prices.put(PriceKey.held(kind).of(id), quote.price());
+        prices.put(PriceKey.heldTime(kind).of(id), (double) quote.millis());
+    }
+
+    /** Drops the price of {@code id} held for confirmation. */
+    void release(PriceKind kind, String id) {
+        prices.delete(PriceKey.held(kind).of(id));
+        prices.delete(PriceKey.heldTime(kind).of(id));
     }
 
     /**

@@ -4,6 +4,9 @@ import io.marginflow.risk.AccountMargin;
 import io.marginflow.risk.lifecycle.LifecycleEvent;
 import io.marginflow.risk.lifecycle.LifecycleState;
 import io.marginflow.risk.lifecycle.ReductionPlan;
+import io.marginflow.schema.Alert;
+import io.marginflow.schema.AlertAction;
+import io.marginflow.schema.AlertKind;
 import io.marginflow.schema.Cause;
 import io.marginflow.schema.LiquidationReason;
 import io.marginflow.schema.LiquidationSignal;
@@ -11,12 +14,14 @@ import io.marginflow.schema.LiquidationTransition;
 import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.schema.MarginResult;
+import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.ReductionStep;
 import io.marginflow.schema.Side;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 
 /**
  * The engine's outputs as contract records, built in one place, as {@link EngineTypes} builds the
@@ -28,6 +33,23 @@ import java.util.List;
 public final class EngineOutputs {
 
     private EngineOutputs() {}
+
+    /**
+     * A price alert: a mark or index price that jumped, and what the engine did with it. Its id
+     * names the kind, the action, the price and the journal entry, so that a replay raises the same.
+     */
+    public static Alert priceAlert(AlertAction action, String underlying, PriceKind kind, String subject, Cause cause,
+                                   SortedMap<String, Double> figures, String reason) {
+        String id = String.join(":", AlertKind.PRICE_JUMP.name(), action.name(), kind.name(), subject,
+                Integer.toString(cause.getJournalPartition()), Long.toString(cause.getJournalOffset()));
+        return Alert.newBuilder()
+                .setAlertId(id).setKind(AlertKind.PRICE_JUMP).setAction(action)
+                .setUnderlying(underlying).setSubject(subject).setAccount(null)
+                .setEventTime(cause.getEventTime())
+                .setFigures(new java.util.LinkedHashMap<>(figures))
+                .setReason(reason).setCause(cause)
+                .build();
+    }
 
     /** An account's equity, initial and maintenance margin, as the contract carries them. */
     private record Figures(BigDecimal equity, BigDecimal initialMargin, BigDecimal maintenanceMargin) {

@@ -5,6 +5,7 @@ import io.marginflow.risk.ExtremeMove;
 import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Position;
+import io.marginflow.risk.PriceGuard;
 import io.marginflow.risk.RiskModel;
 import io.marginflow.risk.UnderlyingRisk;
 import io.marginflow.risk.VolatilityScan;
@@ -90,6 +91,8 @@ public final class EngineTypes {
                         parameters.getLiquidationReleaseBuffer(), parameters.getCallIncreaseThreshold(),
                         parameters.getBackstopFraction()))
                 .riskModel(riskModel(parameters))
+                .priceGuard(new PriceGuard(parameters.getPriceJumpSigmas(), parameters.getPriceJumpHoldMillis(),
+                        parameters.getPriceJumpMinElapsedMillis()))
                 .build();
     }
 

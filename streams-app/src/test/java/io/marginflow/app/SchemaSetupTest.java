@@ -32,7 +32,7 @@ class SchemaSetupTest {
                 java.util.stream.Stream.concat(java.util.stream.Stream.concat(topics.inputs().stream(),
                         java.util.stream.Stream.of(topics.journal(), topics.marginLatest(), topics.checkpoints())), topics.outputs().stream()).toList());
 
-        assertThat(SchemaSetup.registerAll(registry, topics)).hasSize(15).contains("clearing.fills-value (id 1)");
+        assertThat(SchemaSetup.registerAll(registry, topics)).hasSize(16).contains("clearing.fills-value (id 1)");
         assertThat(SchemaSetup.registerAll(registry, topics)).as("found, not added again").contains("clearing.fills-value (id 1)");
         assertThat(registry.idOf("risk.liquidations-value", io.marginflow.schema.LiquidationSignal.getClassSchema())).isPositive();
     }

@@ -26,7 +26,7 @@ class MarginflowConfigTest {
                 "market.vol-surfaces", "refdata.instruments", "risk.parameters", "market.snapshots", "market.clock");
         assertThat(topics.journal()).isEqualTo("risk.journal");
         assertThat(topics.outputs()).containsExactly("risk.margin", "risk.margin-calls", "risk.liquidations",
-                "risk.dead-letters");
+                "risk.dead-letters", "risk.alerts");
         assertThat(topics.checkpoints()).isEqualTo("risk.checkpoints");
     }
 

@@ -109,7 +109,8 @@ class TopicSetupOnRealBrokerIT {
                 Map.entry("topic.margin-calls", prefix + ".risk.margin-calls"),
                 Map.entry("topic.liquidations", prefix + ".risk.liquidations"),
                 Map.entry("topic.dead-letters", prefix + ".risk.dead-letters"),
-                Map.entry("topic.checkpoints", prefix + ".risk.checkpoints"))).topics();
+                Map.entry("topic.checkpoints", prefix + ".risk.checkpoints"),
+                Map.entry("topic.alerts", prefix + ".risk.alerts"))).topics();
     }
 
     /** Through TopicSetup, which waits for broker metadata to show a topic just created. */

@@ -8,6 +8,7 @@ import io.marginflow.errors.OutputLimits;
 import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.registry.InMemorySchemaRegistry;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.Alert;
 import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralMovement;
@@ -190,6 +191,10 @@ public final class PipelineDriver implements AutoCloseable {
 
     public List<Checkpoint> checkpoints() {
         return read(topics.checkpoints(), Checkpoint.class);
+    }
+
+    public List<Alert> alerts() {
+        return read(topics.alerts(), Alert.class);
     }
 
     /** The records that arrived on {@code topic} since it was last read. */

@@ -1,0 +1,150 @@
+package io.marginflow.risk;
+
+import io.marginflow.risk.stats.PriceJump;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How an underlying's prices are guarded against moves its volatility does not make plausible
+ * (a fat-fingered mark, a broken index feed): a mark or index price more than {@code sigmas}
+ * standard deviations of the underlying's forecast volatility, scaled to the time since the
+ * previous price of the same instrument or index, away from that price is a jump
+ * ({@link PriceJump}). A jump is always reported; with a hold it is not applied until a price
+ * within the plausible range of it confirms the move within {@code holdMillis} of stream time.
+ *
+ * @param sigmas standard deviations of the elapsed time taken as plausible; 0: prices are not judged
+ * @param holdMillis how long, in stream time, a jump waits for a confirming price before it is
+ *        dropped; 0: a jump is applied at once (reported only)
+ * @param minElapsedMillis the least elapsed time a move is judged over (prices a millisecond apart
+ *        are not held to a move of nothing)
+ */
+public record PriceGuard(double sigmas, long holdMillis, long minElapsedMillis) {
+
+    /** A price and the stream time it came at. */
+    public record Quote(double price, long millis) {}
+
+    /** What the guard did with a price. */
+    public enum Action {
+        /** A jump, applied as it came: the guard holds nothing. */
+        APPLIED,
+        /** A jump, not applied: it waits for a price that confirms it. */
+        HELD,
+        /** A jump within range of the price held before it, which it confirms: applied. */
+        CONFIRMED,
+        /** A held price dropped: a price within range of the last applied one came, or its window passed. */
+        DISCARDED
+    }
+
+    /**
+     * One thing the guard reports about a price.
+     *
+     * @param reference the price the move is measured from: the last applied one, or for a
+     *        discarded price the held price itself
+     * @param jump the move, for APPLIED, HELD and CONFIRMED
+     * @param held the held price concerned: confirmed, discarded, or replaced by a new hold
+     * @param expired for DISCARDED: the held price's window had passed
+     */
+    public record Finding(Action action, Quote reference, Quote price, Optional<PriceJump> jump, Optional<Quote> held,
+                          boolean expired) {}
+
+    /**
+     * The guard's decision on a price.
+     *
+     * @param applies whether the price is applied now
+     * @param held the price held for confirmation after this one
+     * @param findings what to report, in order
+     */
+    public record Verdict(boolean applies, Optional<Quote> held, List<Finding> findings) {
+        public Verdict {
+            findings = List.copyOf(findings);
+        }
+    }
+
+    /** No judgement: every price is applied as it comes, nothing reported. */
+    public static final PriceGuard OFF = new PriceGuard(0.0, 0, 60_000);
+
+    /** The longest hold: a day of stream time. */
+    public static final long MAX_HOLD_MILLIS = 86_400_000L;
+
+    public PriceGuard {
+        if (!(sigmas >= 0.0 && Double.isFinite(sigmas))) {
+            throw new IllegalArgumentException("price jump sigmas must be finite and not negative (0: no guard): " + sigmas);
+        }
+        if (holdMillis < 0 || holdMillis > MAX_HOLD_MILLIS) {
+            throw new IllegalArgumentException("price jump hold must be 0 to " + MAX_HOLD_MILLIS + " ms: " + holdMillis);
+        }
+        if (minElapsedMillis <= 0 || minElapsedMillis > MAX_HOLD_MILLIS) {
+            throw new IllegalArgumentException("price jump minimum elapsed time must be 1 to " + MAX_HOLD_MILLIS + " ms: "
+                    + minElapsedMillis);
+        }
+    }
+
+    /** Whether prices are judged at all. */
+    public boolean judges() {
+        return sigmas > 0.0;
+    }
+
+    /** Whether a jump is held for confirmation rather than applied. */
+    public boolean holds() {
+        return judges() && holdMillis > 0;
+    }
+
+    /**
+     * The decision on {@code price}, a mark or index price, given the last applied price of the same
+     * instrument or index and the one held for confirmation. Plausible from the applied price: it is
+     * applied, and a held price is discarded (it was the mistake). A jump: applied at once without
+     * a hold; with one, applied if it is within range of the held price (confirming the move), else
+     * held in its place. A held price whose window has passed is discarded first. Without an applied
+     * price or a forecast nothing is judged.
+     *
+     * @param volPerInterval the underlying's forecast volatility per {@code intervalMillis}; not positive: no forecast
+     */
+    public Verdict judge(Optional<Quote> applied, Optional<Quote> held, Quote price, double volPerInterval,
+                         long intervalMillis) {
+        if (!judges()) {
+            return new Verdict(true, held, List.of());
+        }
+        List<Finding> findings = new ArrayList<>();
+        Optional<Quote> waiting = held;
+        if (waiting.isPresent() && price.millis() - waiting.get().millis() > holdMillis) {
+            findings.add(new Finding(Action.DISCARDED, waiting.get(), price, Optional.empty(), waiting, true));
+            waiting = Optional.empty();
+        }
+        Optional<PriceJump> jump = applied.flatMap(from -> jump(from, price, volPerInterval, intervalMillis));
+        if (jump.isEmpty()) {
+            waiting.ifPresent(dropped -> findings.add(
+                    new Finding(Action.DISCARDED, dropped, price, Optional.empty(), Optional.of(dropped), false)));
+            return new Verdict(true, Optional.empty(), findings);
+        }
+        Quote reference = applied.orElseThrow();
+        if (!holds()) {
+            findings.add(new Finding(Action.APPLIED, reference, price, jump, Optional.empty(), false));
+            return new Verdict(true, Optional.empty(), findings);
+        }
+        if (waiting.isPresent() && jump(waiting.get(), price, volPerInterval, intervalMillis).isEmpty()) {
+            findings.add(new Finding(Action.CONFIRMED, reference, price, jump, waiting, false));
+            return new Verdict(true, Optional.empty(), findings);
+        }
+        findings.add(new Finding(Action.HELD, reference, price, jump, waiting, false));
+        return new Verdict(false, Optional.of(price), findings);
+    }
+
+    private Optional<PriceJump> jump(Quote from, Quote to, double volPerInterval, long intervalMillis) {
+        return jump(from.price(), to.price(), to.millis() - from.millis(), volPerInterval, intervalMillis);
+    }
+
+    /**
+     * The jump from {@code reference} to {@code price}, {@code elapsedMillis} of stream time later,
+     * if this guard judges it one; never without a volatility forecast.
+     *
+     * @param volPerInterval the underlying's forecast volatility per {@code intervalMillis}; not positive: no forecast
+     */
+    public Optional<PriceJump> jump(double reference, double price, long elapsedMillis, double volPerInterval,
+                                    long intervalMillis) {
+        if (!judges()) {
+            return Optional.empty();
+        }
+        return PriceJump.of(reference, price, elapsedMillis, volPerInterval, intervalMillis, sigmas, minElapsedMillis);
+    }
+}

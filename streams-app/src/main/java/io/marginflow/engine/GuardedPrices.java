@@ -1,0 +1,118 @@
+package io.marginflow.engine;
+
+import io.marginflow.config.EngineSettings;
+import io.marginflow.risk.Market;
+import io.marginflow.risk.PriceGuard;
+import io.marginflow.risk.PriceGuard.Quote;
+import io.marginflow.risk.UnderlyingStatistics;
+import io.marginflow.risk.stats.PriceJump;
+import io.marginflow.schema.AlertAction;
+import io.marginflow.schema.PriceKind;
+import io.marginflow.schema.PriceUpdate;
+import io.marginflow.translation.EngineOutputs;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The price guard in the engine: before a mark or index price is applied, its underlying's guard
+ * ({@link PriceGuard}, set in the underlying's risk parameters) judges it against the last applied
+ * price of the same instrument or index and any price held for confirmation; this class keeps
+ * those in the market replica and publishes what the guard reports on the alerts topic.
+ * Settlement prices are official and never judged.
+ *
+ * <p>Every journal partition judges and holds alike, from the broadcast entries and statistics
+ * they all share; journal partition 0 alone publishes the alerts, so that each is published once.
+ * Part of {@link MarginEngine}, through {@link MarketEntries}.
+ */
+final class GuardedPrices {
+
+    /** The journal partition that publishes price alerts. */
+    static final int PUBLISHING_PARTITION = 0;
+
+    private final EngineSettings settings;
+    private final MarketReplica replica;
+    private final UnitOfWork unit;
+
+    GuardedPrices(EngineSettings settings, MarketReplica replica, UnitOfWork unit) {
+        this.settings = settings;
+        this.replica = replica;
+        this.unit = unit;
+    }
+
+    /**
+     * Whether {@code price} is to be applied now (not while it is held). Changes only what is held,
+     * and reports jumps; the caller applies the price.
+     */
+    boolean admits(PriceUpdate price, Trigger cause) {
+        PriceKind kind = price.getKind();
+        if (kind == PriceKind.SETTLEMENT) {
+            return true;
+        }
+        Market market = replica.market();
+        String id = price.getInstrument();
+        String underlying = kind == PriceKind.INDEX ? id : market.underlyingOf(id);
+        PriceGuard guard = market.parameters(underlying).priceGuard();
+        if (!guard.judges()) {
+            return true;
+        }
+        double forecastVol = market.statistics(underlying).map(UnderlyingStatistics::forecastVol).orElse(0.0);
+        Optional<Quote> held = replica.held(kind, id);
+        PriceGuard.Verdict verdict = guard.judge(replica.applied(kind, id), held,
+                new Quote(price.getPrice(), cause.timestamp()), forecastVol, settings.history().intervalMillis());
+        if (!verdict.held().equals(held)) {
+            verdict.held().ifPresentOrElse(quote -> replica.hold(kind, id, quote), () -> replica.release(kind, id));
+        }
+        if (cause.cause().getJournalPartition() == PUBLISHING_PARTITION) {
+            for (PriceGuard.Finding finding : verdict.findings()) {
+                unit.forward(new Record<String, Object>(underlying, EngineOutputs.priceAlert(
+                        AlertAction.valueOf(finding.action().name()), underlying, kind, id, cause.cause(),
+                        figures(finding, guard, forecastVol), reason(finding, kind, id, underlying, guard)),
+                        cause.timestamp()), MarginEngineTopology.ALERTS_SINK);
+            }
+        }
+        return verdict.applies();
+    }
+
+    private static SortedMap<String, Double> figures(PriceGuard.Finding finding, PriceGuard guard, double forecastVol) {
+        SortedMap<String, Double> figures = new TreeMap<>();
+        figures.put("price", finding.price().price());
+        figures.put("reference", finding.reference().price());
+        figures.put("elapsedMillis", (double) (finding.price().millis() - finding.reference().millis()));
+        figures.put("forecastVol", forecastVol);
+        figures.put("allowedSigmas", guard.sigmas());
+        finding.held().ifPresent(held -> figures.put("held", held.price()));
+        finding.jump().ifPresent(jump -> {
+            figures.put("logMove", jump.logMove());
+            figures.put("threshold", jump.threshold());
+            figures.put("sigmas", jump.sigmas());
+        });
+        return figures;
+    }
+
+    private static String reason(PriceGuard.Finding finding, PriceKind kind, String id, String underlying, PriceGuard guard) {
+        Quote price = finding.price();
+        String move = finding.jump().map(jump -> describe(finding.reference(), price, jump, kind, id, underlying, guard))
+                .orElse("");
+        return switch (finding.action()) {
+            case APPLIED -> move + "; applied (the underlying holds no jumps)";
+            case HELD -> move + "; held, not applied, until a price within range of it confirms it within "
+                    + guard.holdMillis() + " ms" + finding.held().map(before -> " (in place of the held " + before.price() + ")")
+                    .orElse("");
+            case CONFIRMED -> move + "; within range of the held " + finding.held().orElseThrow().price()
+                    + ", which it confirms: applied";
+            case DISCARDED -> id + " " + finding.held().orElseThrow().price() + " was held for confirmation"
+                    + (finding.expired() ? " and no price confirmed it within " + guard.holdMillis() + " ms"
+                            : "; the next price, " + price.price() + ", is within range of the last applied one,"
+                                    + " so the held price is dropped");
+        };
+    }
+
+    private static String describe(Quote from, Quote to, PriceJump jump, PriceKind kind, String id, String underlying,
+                                   PriceGuard guard) {
+        return String.format("%s %s moved from %s to %s in %d ms: %.1f standard deviations of %s's forecast"
+                        + " volatility over that time, beyond the %s allowed", kind, id, from.price(), to.price(),
+                to.millis() - from.millis(), jump.sigmas(), underlying, guard.sigmas());
+    }
+}

@@ -1,0 +1,197 @@
+package io.marginflow.pipeline;
+
+import static io.marginflow.pipeline.Inputs.T0;
+import static io.marginflow.pipeline.Inputs.deposit;
+import static io.marginflow.pipeline.Inputs.fill;
+import static io.marginflow.pipeline.Inputs.index;
+import static io.marginflow.pipeline.Inputs.mark;
+import static io.marginflow.pipeline.Inputs.parameters;
+import static io.marginflow.pipeline.Inputs.perpetual;
+import static io.marginflow.pipeline.Inputs.snapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.marginflow.schema.Alert;
+import io.marginflow.schema.AlertAction;
+import io.marginflow.schema.AlertKind;
+import io.marginflow.schema.JournalEntry;
+import io.marginflow.schema.MarginResult;
+import io.marginflow.schema.MarketSnapshot;
+import io.marginflow.schema.PriceKind;
+import io.marginflow.schema.PriceUpdate;
+import io.marginflow.schema.RiskParameters;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The price guard through the pipeline: a BTC perpetual account at 5x, a history of 2% daily
+ * moves, and marks every 15 minutes. A mark at a tenth of its value is a jump of hundreds of
+ * standard deviations: with a hold it is not applied, and the account is neither called nor
+ * liquidated; without one it is applied and liquidates the account. A real move is held for one
+ * price and applied when the next confirms it.
+ */
+class PriceGuardSpec {
+
+    private static final Map<String, String> SETTINGS = Map.of("engine.history.length", "200",
+            "engine.history.min-returns", "50");
+    private static final long HOLD = 30 * 60_000L;
+
+    @Test
+    void aFatFingerMarkIsHeldAndDiscardedAndLiquidatesNobody() {
+        try (PipelineDriver pipeline = market(guarded(HOLD))) {
+            pipeline.publish(mark("BTC-PERPETUAL", 1_000.0, 15));
+            List<Alert> held = pipeline.alerts();
+            assertThat(held).singleElement().satisfies(alert -> {
+                assertThat(alert.getKind()).isEqualTo(AlertKind.PRICE_JUMP);
+                assertThat(alert.getAction()).isEqualTo(AlertAction.HELD);
+                assertThat(alert.getSubject()).isEqualTo("BTC-PERPETUAL");
+                assertThat(alert.getUnderlying()).isEqualTo("BTC");
+                assertThat(alert.getFigures()).containsEntry("price", 1_000.0).containsEntry("reference", 10_000.0)
+                        .containsEntry("elapsedMillis", 15 * 60_000.0);
+                // ln 10 over 15 minutes of a volatility near 2% a day: σ √(15 / 1440) ≈ 0.002, so ~1,000 of them
+                assertThat(alert.getFigures().get("logMove")).isCloseTo(Math.log(10), within(1e-12));
+                assertThat(alert.getFigures().get("sigmas")).isGreaterThan(500.0);
+                assertThat(alert.getAlertId()).startsWith("PRICE_JUMP:HELD:MARK:BTC-PERPETUAL:0:");
+            });
+            assertThat(pipeline.margin()).as("a held price recomputes nobody").isEmpty();
+
+            pipeline.publish(mark("BTC-PERPETUAL", 10_020.0, 30));
+            assertThat(pipeline.alerts()).singleElement().satisfies(alert -> {
+                assertThat(alert.getAction()).isEqualTo(AlertAction.DISCARDED);
+                assertThat(alert.getReason()).contains("within range of the last applied");
+            });
+            pipeline.publish(mark("BTC-PERPETUAL", 10_010.0, 45));
+            assertThat(pipeline.alerts()).isEmpty();
+            assertThat(pipeline.margin()).extracting(MarginResult::getStatus).map(Object::toString).containsOnly("NORMAL");
+            assertThat(pipeline.marginCalls()).isEmpty();
+            assertThat(pipeline.liquidations()).isEmpty();
+        }
+    }
+
+    @Test
+    void withoutAHoldTheFatFingerIsAppliedAndReportedAndLiquidatesTheAccount() {
+        try (PipelineDriver pipeline = market(guarded(0))) {
+            pipeline.publish(mark("BTC-PERPETUAL", 1_000.0, 15));
+            pipeline.publish(mark("BTC-PERPETUAL", 10_020.0, 30));
+            // the fat finger and the return from it: both jumps, both applied
+            assertThat(pipeline.alerts()).hasSize(2).allSatisfy(alert -> {
+                assertThat(alert.getAction()).isEqualTo(AlertAction.APPLIED);
+                assertThat(alert.getReason()).contains("applied (the underlying holds no jumps)");
+            }).extracting(alert -> alert.getFigures().get("price")).containsExactly(1_000.0, 10_020.0);
+            assertThat(pipeline.liquidations()).as("the fat finger liquidates the account").singleElement()
+                    .satisfies(signal -> assertThat(signal.getPlan()).singleElement().satisfies(step ->
+                            assertThat(step.getMarkPrice()).as("the plan is priced at the fat finger").isEqualTo(1_000.0)));
+        }
+    }
+
+    @Test
+    void aRealMoveIsHeldForOnePriceAndAppliedWhenTheNextConfirmsIt() {
+        try (PipelineDriver pipeline = market(guarded(HOLD))) {
+            // index and mark fall 30% in a snapshot; the next, 15 minutes later, stays there
+            pipeline.publish(snapshotWithIndex(7_000.0, 7_000.0, 15));
+            assertThat(pipeline.alerts()).extracting(Alert::getAction, Alert::getSubject)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(AlertAction.HELD, "BTC"),
+                            org.assertj.core.groups.Tuple.tuple(AlertAction.HELD, "BTC-PERPETUAL"));
+            assertThat(pipeline.margin()).isEmpty();
+
+            pipeline.publish(snapshotWithIndex(6_950.0, 6_960.0, 30));
+            List<Alert> confirmed = pipeline.alerts();
+            assertThat(confirmed).extracting(Alert::getAction).containsExactly(AlertAction.CONFIRMED, AlertAction.CONFIRMED);
+            assertThat(confirmed.get(1).getFigures()).containsEntry("price", 6_960.0).containsEntry("reference", 10_000.0)
+                    .containsEntry("held", 7_000.0);
+            MarginResult result = pipeline.margin().get(0);
+            assertThat(result.getEquity().doubleValue()).as("the confirmed price is applied: 1 BTC lost 3,040")
+                    .isCloseTo(2_500.0 - 3_040.0, within(1e-6));
+        }
+    }
+
+    @Test
+    void aHeldPriceNotConfirmedWithinItsWindowIsDiscarded() {
+        try (PipelineDriver pipeline = market(guarded(HOLD))) {
+            pipeline.publish(mark("BTC-PERPETUAL", 1_000.0, 15));
+            pipeline.alerts();
+            // 3 hours later, 1% up: the held price's window has passed, and this one is plausible
+            pipeline.publish(mark("BTC-PERPETUAL", 10_100.0, 195));
+            assertThat(pipeline.alerts()).singleElement().satisfies(alert -> {
+                assertThat(alert.getAction()).isEqualTo(AlertAction.DISCARDED);
+                assertThat(alert.getReason()).contains("no price confirmed it within 1800000 ms");
+            });
+            assertThat(pipeline.margin()).singleElement().satisfies(result ->
+                    assertThat(result.getEquity().doubleValue()).isCloseTo(2_600.0, within(1e-6)));
+        }
+    }
+
+    @Test
+    void everyPartitionJudgesAlikeAndAReplayRaisesTheSameAlerts() {
+        List<Alert> alerts;
+        List<JournalEntry> journal;
+        try (PipelineDriver pipeline = market(guarded(HOLD))) {
+            pipeline.publish(mark("BTC-PERPETUAL", 1_000.0, 15));
+            pipeline.publish(snapshotWithIndex(7_000.0, 7_000.0, 30));
+            pipeline.publish(snapshotWithIndex(6_950.0, 6_960.0, 45));
+            alerts = pipeline.alerts();
+            journal = pipeline.journal();
+        }
+        assertThat(alerts).hasSize(5);
+        try (PipelineDriver auditor = new PipelineDriver(SETTINGS)) {
+            journal.forEach(entry -> auditor.replay(entry, ReplaySpec.keyOf(entry)));
+            assertThat(auditor.alerts()).containsExactlyElementsOf(alerts);
+        }
+    }
+
+    @Test
+    void guardParametersThatMakeNoSenseAreDeadLettered() {
+        try (PipelineDriver pipeline = new PipelineDriver(SETTINGS)) {
+            pipeline.publish(RiskParameters.newBuilder(guarded(HOLD)).setPriceJumpSigmas(-1.0).build());
+            pipeline.publish(RiskParameters.newBuilder(guarded(HOLD)).setPriceJumpSigmas(Double.NaN).build());
+            pipeline.publish(RiskParameters.newBuilder(guarded(HOLD)).setPriceJumpHoldMillis(-5).build());
+            assertThat(pipeline.deadLetters()).hasSize(3).allSatisfy(letter ->
+                    assertThat(letter.getErrorClass()).isEqualTo("INVALID_PARAMETERS"))
+                    .extracting(letter -> letter.getReason())
+                    .anySatisfy(reason -> assertThat(reason).contains("price jump sigmas must be finite and not negative"))
+                    .anySatisfy(reason -> assertThat(reason).contains("price jump hold must be 0 to 86400000 ms: -5"));
+            assertThat(pipeline.journal()).isEmpty();
+        }
+    }
+
+    /** ±16% in 9 steps, maintenance at half; jumps beyond 8 standard deviations judged, held for {@code holdMillis}. */
+    private static RiskParameters guarded(long holdMillis) {
+        return RiskParameters.newBuilder(parameters("BTC", 1, 0.16, 9, 0.5))
+                .setPriceJumpSigmas(8.0).setPriceJumpHoldMillis(holdMillis).setPriceJumpMinElapsedMillis(60_000L)
+                .build();
+    }
+
+    /**
+     * BTC with {@code parameters}, 120 days of 2% daily index moves ending at 10,000, and ACC-1 long one
+     * perpetual at 10,000 with 2,500 USD, marked at 10,000 at minute 0.
+     */
+    private static PipelineDriver market(RiskParameters parameters) {
+        PipelineDriver pipeline = new PipelineDriver(SETTINGS);
+        pipeline.publish(parameters);
+        pipeline.publish(perpetual("BTC-PERPETUAL", "BTC"));
+        Random random = new Random(7);
+        double[] path = new double[121];
+        path[120] = 10_000.0;
+        for (int day = 119; day >= 0; day--) {
+            path[day] = path[day + 1] * Math.exp(0.02 * random.nextGaussian());
+        }
+        for (int day = 0; day < 120; day++) {
+            pipeline.publish(PriceUpdate.newBuilder().setInstrument("BTC").setPrice(path[day]).setKind(PriceKind.INDEX)
+                    .setEventTime(T0.minus(Duration.ofDays(120 - day))).build());
+        }
+        pipeline.publish(index("BTC", 10_000.0, 0));
+        pipeline.publish(mark("BTC-PERPETUAL", 10_000.0, 0));
+        pipeline.publish(deposit("M-1", "ACC-1", "USD", "2500"));
+        pipeline.publish(fill("F-1", "ACC-1", "BTC-PERPETUAL", "1", 10_000.0));
+        pipeline.margin();
+        pipeline.alerts();
+        return pipeline;
+    }
+
+    private static MarketSnapshot snapshotWithIndex(double index, double perpetual, int minute) {
+        return MarketSnapshot.newBuilder(snapshot("BTC", minute, "BTC-PERPETUAL", perpetual)).setIndex(index).build();
+    }
+}
