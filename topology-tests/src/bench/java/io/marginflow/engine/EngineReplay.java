@@ -2,15 +2,22 @@ package io.marginflow.engine;
 
 import io.marginflow.bench.BenchLoad;
 import io.marginflow.config.MarginflowConfig;
+import io.marginflow.config.Topics;
 import io.marginflow.errors.OutputLimits;
+import io.marginflow.pipeline.Inputs;
 import io.marginflow.schema.JournalEntry;
+import io.marginflow.schema.PriceKind;
+import io.marginflow.schema.PriceUpdate;
+import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SourceCoordinates;
 import io.marginflow.sequencer.InputRecords;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -18,7 +25,8 @@ import org.apache.avro.specific.SpecificRecord;
  * runs), on one thread, applying a journal of the pipeline benchmark's mix ({@link BenchLoad}) as
  * one journal partition, with no broker. Measures journal entries per second and CPU per entry,
  * after a warm-up replay of a smaller journal into another engine. Not a test;
- * {@code scripts/bench replay [accounts] [ticks] [warm-up accounts]}, default 100000 100 20000.
+ * {@code scripts/bench replay [accounts] [ticks] [warm-up accounts]}, default 100000 100 20000;
+ * {@code BENCH_JAVA_OPTS=-Dbench.price-guard=K} adds parameters with the price guard and index history.
  */
 public final class EngineReplay {
 
@@ -34,13 +42,36 @@ public final class EngineReplay {
         replay("measured", journal(load));
     }
 
-    /** The load as the sequencer journals it, all on one partition. */
+    /**
+     * The load as the sequencer journals it, all on one partition. With {@code -Dbench.price-guard=K}
+     * it starts with risk parameters for both underlyings, their price guard at K standard
+     * deviations (0: off) with a 30-minute hold, and 300 days of index history, so that the
+     * statistical layer and the guard judge every mark (compare K = 0 with K &gt; 0).
+     */
     private static List<JournalEntry> journal(BenchLoad load) {
         List<JournalEntry> entries = new ArrayList<>();
         long[] offset = {0};
-        load.generate(MarginflowConfig.of(Map.of()).topics(), (topic, key, record) -> entries.add(new JournalEntry(
+        BenchLoad.Sink sink = (topic, key, record) -> entries.add(new JournalEntry(
                 new SourceCoordinates(topic, 0, offset[0], Instant.ofEpochMilli(1_584_000_000_000L + offset[0]++)),
-                InputRecords.eventTime(record), record)));
+                InputRecords.eventTime(record), record));
+        Topics topics = MarginflowConfig.of(Map.of()).topics();
+        String guard = System.getProperty("bench.price-guard");
+        if (guard != null) {
+            Random random = new Random(11);
+            for (String underlying : List.of("BTC", "ETH")) {
+                sink.accept(topics.parameters(), underlying, RiskParameters.newBuilder(
+                        Inputs.parameters(underlying, 1, 0.16, 9, 0.5)).setPriceJumpSigmas(Double.parseDouble(guard))
+                        .setPriceJumpHoldMillis(1_800_000L).build());
+                double price = underlying.equals("BTC") ? 5_000.0 : 150.0;
+                for (int day = 300; day > 0; day--) {
+                    price *= Math.exp(0.03 * random.nextGaussian());
+                    sink.accept(topics.prices(), underlying, PriceUpdate.newBuilder().setInstrument(underlying)
+                            .setPrice(price).setKind(PriceKind.INDEX).setEventTime(Inputs.T0.minus(Duration.ofDays(day)))
+                            .build());
+                }
+            }
+        }
+        load.generate(topics, sink);
         return entries;
     }
 
