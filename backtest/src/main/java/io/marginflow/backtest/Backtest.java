@@ -139,6 +139,12 @@ public final class Backtest {
         }
         Files.writeString(summary, "\n" + ForecastComparison.markdown(forecasts), java.nio.file.StandardOpenOption.APPEND);
         System.out.printf("[%5.1fs] volatility forecasts compared%n", (System.nanoTime() - started) / 1e9);
+        List<PriceGuardEvaluation.Row> guard = new ArrayList<>();
+        for (PriceHistory history : hourly) {
+            guard.addAll(PriceGuardEvaluation.evaluate(history));
+        }
+        Files.writeString(summary, "\n" + PriceGuardEvaluation.markdown(guard), java.nio.file.StandardOpenOption.APPEND);
+        System.out.printf("[%5.1fs] price guard evaluated%n", (System.nanoTime() - started) / 1e9);
         System.out.printf("[%5.1fs] wrote %s and %d charts%n", (System.nanoTime() - started) / 1e9, summary,
                 runs.stream().filter(r -> r.model().equals(Report.CHARTED_MODEL)).count());
     }
