@@ -40,9 +40,12 @@ import org.apache.kafka.streams.KafkaStreams;
  * the first expiry settle in the middle of the crash. Prints progress, then a summary a risk
  * officer would want, and cleans up after itself.
  *
- * An example liquidation service runs alongside and executes every liquidation plan.
+ * An example liquidation service runs alongside and executes every liquidation plan. One
+ * fat-fingered BTC perpetual mark, at a tenth of its value, is published between two snapshots:
+ * the price guard holds it and then discards it, and the summary says what it did.
  *
- * <p>Arguments: {@code [accounts]} (default 2000).
+ * <p>Arguments: {@code [accounts]} (default 2000), {@code --no-price-hold} (price jumps are
+ * reported but applied: the summary then counts what the fat finger set off).
  */
 public final class Demo {
 
@@ -52,32 +55,36 @@ public final class Demo {
     private final Scenario scenario;
     private final long started = System.nanoTime();
 
-    private Demo(int accountCount, Path work) {
+    private Demo(int accountCount, boolean holdPrices, Path work) {
         this.accountCount = accountCount;
         this.work = work;
-        this.scenario = new Scenario(accountCount, tally);
+        this.scenario = new Scenario(accountCount, holdPrices, tally);
     }
 
-    private static final String USAGE = "usage: scripts/demo [ACCOUNTS]   (synthetic accounts, 1 to 1,000,000; default 2,000)";
+    private static final String USAGE = "usage: scripts/demo [ACCOUNTS] [--no-price-hold]   (synthetic accounts, 1 to"
+            + " 1,000,000; default 2,000. --no-price-hold: price jumps are reported but applied, not held)";
+    private static final String NO_PRICE_HOLD = "--no-price-hold";
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(USAGE);
             return;
         }
+        List<String> rest = new java.util.ArrayList<>(List.of(args));
+        boolean holdPrices = !rest.remove(NO_PRICE_HOLD);
         int accounts = 2_000;
         try {
-            accounts = args.length > 0 ? Integer.parseInt(args[0].replace(",", "").replace("_", "")) : accounts;
+            accounts = rest.isEmpty() ? accounts : Integer.parseInt(rest.get(0).replace(",", "").replace("_", ""));
         } catch (NumberFormatException e) {
             accounts = -1;
         }
-        if (args.length > 1 || accounts < 1 || accounts > 1_000_000) {
+        if (rest.size() > 1 || accounts < 1 || accounts > 1_000_000) {
             System.err.println(USAGE);
             System.exit(2);
         }
         Path work = Files.createTempDirectory("marginflow-demo-");
         try {
-            new Demo(accounts, work).run();
+            new Demo(accounts, holdPrices, work).run();
         } finally {
             deleteRecursively(work);
         }

@@ -1,5 +1,6 @@
 package io.marginflow.demo;
 
+import io.marginflow.schema.Alert;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.LiquidationSignal;
 import io.marginflow.schema.LiquidationTransition;
@@ -40,6 +41,12 @@ final class DemoTally {
     final Set<String> called = new TreeSet<>();
     final Set<String> liquidated = new TreeSet<>();
     final Set<String> restored = new TreeSet<>();
+    /** Price alerts per action, and each alert. */
+    final Map<String, Long> alerts = new TreeMap<>();
+    final List<Alert> alertList = new ArrayList<>();
+    /** The fat-fingered mark the scenario published (NaN before), and the liquidations whose plan is priced at it. */
+    volatile double fatFingerMark = Double.NaN;
+    final Set<String> liquidatedAtFatFinger = new TreeSet<>();
     /** Status changes undone by a result with the same event time, and what each account's status did last. */
     long flips;
     private final Map<String, StatusChange> lastChange = new HashMap<>();
@@ -98,10 +105,19 @@ final class DemoTally {
             bucket(signal.getCause().getEventTime())[1]++;
             perAccount.computeIfAbsent(signal.getAccount(), a -> new long[2])[1]++;
             liquidated.add(signal.getAccount());
+            if (signal.getPlan().stream().anyMatch(step -> step.getInstrument().equals("BTC-PERPETUAL")
+                    && step.getMarkPrice() == fatFingerMark)) {
+                liquidatedAtFatFinger.add(signal.getAccount());
+            }
         }
         if (signal.getTransition() == LiquidationTransition.CLEARED) {
             restored.add(signal.getAccount());
         }
+    }
+
+    synchronized void alert(Alert alert) {
+        alerts.merge(alert.getKind() + " " + alert.getAction(), 1L, Long::sum);
+        alertList.add(alert);
     }
 
     synchronized void deadLetter(DeadLetter letter) {

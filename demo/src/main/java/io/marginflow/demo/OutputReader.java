@@ -2,6 +2,7 @@ package io.marginflow.demo;
 
 import io.marginflow.config.Topics;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.Alert;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.LiquidationSignal;
 import io.marginflow.schema.MarginCallEvent;
@@ -29,6 +30,7 @@ final class OutputReader implements Runnable {
     private final SpecificAvroDeserializer<MarginCallEvent> calls;
     private final SpecificAvroDeserializer<LiquidationSignal> liquidations;
     private final SpecificAvroDeserializer<DeadLetter> deadLetters;
+    private final SpecificAvroDeserializer<Alert> alerts;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile boolean caughtUp;
 
@@ -45,6 +47,7 @@ final class OutputReader implements Runnable {
         this.calls = new SpecificAvroDeserializer<>(MarginCallEvent.class, registry);
         this.liquidations = new SpecificAvroDeserializer<>(LiquidationSignal.class, registry);
         this.deadLetters = new SpecificAvroDeserializer<>(DeadLetter.class, registry);
+        this.alerts = new SpecificAvroDeserializer<>(Alert.class, registry);
     }
 
     @Override
@@ -60,6 +63,8 @@ final class OutputReader implements Runnable {
                         tally.call(calls.deserialize(topic, record.value()));
                     } else if (topic.equals(topics.liquidations())) {
                         tally.liquidation(liquidations.deserialize(topic, record.value()));
+                    } else if (topic.equals(topics.alerts())) {
+                        tally.alert(alerts.deserialize(topic, record.value()));
                     } else {
                         tally.deadLetter(deadLetters.deserialize(topic, record.value()));
                     }

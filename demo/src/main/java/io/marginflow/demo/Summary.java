@@ -66,6 +66,7 @@ final class Summary {
                 closedOut));
         out.append(String.format("Status flips      %,d (a status change undone by another result with the same event time)%n",
                 tally.flips));
+        printPriceGuard(out);
         out.append("Dead letters      ").append(tally.deadLetters.isEmpty() ? "none" : tally.deadLetters.entrySet().stream()
                 .map(e -> String.format("%s %,d", e.getKey(), e.getValue())).collect(Collectors.joining(" · "))).append("\n\n");
 
@@ -99,6 +100,30 @@ final class Summary {
                 .forEach(r -> out.append(String.format("  %-11s  %-12s %15s %15s %15s %17s%n", r.getAccount(), r.getStatus(),
                         usd(r.getEquity()), usd(r.getInitialMargin()), usd(r.getMaintenanceMargin()), usd(r.getExcess()))));
         System.out.print(out);
+    }
+
+    /**
+     * The price alerts, and what the fat-fingered mark did: held and discarded, or applied; and the
+     * accounts liquidated on a plan priced at it (a plan is priced at the marks it was decided on).
+     */
+    private void printPriceGuard(StringBuilder out) {
+        out.append(String.format("Price alerts      %s   (jumps beyond %.0f standard deviations of the forecast volatility"
+                        + " over the time since the previous price; %s)%n",
+                tally.alerts.isEmpty() ? "none" : tally.alerts.entrySet().stream()
+                        .map(e -> String.format("%s %,d", e.getKey(), e.getValue())).collect(Collectors.joining(" · ")),
+                Scenario.PRICE_JUMP_SIGMAS, scenario.holdPrices ? "held up to " + Scenario.PRICE_HOLD.toMinutes()
+                        + " min for a confirming price" : "applied, not held: --no-price-hold"));
+        if (scenario.fatFinger == null) {
+            return;
+        }
+        String fate = tally.alertList.stream()
+                .filter(a -> a.getSubject().equals("BTC-PERPETUAL") && !a.getEventTime().isBefore(scenario.fatFinger)
+                        && !a.getEventTime().isAfter(scenario.afterFatFinger))
+                .map(a -> a.getAction().toString().toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.collectingAndThen(Collectors.joining(", then "), s -> s.isEmpty() ? "not flagged" : s));
+        out.append(String.format("  fat finger: BTC-PERPETUAL marked at %.0f%% of its value at %s: %s; accounts liquidated on a"
+                        + " plan priced at that mark: %,d%n",
+                100 * Scenario.FAT_FINGER_SHARE, scenario.fatFinger, fate, tally.liquidatedAtFatFinger.size()));
     }
 
     /** How often expected shortfall set initial margin, and how the BTC volatility forecast moved. */
