@@ -328,8 +328,8 @@ final class AuditCommand implements Runnable {
             report.matched().forEach((topic, matched) -> out.printf("  %-24s %,10d reproduced exactly%n", topic, matched));
             if (report.verified()) {
                 out.println("verdict: VERIFIED: every published margin result, margin call, liquidation signal,"
-                        + " checkpoint and engine rejection of these entries is reproduced exactly, hashes included, and"
-                        + " none is missing");
+                        + " checkpoint, engine rejection and alert of these entries is reproduced exactly, hashes included,"
+                        + " and none is missing");
                 return;
             }
             out.printf("divergences: %,d (%s)%n", report.divergences().size(), kinds.entrySet().stream()

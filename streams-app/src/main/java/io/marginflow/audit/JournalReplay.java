@@ -6,6 +6,7 @@ import io.marginflow.engine.OfflineEngine;
 import io.marginflow.engine.OutputChain;
 import io.marginflow.errors.OutputLimits;
 import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.Alert;
 import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.JournalEntry;
@@ -29,8 +30,9 @@ import org.apache.kafka.common.TopicPartition;
  * partition's checkpoint on, if the scope says so: {@link JournalScope#from}) compared, at its
  * place in its account's chain, with the one published on the output topics, and every
  * checkpoint it writes with the one published at its place ({@link PublishedCheckpoints}), and
- * every entry it refuses with the engine's published rejections ({@link PublishedRejections});
- * then every published output, checkpoint and rejection the replay did not give. Nothing is written to the cluster and no consumer group is
+ * every entry it refuses and every alert it raises with the published rejections and alerts
+ * ({@link PublishedByContent}); then every published output, checkpoint, rejection and alert the
+ * replay did not give. Nothing is written to the cluster and no consumer group is
  * joined. A journal partition is replayed up to what the application has processed (its consumer
  * group's committed offset; the end of the partition if the group has none), so outputs still to
  * come are not counted as missing.
@@ -127,13 +129,16 @@ public final class JournalReplay {
         }
         PublishedCheckpoints checkpoints = new PublishedCheckpoints(registry);
         TopicReader.readAll(consumer, topics.checkpoints(), record -> checkpoints.add(record, scope));
-        PublishedRejections rejections = new PublishedRejections(topics.journal(), registry);
+        PublishedByContent<DeadLetter> rejections = PublishedByContent.rejections(topics.journal(), registry);
         TopicReader.readAll(consumer, topics.deadLetters(), record -> rejections.add(record, scope));
+        PublishedByContent<Alert> alerts = PublishedByContent.alerts(registry);
+        TopicReader.readAll(consumer, topics.alerts(), record -> alerts.add(record, scope));
         long replayStart = System.nanoTime();
         Map<String, Long> matched = new LinkedHashMap<>();
         chained.names().forEach(topic -> matched.put(topic, 0L));
         matched.put(topics.checkpoints(), 0L);
         matched.put(topics.deadLetters(), 0L);
+        matched.put(topics.alerts(), 0L);
         NavigableMap<Integer, Long> ends = scope.ends();
         List<Divergence> divergences = new ArrayList<>();
         long total = ends.values().stream().mapToLong(Long::longValue).sum();
@@ -155,7 +160,11 @@ public final class JournalReplay {
                     } else if (output.value() instanceof Checkpoint checkpoint) {
                         compare(output.topic(), checkpoint, checkpoints, record, matched, divergences);
                     } else if (output.value() instanceof DeadLetter rejection) {
-                        compare(output.topic(), rejection, rejections, record, matched, divergences);
+                        compare(output.topic(), rejection, rejections, record, matched, divergences, "the replay rejected"
+                                + " the entry so (" + rejection.getErrorClass() + "); no such dead letter is published");
+                    } else if (output.value() instanceof Alert alert) {
+                        compare(output.topic(), alert, alerts, record, matched, divergences, "the replay raised alert "
+                                + alert.getAlertId() + "; no such alert is published");
                     }
                 }
                 if (++entries[0] % 10_000 == 0) {
@@ -177,12 +186,9 @@ public final class JournalReplay {
         }
         unreadableOrForeign(published.unreadable(), published.foreign(), divergences);
         checkpointsLeft(checkpoints, divergences);
-        for (PublishedRejections.Left left : rejections.untaken()) {
-            divergences.add(new Divergence(Kind.NOT_REPRODUCED, left.at().topic(), Optional.empty(), Optional.of(left.at()),
-                    left.journalPartition(), left.journalOffset(), "published as the engine's rejection of this entry,"
-                    + " but the replay did not reject it so"));
-        }
-        unreadableOrForeign(rejections.unreadable(), List.of(), divergences);
+        notReproduced(rejections, "published as the engine's rejection of this entry, but the replay did not reject it so",
+                divergences);
+        notReproduced(alerts, "published as an alert on this entry, but the replay raised no such alert", divergences);
         return new Report(scope, entries[0], undecodable, matched, divergences, (replayStart - start) / 1e9,
                 (System.nanoTime() - replayStart) / 1e9, engineNanos[0] / 1e9);
     }
@@ -240,15 +246,24 @@ public final class JournalReplay {
         return undecodable[0];
     }
 
-    private static void compare(String topic, DeadLetter replayed, PublishedRejections published,
-                                ConsumerRecord<byte[], byte[]> entry, Map<String, Long> matched, List<Divergence> divergences) {
+    private static <T extends SpecificRecord> void compare(String topic, T replayed, PublishedByContent<T> published,
+                                                           ConsumerRecord<byte[], byte[]> entry, Map<String, Long> matched,
+                                                           List<Divergence> divergences, String unmatched) {
         if (published.take(replayed)) {
             matched.merge(topic, 1L, Long::sum);
         } else {
             divergences.add(new Divergence(Kind.NOT_PUBLISHED, topic, Optional.of(replayed), Optional.empty(),
-                    entry.partition(), entry.offset(), "the replay rejected the entry so ("
-                    + replayed.getErrorClass() + "); no such dead letter is published"));
+                    entry.partition(), entry.offset(), unmatched));
         }
+    }
+
+    /** The published records of {@code published} the replay did not give, and those that do not decode. */
+    private static void notReproduced(PublishedByContent<?> published, String reason, List<Divergence> divergences) {
+        for (PublishedByContent.Left left : published.untaken()) {
+            divergences.add(new Divergence(Kind.NOT_REPRODUCED, left.at().topic(), Optional.empty(), Optional.of(left.at()),
+                    left.journalPartition(), left.journalOffset(), reason));
+        }
+        unreadableOrForeign(published.unreadable(), List.of(), divergences);
     }
 
     private static void compare(String topic, Checkpoint replayed, PublishedCheckpoints published,

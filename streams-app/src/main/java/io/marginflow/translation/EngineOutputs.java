@@ -6,6 +6,7 @@ import io.marginflow.risk.lifecycle.LifecycleState;
 import io.marginflow.risk.lifecycle.ReductionPlan;
 import io.marginflow.schema.Alert;
 import io.marginflow.schema.AlertAction;
+import io.marginflow.schema.AlertFigure;
 import io.marginflow.schema.AlertKind;
 import io.marginflow.schema.Cause;
 import io.marginflow.schema.LiquidationReason;
@@ -46,7 +47,7 @@ public final class EngineOutputs {
                 .setAlertId(id).setKind(AlertKind.PRICE_JUMP).setAction(action)
                 .setUnderlying(underlying).setSubject(subject).setAccount(null)
                 .setEventTime(cause.getEventTime())
-                .setFigures(new java.util.LinkedHashMap<>(figures))
+                .setFigures(figures.entrySet().stream().map(f -> new AlertFigure(f.getKey(), f.getValue())).toList())
                 .setReason(reason).setCause(cause)
                 .build();
     }

@@ -317,6 +317,30 @@ class PipelineOnRealBrokerIT {
         assertThat(after.getUnderlyings().get(0).getForecastVol()).isEqualTo(before.getUnderlyings().get(0).getForecastVol());
         assertThat(after.getExpectedShortfall()).isCloseTo(2 * before.getExpectedShortfall(),
                 org.assertj.core.api.Assertions.within(1e-6));
+
+        // The price guard on ETH (8 standard deviations, a 30-minute hold): a mark at a tenth of the last is
+        // held (STAT-00 is not recomputed), and the next, back at the price, discards it; partition 0 alone
+        // publishes the two alerts, though every partition holds the price.
+        seen.clear();
+        send(topics.parameters(), "ETH", RiskParameters.newBuilder(optionParameters("ETH", 0.16, 9, 0.3, 0.2, 0.0))
+                .setVersion(2).setCallGracePeriodMillis(Duration.ofDays(60).toMillis())
+                .setPriceJumpSigmas(8.0).setPriceJumpHoldMillis(Duration.ofMinutes(30).toMillis()).build());
+        pipeline.flush();
+        // sequenced by another task than the prices: in every journal partition before them
+        pipeline.awaitJournalled(entry -> entry.getPayload() instanceof RiskParameters set && set.getVersion() == 2, 3);
+        for (int minute : new int[] {1, 2}) {
+            send(topics.prices(), "ETH-PERPETUAL", PriceUpdate.newBuilder().setInstrument("ETH-PERPETUAL")
+                    .setPrice(minute == 1 ? price / 10 : price).setKind(PriceKind.MARK)
+                    .setEventTime(later.plusSeconds(60L * minute)).build());
+        }
+        pipeline.flush();
+        pipeline.awaitOutputs(records -> records.stream().filter(io.marginflow.schema.Alert.class::isInstance).count() >= 2);
+        pipeline.settle();
+        assertThat(seen.stream().filter(io.marginflow.schema.Alert.class::isInstance).map(io.marginflow.schema.Alert.class::cast))
+                .extracting(alert -> alert.getAction().toString(), alert -> alert.getCause().getJournalPartition())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("HELD", 0), org.assertj.core.groups.Tuple.tuple("DISCARDED", 0));
+        assertThat(RealBrokerPipeline.results(seen, r -> r.getCause().getEventTime().equals(later.plusSeconds(60))))
+                .as("the held fat finger moved nobody").isEmpty();
     }
 
     /**
@@ -344,7 +368,8 @@ class PipelineOnRealBrokerIT {
                     .containsPattern("risk\\.margin +[1-9][0-9,]* reproduced exactly")
                     .containsPattern("risk\\.margin-calls +[1-9][0-9,]* reproduced exactly");
             assertThat(clean.out()).containsPattern("risk\\.checkpoints +[1-9][0-9,]* reproduced exactly")
-                    .containsPattern("risk\\.dead-letters +[0-9,]+ reproduced exactly");
+                    .containsPattern("risk\\.dead-letters +[0-9,]+ reproduced exactly")
+                    .containsPattern("risk\\.alerts +2 reproduced exactly");
             String publicKey = "--public-key=" + keys.resolve("checkpoints.key.pub");
             CommandRun chains = CommandRun.of(file, "audit", "verify", publicKey);
             assertThat(chains.code()).as(chains.out() + chains.err()).isZero();

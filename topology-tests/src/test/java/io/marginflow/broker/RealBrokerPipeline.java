@@ -119,7 +119,8 @@ final class RealBrokerPipeline implements AutoCloseable {
     static Map<String, String> topicsUnder(String prefix) {
         Map<String, String> names = new TreeMap<>();
         for (String topic : List.of("fills", "collateral", "prices", "vol-surfaces", "instruments", "parameters",
-                "snapshots", "clock", "journal", "margin", "margin-latest", "margin-calls", "liquidations", "dead-letters")) {
+                "snapshots", "clock", "journal", "margin", "margin-latest", "margin-calls", "liquidations", "dead-letters",
+                "alerts")) {
             names.put("topic." + topic, prefix + "." + MarginflowConfig.of(Map.of()).get("topic." + topic));
         }
         return names;
@@ -216,6 +217,7 @@ final class RealBrokerPipeline implements AutoCloseable {
         Class<? extends SpecificRecord> type = record.topic().equals(topics.margin()) ? MarginResult.class
                 : record.topic().equals(topics.marginCalls()) ? MarginCallEvent.class
                 : record.topic().equals(topics.deadLetters()) ? DeadLetter.class
+                : record.topic().equals(topics.alerts()) ? io.marginflow.schema.Alert.class
                 : LiquidationSignal.class;
         return new SpecificAvroDeserializer<>(type, registry).deserialize(record.topic(), record.value());
     }

@@ -49,11 +49,11 @@ class PriceGuardSpec {
                 assertThat(alert.getAction()).isEqualTo(AlertAction.HELD);
                 assertThat(alert.getSubject()).isEqualTo("BTC-PERPETUAL");
                 assertThat(alert.getUnderlying()).isEqualTo("BTC");
-                assertThat(alert.getFigures()).containsEntry("price", 1_000.0).containsEntry("reference", 10_000.0)
+                assertThat(figures(alert)).containsEntry("price", 1_000.0).containsEntry("reference", 10_000.0)
                         .containsEntry("elapsedMillis", 15 * 60_000.0);
                 // ln 10 over 15 minutes of a volatility near 2% a day: σ √(15 / 1440) ≈ 0.002, so ~1,000 of them
-                assertThat(alert.getFigures().get("logMove")).isCloseTo(Math.log(10), within(1e-12));
-                assertThat(alert.getFigures().get("sigmas")).isGreaterThan(500.0);
+                assertThat(figures(alert).get("logMove")).isCloseTo(Math.log(10), within(1e-12));
+                assertThat(figures(alert).get("sigmas")).isGreaterThan(500.0);
                 assertThat(alert.getAlertId()).startsWith("PRICE_JUMP:HELD:MARK:BTC-PERPETUAL:0:");
             });
             assertThat(pipeline.margin()).as("a held price recomputes nobody").isEmpty();
@@ -80,7 +80,7 @@ class PriceGuardSpec {
             assertThat(pipeline.alerts()).hasSize(2).allSatisfy(alert -> {
                 assertThat(alert.getAction()).isEqualTo(AlertAction.APPLIED);
                 assertThat(alert.getReason()).contains("applied (the underlying holds no jumps)");
-            }).extracting(alert -> alert.getFigures().get("price")).containsExactly(1_000.0, 10_020.0);
+            }).extracting(alert -> figures(alert).get("price")).containsExactly(1_000.0, 10_020.0);
             assertThat(pipeline.liquidations()).as("the fat finger liquidates the account").singleElement()
                     .satisfies(signal -> assertThat(signal.getPlan()).singleElement().satisfies(step ->
                             assertThat(step.getMarkPrice()).as("the plan is priced at the fat finger").isEqualTo(1_000.0)));
@@ -100,7 +100,7 @@ class PriceGuardSpec {
             pipeline.publish(snapshotWithIndex(6_950.0, 6_960.0, 30));
             List<Alert> confirmed = pipeline.alerts();
             assertThat(confirmed).extracting(Alert::getAction).containsExactly(AlertAction.CONFIRMED, AlertAction.CONFIRMED);
-            assertThat(confirmed.get(1).getFigures()).containsEntry("price", 6_960.0).containsEntry("reference", 10_000.0)
+            assertThat(figures(confirmed.get(1))).containsEntry("price", 6_960.0).containsEntry("reference", 10_000.0)
                     .containsEntry("held", 7_000.0);
             MarginResult result = pipeline.margin().get(0);
             assertThat(result.getEquity().doubleValue()).as("the confirmed price is applied: 1 BTC lost 3,040")
@@ -193,5 +193,12 @@ class PriceGuardSpec {
 
     private static MarketSnapshot snapshotWithIndex(double index, double perpetual, int minute) {
         return MarketSnapshot.newBuilder(snapshot("BTC", minute, "BTC-PERPETUAL", perpetual)).setIndex(index).build();
+    }
+
+    /** An alert's figures by name. */
+    private static Map<String, Double> figures(Alert alert) {
+        Map<String, Double> figures = new java.util.TreeMap<>();
+        alert.getFigures().forEach(figure -> figures.put(figure.getName(), figure.getValue()));
+        return figures;
     }
 }
