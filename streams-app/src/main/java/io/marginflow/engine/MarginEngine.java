@@ -73,6 +73,7 @@ final class MarginEngine {
     private ParkedFills parked;
     private AccountMargining margining;
     private MarketEntries market;
+    private GuardedPrices guard;
     private Checkpoints checkpoints;
 
     /**
@@ -94,7 +95,8 @@ final class MarginEngine {
         clock = new EngineClock(unit);
         parked = new ParkedFills(unit);
         margining = new AccountMargining(settings, maxOutputBytes, unit, replica, book, clock);
-        market = new MarketEntries(replica, book, margining, this::reject, new GuardedPrices(settings, replica, unit));
+        guard = new GuardedPrices(settings, replica, unit);
+        market = new MarketEntries(replica, book, margining, this::reject, guard);
         checkpoints = new Checkpoints(settings, unit, parked);
         replica.restore();
         book.restore();
@@ -286,6 +288,7 @@ final class MarginEngine {
             reject(account, cause, "STALE_LIQUIDATION_PLAN", stale.get());
             return;
         }
+        guard.checkFill(fill, spec.get(), cause);
         replica.markIfUnmarked(fill.getInstrument(), fill.getPrice());
         Portfolio portfolio = before.portfolio().withFill(spec.get(), fill.getQuantity(), fill.getPrice(),
                 fill.getFee(), fill.getFeeAsset());

@@ -15,7 +15,6 @@ import io.marginflow.schema.LiquidationTransition;
 import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.schema.MarginResult;
-import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.ReductionStep;
 import io.marginflow.schema.Side;
 import java.math.BigDecimal;
@@ -36,16 +35,19 @@ public final class EngineOutputs {
     private EngineOutputs() {}
 
     /**
-     * A price alert: a mark or index price that jumped, and what the engine did with it. Its id
-     * names the kind, the action, the price and the journal entry, so that a replay raises the same.
+     * An alert: what was noticed, what the engine did, and the figures behind it. Its id names the
+     * kind, the action, what was judged ({@code judged}, e.g. MARK or FILL, and {@code id}) and the
+     * journal entry, so that a replay raises the same.
+     *
+     * @param account the account concerned, or {@code null} for a market alert
      */
-    public static Alert priceAlert(AlertAction action, String underlying, PriceKind kind, String subject, Cause cause,
-                                   SortedMap<String, Double> figures, String reason) {
-        String id = String.join(":", AlertKind.PRICE_JUMP.name(), action.name(), kind.name(), subject,
+    public static Alert alert(AlertKind kind, AlertAction action, String underlying, String subject, String account,
+                              String judged, String id, Cause cause, SortedMap<String, Double> figures, String reason) {
+        String alertId = String.join(":", kind.name(), action.name(), judged, id,
                 Integer.toString(cause.getJournalPartition()), Long.toString(cause.getJournalOffset()));
         return Alert.newBuilder()
-                .setAlertId(id).setKind(AlertKind.PRICE_JUMP).setAction(action)
-                .setUnderlying(underlying).setSubject(subject).setAccount(null)
+                .setAlertId(alertId).setKind(kind).setAction(action)
+                .setUnderlying(underlying).setSubject(subject).setAccount(account)
                 .setEventTime(cause.getEventTime())
                 .setFigures(figures.entrySet().stream().map(f -> new AlertFigure(f.getKey(), f.getValue())).toList())
                 .setReason(reason).setCause(cause)

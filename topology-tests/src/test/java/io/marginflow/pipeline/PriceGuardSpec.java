@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.marginflow.schema.Alert;
 import io.marginflow.schema.AlertAction;
 import io.marginflow.schema.AlertKind;
+import io.marginflow.schema.Fill;
 import io.marginflow.schema.JournalEntry;
 import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.MarketSnapshot;
@@ -139,6 +140,32 @@ class PriceGuardSpec {
         try (PipelineDriver auditor = new PipelineDriver(SETTINGS)) {
             journal.forEach(entry -> auditor.replay(entry, ReplaySpec.keyOf(entry)));
             assertThat(auditor.alerts()).containsExactlyElementsOf(alerts);
+        }
+    }
+
+    @Test
+    void aFillFarOffTheMarkIsAppliedAndReportedByItsAccountsPartition() {
+        try (PipelineDriver pipeline = market(guarded(HOLD))) {
+            // 10 minutes after the mark at 10,000: 10,050 is plausible (0.5%), 9,000 is not (10.5%, ~70 σ of 10 minutes)
+            pipeline.publish(Fill.newBuilder(fill("F-2", "ACC-1", "BTC-PERPETUAL", "1", 10_050.0))
+                    .setEventTime(T0.plusSeconds(600)).build());
+            assertThat(pipeline.alerts()).isEmpty();
+            pipeline.publish(Fill.newBuilder(fill("F-3", "ACC-1", "BTC-PERPETUAL", "-1", 9_000.0))
+                    .setEventTime(T0.plusSeconds(660)).build());
+            assertThat(pipeline.alerts()).singleElement().satisfies(alert -> {
+                assertThat(alert.getKind()).isEqualTo(AlertKind.OFF_MARKET_FILL);
+                assertThat(alert.getAction()).isEqualTo(AlertAction.APPLIED);
+                assertThat(alert.getAccount()).isEqualTo("ACC-1");
+                assertThat(alert.getSubject()).isEqualTo("BTC-PERPETUAL");
+                assertThat(alert.getAlertId()).startsWith("OFF_MARKET_FILL:APPLIED:FILL:F-3:0:");
+                assertThat(figures(alert)).containsEntry("price", 9_000.0).containsEntry("reference", 10_000.0)
+                        .containsEntry("elapsedMillis", 660_000.0);
+                assertThat(figures(alert).get("logMove")).isCloseTo(Math.log(10_000.0 / 9_000.0), within(1e-12));
+            });
+            // both fills applied: long 2 at an average of 10,025, one sold at 9,000 (−1,025), the other marked at 10,000 (−25)
+            List<MarginResult> results = pipeline.margin();
+            assertThat(results.get(results.size() - 1).getEquity().doubleValue()).isCloseTo(2_500.0 - 1_025.0 - 25.0,
+                    within(1e-6));
         }
     }
 
