@@ -82,7 +82,7 @@ final class GuardedPrices {
     /**
      * Reports a fill of a future or perpetual priced further from the instrument's last applied mark
      * than its underlying's guard makes plausible in the time since the mark (OFF_MARKET_FILL,
-     * published by the account's partition). The fill is applied all the same: it is the
+     * published by the account's partition); a fill stamped before that mark is not judged. The fill is applied all the same: it is the
      * clearinghouse's record of a trade; the alert is for a human to look at it.
      */
     void checkFill(Fill fill, InstrumentSpec spec, Trigger cause) {
@@ -92,7 +92,8 @@ final class GuardedPrices {
         Market market = replica.market();
         PriceGuard guard = market.parameters(spec.underlying()).priceGuard();
         Optional<Quote> mark = replica.applied(PriceKind.MARK, spec.id());
-        if (!guard.judges() || mark.isEmpty()) {
+        // a fill stamped before the last mark is not judged: the mark at its own time is not kept
+        if (!guard.judges() || mark.isEmpty() || fill.getEventTime().toEpochMilli() < mark.get().millis()) {
             return;
         }
         double forecastVol = market.statistics(spec.underlying()).map(UnderlyingStatistics::forecastVol).orElse(0.0);

@@ -1,5 +1,6 @@
 package io.marginflow.metrics;
 
+import io.marginflow.schema.Alert;
 import io.marginflow.schema.Cause;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.JournalEntry;
@@ -109,6 +110,9 @@ public final class MarginflowMetrics {
             count("marginflow.liquidations", "liquidation transitions written", "transition", signal.getTransition().name());
         } else if (record instanceof DeadLetter letter) {
             deadLetter(letter);
+        } else if (record instanceof Alert alert) {
+            count("marginflow.alerts", "alerts written, by kind and what the engine did", "kind", alert.getKind().name(),
+                    "action", alert.getAction().name());
         }
     }
 

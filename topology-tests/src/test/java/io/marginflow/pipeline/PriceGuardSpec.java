@@ -166,6 +166,11 @@ class PriceGuardSpec {
             List<MarginResult> results = pipeline.margin();
             assertThat(results.get(results.size() - 1).getEquity().doubleValue()).isCloseTo(2_500.0 - 1_025.0 - 25.0,
                     within(1e-6));
+            // a fill stamped before the last mark (journalled late) is not judged against it
+            pipeline.publish(mark("BTC-PERPETUAL", 10_000.0, 12));
+            pipeline.publish(Fill.newBuilder(fill("F-4", "ACC-1", "BTC-PERPETUAL", "1", 9_000.0))
+                    .setEventTime(T0.plusSeconds(690)).build());
+            assertThat(pipeline.alerts()).isEmpty();
         }
     }
 
