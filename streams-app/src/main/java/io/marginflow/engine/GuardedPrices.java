@@ -62,10 +62,14 @@ final class GuardedPrices {
         if (!guard.judges()) {
             return true;
         }
-        double forecastVol = market.statistics(underlying).map(UnderlyingStatistics::forecastVol).orElse(0.0);
+        Optional<Quote> applied = replica.applied(kind, id);
         Optional<Quote> held = replica.held(kind, id);
-        PriceGuard.Verdict verdict = guard.judge(replica.applied(kind, id), held,
-                new Quote(price.getPrice(), cause.timestamp()), forecastVol, settings.history().intervalMillis());
+        if (applied.isEmpty() && held.isEmpty()) {
+            return true; // the first price: nothing to judge it against
+        }
+        double forecastVol = market.statistics(underlying).map(UnderlyingStatistics::forecastVol).orElse(0.0);
+        PriceGuard.Verdict verdict = guard.judge(applied, held, new Quote(price.getPrice(), cause.timestamp()), forecastVol,
+                settings.history().intervalMillis());
         if (!verdict.held().equals(held)) {
             verdict.held().ifPresentOrElse(quote -> replica.hold(kind, id, quote), () -> replica.release(kind, id));
         }

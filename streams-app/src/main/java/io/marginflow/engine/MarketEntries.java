@@ -84,14 +84,15 @@ final class MarketEntries {
         for (SnapshotMark mark : snapshot.getMarks()) {
             prices.add(new PriceUpdate(mark.getInstrument(), mark.getPrice(), PriceKind.MARK, snapshot.getEventTime()));
         }
-        boolean applied = false;
+        int held = 0;
         for (PriceUpdate price : prices) {
             if (guard.admits(price, cause)) {
                 replica.putPrice(price, cause.timestamp());
-                applied = true;
+            } else {
+                held++;
             }
         }
-        return applied ? recomputeExposed(underlying, cause) : FanOut.NONE;
+        return held > 0 && held == prices.size() ? FanOut.NONE : recomputeExposed(underlying, cause);
     }
 
     /** The sequencer has refused malformed and arbitrageable surfaces. */
