@@ -67,6 +67,19 @@ public record Portfolio(SortedMap<String, Position> positions, SortedMap<String,
         return positions.isEmpty() && balances.isEmpty();
     }
 
+    /**
+     * The gross position at cost: the sum over positions of |quantity| × average price × the
+     * instrument's contract multiplier, in instrument order (the same sum on every replay).
+     */
+    public double grossAtCost(java.util.function.Function<String, BigDecimal> multiplier) {
+        double gross = 0.0;
+        for (Position position : positions.values()) {
+            gross += position.quantity().abs().doubleValue() * position.averagePrice()
+                    * multiplier.apply(position.instrument()).doubleValue();
+        }
+        return gross;
+    }
+
     private static void credit(TreeMap<String, BigDecimal> balances, String asset, BigDecimal amount) {
         if (amount.signum() == 0) {
             return;

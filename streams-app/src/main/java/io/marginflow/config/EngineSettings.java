@@ -1,5 +1,6 @@
 package io.marginflow.config;
 
+import io.marginflow.risk.BuildUpRule;
 import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
@@ -20,6 +21,7 @@ import java.util.SortedSet;
  *        ({@code marginflow keygen}); empty: unsigned
  * @param maxOutputBytes the largest output record (key and value) the engine publishes; a larger
  *        one is dead-lettered {@code OUTPUT_TOO_LARGE} with the unit that made it
+ * @param buildUps how a fill that grows an account's position far beyond its habit is found (alerts only)
  */
 public record EngineSettings(
         double resultToleranceUsd,
@@ -37,7 +39,8 @@ public record EngineSettings(
         String checkpointSigningKey,
         int accountCacheSize,
         Market.HistorySettings history,
-        long maxOutputBytes) {
+        long maxOutputBytes,
+        BuildUpRule buildUps) {
 
     /**
      * These settings without a signing key: checkpoints then carry no signature, and their hash
@@ -47,7 +50,7 @@ public record EngineSettings(
         return new EngineSettings(resultToleranceUsd, resultToleranceRelative, cashAssets, defaultPriceScanRange,
                 defaultPriceScanSteps, defaultVolatility, defaultShortOptionMinimum, defaultMaintenanceToInitial,
                 defaultLifecycle, unknownInstrumentWaitMillis, decisionGraceMillis, checkpointIntervalMillis, "",
-                accountCacheSize, history, maxOutputBytes);
+                accountCacheSize, history, maxOutputBytes, buildUps);
     }
 
     /** Parameters for an underlying that has none of its own on risk.parameters yet. */

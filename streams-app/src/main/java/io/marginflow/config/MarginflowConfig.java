@@ -1,6 +1,7 @@
 package io.marginflow.config;
 
 import io.marginflow.registry.SchemaWrites;
+import io.marginflow.risk.BuildUpRule;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
 import io.marginflow.risk.lifecycle.LifecycleRules;
@@ -128,7 +129,9 @@ public final class MarginflowConfig {
                 positiveInt("engine.account-cache.size"),
                 new Market.HistorySettings(positiveLong("engine.history.interval.ms"), positiveInt("engine.history.length"),
                         positiveInt("engine.history.min-returns")),
-                positiveLong("engine.max-output-bytes"));
+                positiveLong("engine.max-output-bytes"),
+                wrapped("engine.build-up.", () -> new BuildUpRule(nonNegativeDouble("engine.build-up.sigmas"),
+                        positiveDouble("engine.build-up.rate"), positiveInt("engine.build-up.warm-up-fills"))));
     }
 
     /** The sequencer's bounds on input records ({@code sequencer.*}). */

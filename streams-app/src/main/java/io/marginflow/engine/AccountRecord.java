@@ -3,6 +3,7 @@ package io.marginflow.engine;
 import io.marginflow.risk.MarginStatus;
 import io.marginflow.risk.Portfolio;
 import io.marginflow.risk.lifecycle.LifecycleState;
+import io.marginflow.risk.stats.RobustBaseline;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Objects;
  * account's output hash chain.
  *
  * @param published whether any margin result has been published (the published figures are meaningful)
+ * @param growth the account's habit: a robust baseline of how much each of its fills grew or shrank its gross
+ *        position ({@link TradingChecks})
  */
 record AccountRecord(
         Portfolio portfolio,
@@ -20,14 +23,17 @@ record AccountRecord(
         boolean published,
         double publishedEquity,
         double publishedInitialMargin,
-        double publishedMaintenanceMargin) {
+        double publishedMaintenanceMargin,
+        RobustBaseline growth) {
 
-    static final AccountRecord NEW = new AccountRecord(Portfolio.EMPTY, LifecycleState.NEW, 0, "", false, 0, 0, 0);
+    static final AccountRecord NEW = new AccountRecord(Portfolio.EMPTY, LifecycleState.NEW, 0, "", false, 0, 0, 0,
+            RobustBaseline.EMPTY);
 
     AccountRecord {
         Objects.requireNonNull(portfolio, "portfolio");
         Objects.requireNonNull(lifecycle, "lifecycle");
         Objects.requireNonNull(hashHead, "hashHead");
+        Objects.requireNonNull(growth, "growth");
     }
 
     MarginStatus status() {
@@ -36,11 +42,16 @@ record AccountRecord(
 
     AccountRecord withPortfolio(Portfolio changed) {
         return new AccountRecord(changed, lifecycle, sequence, hashHead, published, publishedEquity,
-                publishedInitialMargin, publishedMaintenanceMargin);
+                publishedInitialMargin, publishedMaintenanceMargin, growth);
     }
 
     AccountRecord withLifecycle(LifecycleState changed) {
         return new AccountRecord(portfolio, changed, sequence, hashHead, published, publishedEquity,
-                publishedInitialMargin, publishedMaintenanceMargin);
+                publishedInitialMargin, publishedMaintenanceMargin, growth);
+    }
+
+    AccountRecord withGrowth(RobustBaseline changed) {
+        return new AccountRecord(portfolio, lifecycle, sequence, hashHead, published, publishedEquity,
+                publishedInitialMargin, publishedMaintenanceMargin, changed);
     }
 }

@@ -7,6 +7,7 @@ import io.marginflow.risk.lifecycle.LifecycleState;
 import io.marginflow.risk.lifecycle.LifecycleState.OpenCall;
 import io.marginflow.risk.lifecycle.LifecycleState.OpenLiquidation;
 import io.marginflow.risk.lifecycle.LiquidationReason;
+import io.marginflow.risk.stats.RobustBaseline;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -25,12 +26,13 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The binary layout of {@link AccountRecord} in the accounts store and its changelog: a format
- * version byte, then the fields; exact amounts as unscaled bytes and scale. Format 2 holds the
- * margin lifecycle; format 1 (status and the open call's and liquidation's ids) is still read.
+ * version byte, then the fields; exact amounts as unscaled bytes and scale. Format 3 adds the
+ * account's growth baseline to format 2's margin lifecycle; formats 2 and 1 (status and the open
+ * call's and liquidation's ids) are still read, with no baseline.
  */
 final class AccountRecordSerde implements Serde<AccountRecord> {
 
-    private static final byte FORMAT_VERSION = 2;
+    private static final byte FORMAT_VERSION = 3;
 
     @Override
     public Serializer<AccountRecord> serializer() {
@@ -76,6 +78,9 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
                 out.writeInt(open.executedSteps());
                 out.writeBoolean(open.bookChanged());
             }
+            out.writeDouble(record.growth().median());
+            out.writeDouble(record.growth().mad());
+            out.writeLong(record.growth().count());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,8 +91,8 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
     static AccountRecord decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte version = in.readByte();
-            if (version != FORMAT_VERSION && version != 1) {
-                throw new SerializationException("account record format " + version + " is neither 1 nor " + FORMAT_VERSION);
+            if (version < 1 || version > FORMAT_VERSION) {
+                throw new SerializationException("account record format " + version + " is not 1 to " + FORMAT_VERSION);
             }
             Portfolio portfolio = readPortfolio(in);
             MarginStatus status = MarginStatus.values()[in.readByte()];
@@ -99,7 +104,7 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
             double maintenance = in.readDouble();
             if (version == 1) {
                 return new AccountRecord(portfolio, formatOneLifecycle(status, in.readUTF(), in.readUTF(), in.readInt(),
-                        in.readInt()), sequence, head, published, equity, initial, maintenance);
+                        in.readInt()), sequence, head, published, equity, initial, maintenance, RobustBaseline.EMPTY);
             }
             int calls = in.readInt();
             int liquidations = in.readInt();
@@ -109,8 +114,10 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
                     ? Optional.of(new OpenLiquidation(in.readUTF(), LiquidationReason.values()[in.readByte()], in.readInt(),
                             in.readBoolean(), in.readInt(), in.readInt(), in.readBoolean()))
                     : Optional.empty();
+            RobustBaseline growth = version >= 3 ? new RobustBaseline(in.readDouble(), in.readDouble(), in.readLong())
+                    : RobustBaseline.EMPTY;
             return new AccountRecord(portfolio, new LifecycleState(status, call, liquidation, calls, liquidations),
-                    sequence, head, published, equity, initial, maintenance);
+                    sequence, head, published, equity, initial, maintenance, growth);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("corrupt account record", e);
         }

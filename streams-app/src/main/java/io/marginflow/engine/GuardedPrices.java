@@ -1,7 +1,6 @@
 package io.marginflow.engine;
 
 import io.marginflow.config.EngineSettings;
-import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.PriceGuard;
 import io.marginflow.risk.PriceGuard.Quote;
@@ -9,7 +8,6 @@ import io.marginflow.risk.UnderlyingStatistics;
 import io.marginflow.risk.stats.PriceJump;
 import io.marginflow.schema.AlertAction;
 import io.marginflow.schema.AlertKind;
-import io.marginflow.schema.Fill;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.translation.EngineOutputs;
@@ -27,8 +25,7 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * <p>Every journal partition judges and holds alike, from the broadcast entries and statistics
  * they all share; journal partition 0 alone publishes the price alerts, so that each is published
- * once. A fill far off its instrument's mark is reported by its account's partition
- * ({@link #checkFill}).
+ * once. (A fill far off its instrument's mark is judged with the same guard: {@link TradingChecks}.)
  * Part of {@link MarginEngine}, through {@link MarketEntries}.
  */
 final class GuardedPrices {
@@ -83,45 +80,13 @@ final class GuardedPrices {
         return verdict.applies();
     }
 
-    /**
-     * Reports a fill of a future or perpetual priced further from the instrument's last applied mark
-     * than its underlying's guard makes plausible in the time since the mark (OFF_MARKET_FILL,
-     * published by the account's partition); a fill stamped before that mark is not judged. The fill is applied all the same: it is the
-     * clearinghouse's record of a trade; the alert is for a human to look at it.
-     */
-    void checkFill(Fill fill, InstrumentSpec spec, Trigger cause) {
-        if (!spec.isLinear()) {
-            return; // an option's price moves with its own volatility and the underlying's, not by the underlying's alone
-        }
-        Market market = replica.market();
-        PriceGuard guard = market.parameters(spec.underlying()).priceGuard();
-        Optional<Quote> mark = replica.applied(PriceKind.MARK, spec.id());
-        // a fill stamped before the last mark is not judged: the mark at its own time is not kept
-        if (!guard.judges() || mark.isEmpty() || fill.getEventTime().toEpochMilli() < mark.get().millis()) {
-            return;
-        }
-        double forecastVol = market.statistics(spec.underlying()).map(UnderlyingStatistics::forecastVol).orElse(0.0);
-        Quote traded = new Quote(fill.getPrice(), fill.getEventTime().toEpochMilli());
-        guard.jump(mark.get().price(), traded.price(), traded.millis() - mark.get().millis(), forecastVol,
-                settings.history().intervalMillis()).ifPresent(jump -> {
-                    PriceGuard.Finding finding = new PriceGuard.Finding(PriceGuard.Action.APPLIED, mark.get(), traded,
-                            Optional.of(jump), Optional.empty(), false);
-                    publish(EngineOutputs.alert(AlertKind.OFF_MARKET_FILL, AlertAction.APPLIED, spec.underlying(), spec.id(),
-                            fill.getAccount(), "FILL", fill.getFillId(), cause.cause(), figures(finding, guard, forecastVol),
-                            String.format("fill %s of %s traded %s at %s, %.1f standard deviations of %s's forecast volatility"
-                                    + " over the %d ms since its mark %s, beyond the %s allowed; applied (a fill is the"
-                                    + " clearinghouse's record)", fill.getFillId(), fill.getAccount(), spec.id(), fill.getPrice(),
-                                    jump.sigmas(), spec.underlying(), traded.millis() - mark.get().millis(), mark.get().price(),
-                                    guard.sigmas())), cause);
-                });
-    }
-
     private void publish(io.marginflow.schema.Alert alert, Trigger cause) {
         unit.forward(new Record<String, Object>(alert.getUnderlying(), alert, cause.timestamp()),
                 MarginEngineTopology.ALERTS_SINK);
     }
 
-    private static SortedMap<String, Double> figures(PriceGuard.Finding finding, PriceGuard guard, double forecastVol) {
+    /** The figures behind a finding, by name. */
+    static SortedMap<String, Double> figures(PriceGuard.Finding finding, PriceGuard guard, double forecastVol) {
         SortedMap<String, Double> figures = new TreeMap<>();
         figures.put("price", finding.price().price());
         figures.put("reference", finding.reference().price());

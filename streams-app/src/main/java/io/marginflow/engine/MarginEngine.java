@@ -6,6 +6,7 @@ import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.Portfolio;
 import io.marginflow.risk.lifecycle.LifecycleState;
+import io.marginflow.risk.stats.RobustBaseline;
 import io.marginflow.schema.Cause;
 import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralMovement;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * orchestrates; the phases live beside it: the market entries ({@link MarketEntries}) and replica
  * ({@link MarketReplica}), margining an account and deciding its lifecycle
  * ({@link AccountMargining}, {@link AccountTransitions}, pure), stream time and the timers
- * ({@link EngineClock}), the integrity checkpoints ({@link Checkpoints}), fills waiting for their
+ * ({@link EngineClock}), the integrity checkpoints ({@link Checkpoints}), the checks of an account's
+ * trading that raise alerts ({@link TradingChecks}), fills waiting for their
  * instrument ({@link ParkedFills}), the records themselves
  * ({@link io.marginflow.translation.EngineOutputs}), and the unit of work that applies an entry's
  * writes and outputs all together or not at all ({@link UnitOfWork}).
@@ -73,7 +75,7 @@ final class MarginEngine {
     private ParkedFills parked;
     private AccountMargining margining;
     private MarketEntries market;
-    private GuardedPrices guard;
+    private TradingChecks trading;
     private Checkpoints checkpoints;
 
     /**
@@ -95,8 +97,8 @@ final class MarginEngine {
         clock = new EngineClock(unit);
         parked = new ParkedFills(unit);
         margining = new AccountMargining(settings, maxOutputBytes, unit, replica, book, clock);
-        guard = new GuardedPrices(settings, replica, unit);
-        market = new MarketEntries(replica, book, margining, this::reject, guard);
+        market = new MarketEntries(replica, book, margining, this::reject, new GuardedPrices(settings, replica, unit));
+        trading = new TradingChecks(settings, replica, unit);
         checkpoints = new Checkpoints(settings, unit, parked);
         replica.restore();
         book.restore();
@@ -288,13 +290,14 @@ final class MarginEngine {
             reject(account, cause, "STALE_LIQUIDATION_PLAN", stale.get());
             return;
         }
-        guard.checkFill(fill, spec.get(), cause);
+        trading.offMarket(fill, spec.get(), cause);
         replica.markIfUnmarked(fill.getInstrument(), fill.getPrice());
         Portfolio portfolio = before.portfolio().withFill(spec.get(), fill.getQuantity(), fill.getPrice(),
                 fill.getFee(), fill.getFeeAsset());
         LifecycleState lifecycle = isPlanFill(account, fill) ? before.lifecycle().withPlanStepSeen()
                 : before.lifecycle().withBookChanged();
-        book.saveLedger(account, before.withLifecycle(lifecycle), portfolio);
+        RobustBaseline growth = trading.buildUp(fill, spec.get(), before.portfolio(), portfolio, before.growth(), cause);
+        book.saveLedger(account, before.withLifecycle(lifecycle).withGrowth(growth), portfolio);
         margining.recompute(account, cause);
     }
 

@@ -39,6 +39,7 @@ class PriceGuardSpec {
     private static final Map<String, String> SETTINGS = Map.of("engine.history.length", "200",
             "engine.history.min-returns", "50");
     private static final long HOLD = 30 * 60_000L;
+    private static final String[] HABIT = {"1", "-2", "2", "-1"};
 
     @Test
     void aFatFingerMarkIsHeldAndDiscardedAndLiquidatesNobody() {
@@ -175,6 +176,44 @@ class PriceGuardSpec {
     }
 
     @Test
+    void aFillThatGrowsThePositionFarBeyondTheAccountsHabitIsReported() {
+        Map<String, String> settings = new java.util.HashMap<>(SETTINGS);
+        settings.putAll(Map.of("engine.build-up.sigmas", "6", "engine.build-up.rate", "0.1",
+                "engine.build-up.warm-up-fills", "10"));
+        try (PipelineDriver pipeline = market(guarded(HOLD), settings)) {
+            // ACC-2 buys 10 BTC (from a flat book: no growth to judge), then trades +1, −2, +2, −1 in turn: growths
+            // of ln(11/10), ln(9/11), ln(11/9), ln(10/11) = 0.095, −0.201, 0.201, −0.095
+            pipeline.publish(deposit("M-2", "ACC-2", "USD", "1000000"));
+            pipeline.publish(Fill.newBuilder(fill("F-0", "ACC-2", "BTC-PERPETUAL", "10", 10_000.0))
+                    .setEventTime(T0.plusSeconds(120)).build());
+            for (int n = 0; n < 20; n++) {
+                pipeline.publish(Fill.newBuilder(fill("F-H" + n, "ACC-2", "BTC-PERPETUAL", HABIT[n % 4], 10_000.0))
+                        .setEventTime(T0.plusSeconds(180 + n)).build());
+            }
+            assertThat(pipeline.alerts()).as("the habit, and the first fills' growth before the warm-up").isEmpty();
+            // then 60 at once: growth ln(70/10) = 1.946, about 8 robust standard deviations of that habit (an
+            // independent run of the baseline's recursion in Python: median 0.064, MAD 0.162, z 7.8)
+            pipeline.publish(Fill.newBuilder(fill("F-BIG", "ACC-2", "BTC-PERPETUAL", "60", 10_000.0))
+                    .setEventTime(T0.plusSeconds(240)).build());
+            assertThat(pipeline.alerts()).singleElement().satisfies(alert -> {
+                assertThat(alert.getKind()).isEqualTo(AlertKind.POSITION_BUILD_UP);
+                assertThat(alert.getAction()).isEqualTo(AlertAction.APPLIED);
+                assertThat(alert.getAccount()).isEqualTo("ACC-2");
+                assertThat(alert.getAlertId()).startsWith("POSITION_BUILD_UP:APPLIED:FILL:F-BIG:0:");
+                assertThat(figures(alert)).containsEntry("grossBefore", 100_000.0).containsEntry("grossAfter", 700_000.0);
+                assertThat(figures(alert).get("growth")).isCloseTo(Math.log(7), within(1e-12));
+                assertThat(figures(alert).get("median")).isCloseTo(0.0642, within(1e-4));
+                assertThat(figures(alert).get("mad")).isCloseTo(0.1624, within(1e-4));
+                assertThat(figures(alert).get("z")).isCloseTo(7.81, within(0.01));
+                assertThat(figures(alert).get("fillsSeen")).isEqualTo(20.0);
+            });
+            // the fill is applied: 70 BTC long
+            List<MarginResult> results = pipeline.margin().stream().filter(r -> r.getAccount().equals("ACC-2")).toList();
+            assertThat(results.get(results.size() - 1).getUnderlyings().get(0).getNetDelta()).isCloseTo(70.0, within(1e-9));
+        }
+    }
+
+    @Test
     void guardParametersThatMakeNoSenseAreDeadLettered() {
         try (PipelineDriver pipeline = new PipelineDriver(SETTINGS)) {
             pipeline.publish(RiskParameters.newBuilder(guarded(HOLD)).setPriceJumpSigmas(-1.0).build());
@@ -201,7 +240,11 @@ class PriceGuardSpec {
      * perpetual at 10,000 with 2,500 USD, marked at 10,000 at minute 0.
      */
     private static PipelineDriver market(RiskParameters parameters) {
-        PipelineDriver pipeline = new PipelineDriver(SETTINGS);
+        return market(parameters, SETTINGS);
+    }
+
+    private static PipelineDriver market(RiskParameters parameters, Map<String, String> settings) {
+        PipelineDriver pipeline = new PipelineDriver(settings);
         pipeline.publish(parameters);
         pipeline.publish(perpetual("BTC-PERPETUAL", "BTC"));
         Random random = new Random(7);

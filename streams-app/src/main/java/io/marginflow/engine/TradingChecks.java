@@ -1,0 +1,113 @@
+package io.marginflow.engine;
+
+import io.marginflow.config.EngineSettings;
+import io.marginflow.risk.BuildUpRule;
+import io.marginflow.risk.InstrumentSpec;
+import io.marginflow.risk.Market;
+import io.marginflow.risk.Portfolio;
+import io.marginflow.risk.PriceGuard;
+import io.marginflow.risk.PriceGuard.Quote;
+import io.marginflow.risk.UnderlyingStatistics;
+import io.marginflow.risk.stats.RobustBaseline;
+import io.marginflow.schema.Alert;
+import io.marginflow.schema.AlertAction;
+import io.marginflow.schema.AlertKind;
+import io.marginflow.schema.Fill;
+import io.marginflow.schema.PriceKind;
+import io.marginflow.translation.EngineOutputs;
+import java.math.BigDecimal;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * An account's trading, checked as each fill is applied: a fill far off its instrument's mark
+ * ({@link #offMarket}) and a fill that grows the account's gross position far beyond its own habit
+ * ({@link #buildUp}). Both are reported on the alerts topic by the account's journal partition and
+ * change nothing: a fill is the clearinghouse's record of a trade, and is applied. Part of
+ * {@link MarginEngine}.
+ */
+final class TradingChecks {
+
+    private final EngineSettings settings;
+    private final MarketReplica replica;
+    private final UnitOfWork unit;
+
+    TradingChecks(EngineSettings settings, MarketReplica replica, UnitOfWork unit) {
+        this.settings = settings;
+        this.replica = replica;
+        this.unit = unit;
+    }
+
+    /**
+     * Reports a fill of a future or perpetual priced further from the instrument's last applied mark
+     * than its underlying's price guard makes plausible in the time since the mark (OFF_MARKET_FILL);
+     * a fill stamped before that mark is not judged (the mark at its own time is not kept).
+     */
+    void offMarket(Fill fill, InstrumentSpec spec, Trigger cause) {
+        if (!spec.isLinear()) {
+            return; // an option's price moves with its own volatility and the underlying's, not by the underlying's alone
+        }
+        Market market = replica.market();
+        PriceGuard guard = market.parameters(spec.underlying()).priceGuard();
+        Optional<Quote> mark = replica.applied(PriceKind.MARK, spec.id());
+        if (!guard.judges() || mark.isEmpty() || fill.getEventTime().toEpochMilli() < mark.get().millis()) {
+            return;
+        }
+        double forecastVol = market.statistics(spec.underlying()).map(UnderlyingStatistics::forecastVol).orElse(0.0);
+        Quote traded = new Quote(fill.getPrice(), fill.getEventTime().toEpochMilli());
+        guard.jump(mark.get().price(), traded.price(), traded.millis() - mark.get().millis(), forecastVol,
+                settings.history().intervalMillis()).ifPresent(jump -> publish(EngineOutputs.alert(AlertKind.OFF_MARKET_FILL,
+                        AlertAction.APPLIED, spec.underlying(), spec.id(), fill.getAccount(), "FILL", fill.getFillId(),
+                        cause.cause(), GuardedPrices.figures(new PriceGuard.Finding(PriceGuard.Action.APPLIED, mark.get(),
+                                traded, Optional.of(jump), Optional.empty(), false), guard, forecastVol),
+                        String.format("fill %s of %s traded %s at %s, %.1f standard deviations of %s's forecast volatility"
+                                + " over the %d ms since its mark %s, beyond the %s allowed; applied (a fill is the"
+                                + " clearinghouse's record)", fill.getFillId(), fill.getAccount(), spec.id(), fill.getPrice(),
+                                jump.sigmas(), spec.underlying(), traded.millis() - mark.get().millis(), mark.get().price(),
+                                guard.sigmas())), cause));
+    }
+
+    /**
+     * The account's growth baseline after {@code fill} took its book from {@code before} to
+     * {@code after}; a growth far above the account's habit is reported first (POSITION_BUILD_UP).
+     * A fill from or to a flat book leaves the baseline as it is (there is no growth to speak of).
+     */
+    RobustBaseline buildUp(Fill fill, InstrumentSpec spec, Portfolio before, Portfolio after, RobustBaseline baseline,
+                           Trigger cause) {
+        Market market = replica.market();
+        java.util.function.Function<String, BigDecimal> multiplier = id -> market.instrument(id)
+                .map(InstrumentSpec::multiplier).orElse(BigDecimal.ONE);
+        double grossBefore = before.grossAtCost(multiplier);
+        double grossAfter = after.grossAtCost(multiplier);
+        if (!(grossBefore > 0.0 && grossAfter > 0.0)) {
+            return baseline;
+        }
+        BuildUpRule rule = settings.buildUps();
+        double growth = BuildUpRule.growth(grossBefore, grossAfter);
+        rule.buildUp(baseline, growth).ifPresent(z -> {
+            SortedMap<String, Double> figures = new TreeMap<>();
+            figures.put("grossBefore", grossBefore);
+            figures.put("grossAfter", grossAfter);
+            figures.put("growth", growth);
+            figures.put("median", baseline.median());
+            figures.put("mad", baseline.mad());
+            figures.put("fillsSeen", (double) baseline.count());
+            figures.put("z", z);
+            figures.put("allowedSigmas", rule.sigmas());
+            publish(EngineOutputs.alert(AlertKind.POSITION_BUILD_UP, AlertAction.APPLIED, spec.underlying(), spec.id(),
+                    fill.getAccount(), "FILL", fill.getFillId(), cause.cause(), figures, String.format("fill %s took %s's"
+                            + " gross position at cost from %.2f to %.2f (growth %.3f in log terms), %.1f robust standard"
+                            + " deviations above the median growth %.3f of its last fills, beyond the %s allowed; applied",
+                            fill.getFillId(), fill.getAccount(), grossBefore, grossAfter, growth, z, baseline.median(),
+                            rule.sigmas())), cause);
+        });
+        return baseline.next(growth, rule.rate());
+    }
+
+    private void publish(Alert alert, Trigger cause) {
+        unit.forward(new Record<String, Object>(alert.getUnderlying(), alert, cause.timestamp()),
+                MarginEngineTopology.ALERTS_SINK);
+    }
+}
