@@ -145,6 +145,9 @@ public final class Backtest {
         }
         Files.writeString(summary, "\n" + PriceGuardEvaluation.markdown(guard), java.nio.file.StandardOpenOption.APPEND);
         System.out.printf("[%5.1fs] price guard evaluated%n", (System.nanoTime() - started) / 1e9);
+        Files.writeString(summary, "\n" + BuildUpEvaluation.markdown(BuildUpEvaluation.evaluate()),
+                java.nio.file.StandardOpenOption.APPEND);
+        System.out.printf("[%5.1fs] position build-up check evaluated%n", (System.nanoTime() - started) / 1e9);
         System.out.printf("[%5.1fs] wrote %s and %d charts%n", (System.nanoTime() - started) / 1e9, summary,
                 runs.stream().filter(r -> r.model().equals(Report.CHARTED_MODEL)).count());
     }
