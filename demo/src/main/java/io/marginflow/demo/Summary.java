@@ -103,12 +103,12 @@ final class Summary {
     }
 
     /**
-     * The price alerts, and what the fat-fingered mark did: held and discarded, or applied; and the
+     * The alerts by kind and action, and what the fat-fingered mark did: held and discarded, or applied; and the
      * accounts liquidated on a plan priced at it (a plan is priced at the marks it was decided on).
      */
     private void printPriceGuard(StringBuilder out) {
-        out.append(String.format("Price alerts      %s   (jumps beyond %.0f standard deviations of the forecast volatility"
-                        + " over the time since the previous price; %s)%n",
+        out.append(String.format("Alerts            %s   (price jumps: beyond %.0f standard deviations of the forecast"
+                        + " volatility over the time since the previous price, %s)%n",
                 tally.alerts.isEmpty() ? "none" : tally.alerts.entrySet().stream()
                         .map(e -> String.format("%s %,d", e.getKey(), e.getValue())).collect(Collectors.joining(" · ")),
                 Scenario.PRICE_JUMP_SIGMAS, scenario.holdPrices ? "held up to " + Scenario.PRICE_HOLD.toMinutes()
