@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -31,6 +32,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * committed. Only here is the wall clock read, for the lag.
  */
 public final class MarginflowMetrics {
+
+    private static final String ALERTS = "marginflow.alerts";
+    private static final String ALERTS_DESCRIPTION = "alerts written, by kind and what the engine did";
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -52,6 +56,12 @@ public final class MarginflowMetrics {
                 .publishPercentileHistogram()
                 .maximumExpectedValue(3600.0)
                 .register(registry);
+        // at zero from the start: "no alert" is a series a dashboard shows, not a gap
+        for (String[] alert : List.of(new String[] {"PRICE_JUMP", "APPLIED"}, new String[] {"PRICE_JUMP", "HELD"},
+                new String[] {"PRICE_JUMP", "CONFIRMED"}, new String[] {"PRICE_JUMP", "DISCARDED"},
+                new String[] {"OFF_MARKET_FILL", "APPLIED"}, new String[] {"POSITION_BUILD_UP", "APPLIED"})) {
+            counter(ALERTS, ALERTS_DESCRIPTION, "kind", alert[0], "action", alert[1]);
+        }
     }
 
     /** Metrics that go nowhere: for tests and tools. */
@@ -111,8 +121,7 @@ public final class MarginflowMetrics {
         } else if (record instanceof DeadLetter letter) {
             deadLetter(letter);
         } else if (record instanceof Alert alert) {
-            count("marginflow.alerts", "alerts written, by kind and what the engine did", "kind", alert.getKind().name(),
-                    "action", alert.getAction().name());
+            count(ALERTS, ALERTS_DESCRIPTION, "kind", alert.getKind().name(), "action", alert.getAction().name());
         }
     }
 
@@ -124,12 +133,16 @@ public final class MarginflowMetrics {
     }
 
     private void count(String name, String description, String... tags) {
+        counter(name, description, tags).increment();
+    }
+
+    private Counter counter(String name, String description, String... tags) {
         String key = name + String.join("\u0000", tags);
         Counter counter = counters.get(key);
         if (counter == null) {
             counter = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
                     .register(registry));
         }
-        counter.increment();
+        return counter;
     }
 }

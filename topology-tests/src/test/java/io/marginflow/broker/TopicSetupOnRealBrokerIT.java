@@ -40,7 +40,7 @@ class TopicSetupOnRealBrokerIT {
     void everyTopicIsCreatedWithItsRetentionAndASecondRunCreatesNothing() throws Exception {
         Topics topics = topics("a", 4);
 
-        assertThat(TopicSetup.createMissing(admin, topics)).hasSize(15);
+        assertThat(TopicSetup.createMissing(admin, topics)).hasSize(16);
         assertThat(TopicSetup.createMissing(admin, topics)).isEmpty();
 
         assertThat(config(topics.journal()).get("retention.ms").value()).isEqualTo("-1");
