@@ -56,19 +56,6 @@ final class Scenario {
     private static final double STRIKE_STEP = 500.0;
     private static final double FUTURES_PREMIUM = 1.003;
     private static final long SEED = 20200312L;
-    /**
-     * The price guard's allowance, in standard deviations of the forecast volatility over the time
-     * between two prices. Black Thursday's real 15-minute moves reach 95 of them on BTC (33% in the
-     * hour of 2020-03-13 02:00, against a daily forecast of 3.4% from the calm year before) and 55 on
-     * ETH; a mark at a tenth of its value is about 650.
-     */
-    static final double PRICE_JUMP_SIGMAS = 150.0;
-    /** How long a jump waits, held, for a price to confirm it. */
-    static final Duration PRICE_HOLD = Duration.ofMinutes(30);
-    /** The fat-fingered BTC perpetual mark: a tenth of the price, a minute after this hour's second snapshot. */
-    static final int FAT_FINGER_HOUR = 14;
-    static final double FAT_FINGER_SHARE = 0.1;
-
     final List<Candle> btc = Candle.read("data/window_20200311_20200314_cdd_binance_spot_btcusdt_1h.csv.gz");
     final List<Candle> eth = Candle.read("data/window_20200311_20200314_cdd_binance_spot_ethusdt_1h.csv.gz");
     final DemoSurface surface = DemoSurface.load("data/deribit_btc_option_chain_20200514.csv.gz",
@@ -78,17 +65,14 @@ final class Scenario {
     final Map<String, String> storyOf = new TreeMap<>();
     double peakVolLevel = 1.0;
     double settlementPrice;
-    /** When the fat-fingered mark was published, and the next snapshot after it. */
-    Instant fatFinger;
-    Instant afterFatFinger;
-    final boolean holdPrices;
+    final FatFinger fatFinger;
     private final int accountCount;
     private final DemoTally tally;
 
     /** @param holdPrices whether the price guard holds jumps (or only reports them) */
     Scenario(int accountCount, boolean holdPrices, DemoTally tally) {
         this.accountCount = accountCount;
-        this.holdPrices = holdPrices;
+        this.fatFinger = new FatFinger(holdPrices);
         this.tally = tally;
     }
 
@@ -112,8 +96,8 @@ final class Scenario {
         for (Instrument option : options) {
             out.send(topics.instruments(), option.getInstrumentId(), option, "option instruments");
         }
-        out.send(topics.parameters(), "BTC", parameters("BTC", 0.16, 0.10, t0, holdPrices), "risk parameters");
-        out.send(topics.parameters(), "ETH", parameters("ETH", 0.20, 0.15, t0, holdPrices), "risk parameters");
+        out.send(topics.parameters(), "BTC", parameters("BTC", 0.16, 0.10, t0), "risk parameters");
+        out.send(topics.parameters(), "ETH", parameters("ETH", 0.20, 0.15, t0), "risk parameters");
         seedHistory(out, topics);
         publishPrices(out, topics, 0, 0, t0);
         // As at a real venue, instruments are listed before anyone trades them.
@@ -140,13 +124,7 @@ final class Scenario {
             for (int tick = 0; tick < 4; tick++) {
                 Instant time = btc.get(hour).start().plus(15L * tick, ChronoUnit.MINUTES);
                 publishPrices(out, topics, hour, tick, time);
-                if (hour == FAT_FINGER_HOUR && tick == 1) {
-                    fatFinger = time.plus(1, ChronoUnit.MINUTES);
-                    afterFatFinger = time.plus(15, ChronoUnit.MINUTES);
-                    tally.fatFingerMark = FAT_FINGER_SHARE * btc.get(hour).ticks()[tick];
-                    out.send(topics.prices(), "BTC-PERPETUAL", price("BTC-PERPETUAL", tally.fatFingerMark, PriceKind.MARK,
-                            fatFinger), "fat-fingered marks");
-                }
+                fatFinger.publishAfter(out, topics, hour, tick, time, btc.get(hour).ticks()[tick], tally);
                 publishClock(out, topics, time);
             }
             progress.accept(String.format("market time %s, BTC %,.0f (hour %d of %d published)",
@@ -387,18 +365,15 @@ final class Scenario {
                 .setState(InstrumentState.ACTIVE).setEventTime(time).build();
     }
 
-    private static RiskParameters parameters(String underlying, double scanRange, double haircut, Instant time,
-                                             boolean holdPrices) {
-        return RiskParameters.newBuilder().setUnderlying(underlying).setVersion(1).setEffectiveTime(time)
+    private RiskParameters parameters(String underlying, double scanRange, double haircut, Instant time) {
+        return fatFinger.guarded(RiskParameters.newBuilder()).setUnderlying(underlying).setVersion(1).setEffectiveTime(time)
                 .setPriceScanRange(scanRange).setPriceScanSteps(9).setVolShockUp(0.3).setVolShockDown(0.2)
                 .setVolShockExpiryExponent(0.5).setShortOptionMinimum(0.01).setMaxOffsetCredit(0.3)
                 .setExtremeMoves(List.of(new ExtremeMove(-0.5, 0.25), new ExtremeMove(1.0, 0.25)))
                 .setVarConfidence(0.99).setEsConfidence(0.975).setMarginPeriodOfRiskDays(2).setEwmaLambda(0.94)
                 .setMaintenanceToInitialRatio(0.5)
                 .setCollateralHaircuts(List.of(new CollateralHaircut(underlying, haircut)))
-                .setCallGracePeriodMillis(Duration.ofHours(1).toMillis())
-                .setPriceJumpSigmas(PRICE_JUMP_SIGMAS).setPriceJumpHoldMillis(holdPrices ? PRICE_HOLD.toMillis() : 0)
-                .build();
+                .setCallGracePeriodMillis(Duration.ofHours(1).toMillis()).build();
     }
 
     private static PriceUpdate price(String id, double price, PriceKind kind, Instant time) {

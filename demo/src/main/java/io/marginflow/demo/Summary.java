@@ -111,19 +111,19 @@ final class Summary {
                         + " volatility over the time since the previous price, %s)%n",
                 tally.alerts.isEmpty() ? "none" : tally.alerts.entrySet().stream()
                         .map(e -> String.format("%s %,d", e.getKey(), e.getValue())).collect(Collectors.joining(" · ")),
-                Scenario.PRICE_JUMP_SIGMAS, scenario.holdPrices ? "held up to " + Scenario.PRICE_HOLD.toMinutes()
+                FatFinger.PRICE_JUMP_SIGMAS, scenario.fatFinger.holdPrices ? "held up to " + FatFinger.PRICE_HOLD.toMinutes()
                         + " min for a confirming price" : "applied, not held: --no-price-hold"));
-        if (scenario.fatFinger == null) {
+        if (scenario.fatFinger.at == null) {
             return;
         }
         String fate = tally.alertList.stream()
-                .filter(a -> a.getSubject().equals("BTC-PERPETUAL") && !a.getEventTime().isBefore(scenario.fatFinger)
-                        && !a.getEventTime().isAfter(scenario.afterFatFinger))
+                .filter(a -> a.getSubject().equals("BTC-PERPETUAL") && !a.getEventTime().isBefore(scenario.fatFinger.at)
+                        && !a.getEventTime().isAfter(scenario.fatFinger.next))
                 .map(a -> a.getAction().toString().toLowerCase(java.util.Locale.ROOT))
                 .collect(Collectors.collectingAndThen(Collectors.joining(", then "), s -> s.isEmpty() ? "not flagged" : s));
         out.append(String.format("  fat finger: BTC-PERPETUAL marked at %.0f%% of its value at %s: %s; accounts liquidated on a"
                         + " plan priced at that mark: %,d%n",
-                100 * Scenario.FAT_FINGER_SHARE, scenario.fatFinger, fate, tally.liquidatedAtFatFinger.size()));
+                100 * FatFinger.SHARE, scenario.fatFinger.at, fate, tally.liquidatedAtFatFinger.size()));
     }
 
     /** How often expected shortfall set initial margin, and how the BTC volatility forecast moved. */

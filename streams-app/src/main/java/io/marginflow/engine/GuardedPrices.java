@@ -6,6 +6,7 @@ import io.marginflow.risk.PriceGuard;
 import io.marginflow.risk.PriceGuard.Quote;
 import io.marginflow.risk.UnderlyingStatistics;
 import io.marginflow.risk.stats.PriceJump;
+import io.marginflow.schema.Alert;
 import io.marginflow.schema.AlertAction;
 import io.marginflow.schema.AlertKind;
 import io.marginflow.schema.PriceKind;
@@ -14,7 +15,7 @@ import io.marginflow.translation.EngineOutputs;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.apache.kafka.streams.processor.api.Record;
+import java.util.function.BiConsumer;
 
 /**
  * The price guard in the engine: before a mark or index price is applied, its underlying's guard
@@ -35,12 +36,13 @@ final class GuardedPrices {
 
     private final EngineSettings settings;
     private final MarketReplica replica;
-    private final UnitOfWork unit;
+    private final BiConsumer<Alert, Trigger> alerts;
 
-    GuardedPrices(EngineSettings settings, MarketReplica replica, UnitOfWork unit) {
+    /** @param alerts where an alert goes, with the entry that raised it */
+    GuardedPrices(EngineSettings settings, MarketReplica replica, BiConsumer<Alert, Trigger> alerts) {
         this.settings = settings;
         this.replica = replica;
-        this.unit = unit;
+        this.alerts = alerts;
     }
 
     /**
@@ -72,7 +74,7 @@ final class GuardedPrices {
         }
         if (cause.cause().getJournalPartition() == PUBLISHING_PARTITION) {
             for (PriceGuard.Finding finding : verdict.findings()) {
-                publish(EngineOutputs.alert(AlertKind.PRICE_JUMP, AlertAction.valueOf(finding.action().name()), underlying,
+                alerts.accept(EngineOutputs.alert(AlertKind.PRICE_JUMP, AlertAction.valueOf(finding.action().name()), underlying,
                         id, null, kind.name(), id, cause.cause(), figures(finding, guard, forecastVol),
                         reason(finding, kind, id, underlying, guard)), cause);
             }
@@ -80,10 +82,6 @@ final class GuardedPrices {
         return verdict.applies();
     }
 
-    private void publish(io.marginflow.schema.Alert alert, Trigger cause) {
-        unit.forward(new Record<String, Object>(alert.getUnderlying(), alert, cause.timestamp()),
-                MarginEngineTopology.ALERTS_SINK);
-    }
 
     /** The figures behind a finding, by name. */
     static SortedMap<String, Double> figures(PriceGuard.Finding finding, PriceGuard guard, double forecastVol) {

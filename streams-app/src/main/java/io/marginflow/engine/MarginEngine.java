@@ -7,6 +7,7 @@ import io.marginflow.risk.Market;
 import io.marginflow.risk.Portfolio;
 import io.marginflow.risk.lifecycle.LifecycleState;
 import io.marginflow.risk.stats.RobustBaseline;
+import io.marginflow.schema.Alert;
 import io.marginflow.schema.Cause;
 import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralMovement;
@@ -97,8 +98,8 @@ final class MarginEngine {
         clock = new EngineClock(unit);
         parked = new ParkedFills(unit);
         margining = new AccountMargining(settings, maxOutputBytes, unit, replica, book, clock);
-        market = new MarketEntries(replica, book, margining, this::reject, new GuardedPrices(settings, replica, unit));
-        trading = new TradingChecks(settings, replica, unit);
+        market = new MarketEntries(replica, book, margining, this::reject, new GuardedPrices(settings, replica, this::alert));
+        trading = new TradingChecks(settings, replica, this::alert);
         checkpoints = new Checkpoints(settings, unit, parked);
         replica.restore();
         book.restore();
@@ -335,6 +336,12 @@ final class MarginEngine {
         first.ifPresent(offset -> reject(key, cause, errorClass, id.substring(2) + " was already applied from journal"
                 + " offset " + offset + "; a re-published duplicate does not change the account"));
         return first.isPresent();
+    }
+
+    /** An alert, on the alerts topic, keyed by its underlying. */
+    private void alert(Alert alert, Trigger cause) {
+        unit.forward(new Record<String, Object>(alert.getUnderlying(), alert, cause.timestamp()),
+                MarginEngineTopology.ALERTS_SINK);
     }
 
     private void reject(String key, Trigger cause, String errorClass, String reason) {

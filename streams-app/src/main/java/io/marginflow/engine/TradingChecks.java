@@ -19,7 +19,7 @@ import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.apache.kafka.streams.processor.api.Record;
+import java.util.function.BiConsumer;
 
 /**
  * An account's trading, checked as each fill is applied: a fill far off its instrument's mark
@@ -32,12 +32,13 @@ final class TradingChecks {
 
     private final EngineSettings settings;
     private final MarketReplica replica;
-    private final UnitOfWork unit;
+    private final BiConsumer<Alert, Trigger> alerts;
 
-    TradingChecks(EngineSettings settings, MarketReplica replica, UnitOfWork unit) {
+    /** @param alerts where an alert goes, with the entry that raised it */
+    TradingChecks(EngineSettings settings, MarketReplica replica, BiConsumer<Alert, Trigger> alerts) {
         this.settings = settings;
         this.replica = replica;
-        this.unit = unit;
+        this.alerts = alerts;
     }
 
     /**
@@ -58,7 +59,7 @@ final class TradingChecks {
         double forecastVol = market.statistics(spec.underlying()).map(UnderlyingStatistics::forecastVol).orElse(0.0);
         Quote traded = new Quote(fill.getPrice(), fill.getEventTime().toEpochMilli());
         guard.jump(mark.get().price(), traded.price(), traded.millis() - mark.get().millis(), forecastVol,
-                settings.history().intervalMillis()).ifPresent(jump -> publish(EngineOutputs.alert(AlertKind.OFF_MARKET_FILL,
+                settings.history().intervalMillis()).ifPresent(jump -> alerts.accept(EngineOutputs.alert(AlertKind.OFF_MARKET_FILL,
                         AlertAction.APPLIED, spec.underlying(), spec.id(), fill.getAccount(), "FILL", fill.getFillId(),
                         cause.cause(), GuardedPrices.figures(new PriceGuard.Finding(PriceGuard.Action.APPLIED, mark.get(),
                                 traded, Optional.of(jump), Optional.empty(), false), guard, forecastVol),
@@ -96,7 +97,7 @@ final class TradingChecks {
             figures.put("fillsSeen", (double) baseline.count());
             figures.put("z", z);
             figures.put("allowedSigmas", rule.sigmas());
-            publish(EngineOutputs.alert(AlertKind.POSITION_BUILD_UP, AlertAction.APPLIED, spec.underlying(), spec.id(),
+            alerts.accept(EngineOutputs.alert(AlertKind.POSITION_BUILD_UP, AlertAction.APPLIED, spec.underlying(), spec.id(),
                     fill.getAccount(), "FILL", fill.getFillId(), cause.cause(), figures, String.format("fill %s took %s's"
                             + " gross position at cost from %.2f to %.2f (growth %.3f in log terms), %.1f robust standard"
                             + " deviations above the median growth %.3f of its last fills, beyond the %s allowed; applied",
@@ -104,10 +105,5 @@ final class TradingChecks {
                             rule.sigmas())), cause);
         });
         return baseline.next(growth, rule.rate());
-    }
-
-    private void publish(Alert alert, Trigger cause) {
-        unit.forward(new Record<String, Object>(alert.getUnderlying(), alert, cause.timestamp()),
-                MarginEngineTopology.ALERTS_SINK);
     }
 }
