@@ -130,7 +130,8 @@ public record PriceGuard(double sigmas, long holdMillis, long minElapsedMillis) 
         return new Verdict(false, Optional.of(price), findings);
     }
 
-    private Optional<PriceJump> jump(Quote from, Quote to, double volPerInterval, long intervalMillis) {
+    /** The jump from {@code from} to {@code to}, over the stream time between them, if this guard judges it one. */
+    public Optional<PriceJump> jump(Quote from, Quote to, double volPerInterval, long intervalMillis) {
         return jump(from.price(), to.price(), to.millis() - from.millis(), volPerInterval, intervalMillis);
     }
 

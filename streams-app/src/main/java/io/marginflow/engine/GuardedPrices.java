@@ -82,7 +82,6 @@ final class GuardedPrices {
         return verdict.applies();
     }
 
-
     /** The figures behind a finding, by name. */
     static SortedMap<String, Double> figures(PriceGuard.Finding finding, PriceGuard guard, double forecastVol) {
         SortedMap<String, Double> figures = new TreeMap<>();

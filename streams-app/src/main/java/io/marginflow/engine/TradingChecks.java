@@ -58,8 +58,7 @@ final class TradingChecks {
         }
         double forecastVol = market.statistics(spec.underlying()).map(UnderlyingStatistics::forecastVol).orElse(0.0);
         Quote traded = new Quote(fill.getPrice(), fill.getEventTime().toEpochMilli());
-        guard.jump(mark.get().price(), traded.price(), traded.millis() - mark.get().millis(), forecastVol,
-                settings.history().intervalMillis()).ifPresent(jump -> alerts.accept(EngineOutputs.alert(AlertKind.OFF_MARKET_FILL,
+        guard.jump(mark.get(), traded, forecastVol, settings.history().intervalMillis()).ifPresent(jump -> alerts.accept(EngineOutputs.alert(AlertKind.OFF_MARKET_FILL,
                         AlertAction.APPLIED, spec.underlying(), spec.id(), fill.getAccount(), "FILL", fill.getFillId(),
                         cause.cause(), GuardedPrices.figures(new PriceGuard.Finding(PriceGuard.Action.APPLIED, mark.get(),
                                 traded, Optional.of(jump), Optional.empty(), false), guard, forecastVol),
