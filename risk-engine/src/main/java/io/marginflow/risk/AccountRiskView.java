@@ -117,6 +117,20 @@ public final class AccountRiskView {
         return quantities[i];
     }
 
+    public int assetCount() {
+        return assets.length;
+    }
+
+    /** The collateral asset {@code a}, in asset order. */
+    public String asset(int a) {
+        return assets[a];
+    }
+
+    /** The balance of collateral asset {@code a}, in units of it. */
+    public double amount(int a) {
+        return amounts[a];
+    }
+
     /**
      * The same account with other quantities, position by position in the view's order, and the
      * same collateral: what its margin would be after trades (a reduction plan's, say). A zero

@@ -26,10 +26,12 @@ public final class InstrumentRisk {
     private final double[] fhsPnlPerContract;
     private final double deltaUsd;
     private final double notional;
+    /** An option's valuation inputs (null for a future or swap, which needs none). */
+    private final OptionInputs inputs;
 
     private InstrumentRisk(InstrumentSpec spec, double mark, double[] pnlPerContract, double delta, double gamma,
                            double vega, double theta, double shortOptionMinimum, double[] fhsPnlPerContract,
-                           double deltaUsd, double notional) {
+                           double deltaUsd, double notional, OptionInputs inputs) {
         this.spec = spec;
         this.mark = mark;
         this.multiplier = spec.multiplier().doubleValue();
@@ -42,6 +44,7 @@ public final class InstrumentRisk {
         this.fhsPnlPerContract = fhsPnlPerContract;
         this.deltaUsd = deltaUsd;
         this.notional = notional;
+        this.inputs = inputs;
     }
 
     /**
@@ -58,7 +61,8 @@ public final class InstrumentRisk {
         for (int s = 0; s < fhs.length; s++) {
             fhs[s] = multiplier * mark * fhsMoves[s];
         }
-        return new InstrumentRisk(spec, mark, pnl, multiplier, 0.0, 0.0, 0.0, 0.0, fhs, multiplier * mark, multiplier * mark);
+        return new InstrumentRisk(spec, mark, pnl, multiplier, 0.0, 0.0, 0.0, 0.0, fhs, multiplier * mark, multiplier * mark,
+                null);
     }
 
     /**
@@ -96,7 +100,23 @@ public final class InstrumentRisk {
         return new InstrumentRisk(spec, now.price(), pnl, multiplier * now.delta(), multiplier * now.gamma(),
                 multiplier * now.vega() * VOL_POINT, multiplier * now.theta() / DAYS_PER_YEAR,
                 shortOptionMinimum * multiplier * inputs.forward(), fhs, multiplier * now.delta() * inputs.forward(),
-                multiplier * inputs.forward());
+                multiplier * inputs.forward(), inputs);
+    }
+
+    /**
+     * P&amp;L of one long contract if its underlying's prices move by {@code priceMove} and its implied
+     * vol is multiplied by {@code volFactor} at once, time held still: a stress scenario's full
+     * revaluation. A future or swap gains multiplier × mark × move; an option is revalued with
+     * Black-76 at the moved forward and the scaled vol, against its value now.
+     */
+    public double stressedPnlPerContract(double priceMove, double volFactor) {
+        if (inputs == null) {
+            return multiplier * mark * priceMove;
+        }
+        InstrumentSpec.OptionTerms terms = spec.option().orElseThrow();
+        double value = Black76.price(terms.type(), inputs.forward() * (1.0 + priceMove), terms.strike(), inputs.years(),
+                inputs.vol() * volFactor, 0.0);
+        return multiplier * (value - mark);
     }
 
     public InstrumentSpec spec() {

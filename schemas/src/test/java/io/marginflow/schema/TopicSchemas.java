@@ -21,7 +21,10 @@ final class TopicSchemas {
             LiquidationSignal.getClassSchema(),
             DeadLetter.getClassSchema(),
             Checkpoint.getClassSchema(),
-            Alert.getClassSchema());
+            Alert.getClassSchema(),
+            StressScenario.getClassSchema(),
+            StressPartial.getClassSchema(),
+            StressResult.getClassSchema());
 
     private TopicSchemas() {}
 }

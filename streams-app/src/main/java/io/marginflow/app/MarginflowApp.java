@@ -362,7 +362,8 @@ public final class MarginflowApp implements Runnable {
     public static KafkaStreams start(MarginflowConfig config, SchemaRegistry registry, FailureWatch watch,
                                      MarginflowMetrics metrics) {
         OutputLimits limits = outputLimits(config);
-        KafkaStreams streams = new KafkaStreams(MarginflowTopology.build(config, registry, limits, metrics),
+        KafkaStreams streams = new KafkaStreams(MarginflowTopology.build(config, registry, limits, metrics,
+                TopicSetup.journalPartitions(config)),
                 MarginflowTopology.properties(config, registry, watch, limits, metrics));
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.ERROR) {

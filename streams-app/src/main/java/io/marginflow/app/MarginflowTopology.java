@@ -8,12 +8,16 @@ import io.marginflow.errors.OutputLimits;
 import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.sequencer.SequencerTopology;
+import io.marginflow.stress.StressAggregation;
 import io.marginflow.translation.DeadLetters;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
-/** The whole application: the sequencer feeding the journal, and the margin engine reading it. */
+/**
+ * The whole application: the sequencer feeding the journal, the margin engine reading it, and the
+ * stress aggregation combining the engine tasks' shares of each stress run.
+ */
 public final class MarginflowTopology {
 
     private MarginflowTopology() {}
@@ -35,14 +39,16 @@ public final class MarginflowTopology {
     /**
      * The topology; {@code limits} is shared with the exception handlers of
      * {@link #properties}, so that what the broker refuses is refused at the source next time, and
-     * so is {@code metrics}.
+     * so is {@code metrics}. A stress run is complete with the shares of {@code journalPartitions}
+     * partitions ({@link TopicSetup#journalPartitions}).
      */
     public static Topology build(MarginflowConfig config, SchemaRegistry registry, OutputLimits limits,
-                                 MarginflowMetrics metrics) {
+                                 MarginflowMetrics metrics, int journalPartitions) {
         Topology topology = new Topology();
         DeadLetters deadLetters = new DeadLetters(config.deadLetterLimits());
         SequencerTopology.addTo(topology, config.topics(), registry, config.inputBounds(), deadLetters, limits, metrics);
         MarginEngineTopology.addTo(topology, config.topics(), registry, config.engine(), deadLetters, limits, metrics);
+        StressAggregation.addTo(topology, config.topics(), registry, journalPartitions);
         return topology;
     }
 }

@@ -17,6 +17,9 @@ import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.MarketSnapshot;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.StressPartial;
+import io.marginflow.schema.StressResult;
+import io.marginflow.schema.StressScenario;
 import io.marginflow.schema.VolSurface;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +47,7 @@ public final class SchemaSetup {
         schemas.put(topics.volSurfaces(), VolSurface.getClassSchema());
         schemas.put(topics.instruments(), Instrument.getClassSchema());
         schemas.put(topics.parameters(), RiskParameters.getClassSchema());
+        schemas.put(topics.stressScenarios(), StressScenario.getClassSchema());
         schemas.put(topics.journal(), JournalEntry.getClassSchema());
         schemas.put(topics.margin(), MarginResult.getClassSchema());
         schemas.put(topics.marginLatest(), MarginResult.getClassSchema());
@@ -52,6 +56,8 @@ public final class SchemaSetup {
         schemas.put(topics.deadLetters(), DeadLetter.getClassSchema());
         schemas.put(topics.checkpoints(), Checkpoint.getClassSchema());
         schemas.put(topics.alerts(), Alert.getClassSchema());
+        schemas.put(topics.stressPartials(), StressPartial.getClassSchema());
+        schemas.put(topics.stress(), StressResult.getClassSchema());
         return schemas;
     }
 

@@ -55,12 +55,16 @@ public final class TopicSetup {
         plan.put(topics.clock(), market);
         plan.put(topics.instruments(), compacted);
         plan.put(topics.parameters(), compacted);
+        plan.put(topics.stressScenarios(), compacted);
         plan.put(topics.journal(), forever);
         for (String output : topics.outputs()) {
             plan.put(output, forever);
         }
         plan.put(topics.marginLatest(), compacted);
         plan.put(topics.checkpoints(), forever);
+        // Each partition's share of a stress run lives until the run is complete: a week is ample.
+        plan.put(topics.stressPartials(), Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(7L * 24 * 3600 * 1000)));
+        plan.put(topics.stress(), forever);
         return plan;
     }
 
@@ -230,6 +234,28 @@ public final class TopicSetup {
     }
 
     /** The partition count of an existing topic, waiting up to 30 s for broker metadata to show it. */
+    /**
+     * How many partitions the journal has: its own count, or the fills topic's while it does not
+     * exist yet (the journal gets as many), or {@code topics.partitions} while neither does.
+     */
+    public static int journalPartitions(MarginflowConfig config) {
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            Set<String> existing = admin.listTopics().names().get();
+            Topics topics = config.topics();
+            for (String topic : List.of(topics.journal(), topics.fills())) {
+                if (existing.contains(topic)) {
+                    return partitionsOf(admin, topic);
+                }
+            }
+            return topics.partitions();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the journal's partitions: " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the journal's partitions", e);
+        }
+    }
+
     public static int partitionsOf(Admin admin, String topic) throws ExecutionException, InterruptedException {
         return onceMetadataShows(() -> admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic))
                 .partitions().size();

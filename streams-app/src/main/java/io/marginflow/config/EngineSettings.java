@@ -19,6 +19,8 @@ import java.util.SortedSet;
  *        crosses a multiple of this; 0 writes none
  * @param checkpointSigningKey the file of the Ed25519 key checkpoints are signed with
  *        ({@code marginflow keygen}); empty: unsigned
+ * @param stressIntervalMillis each journal partition runs the stress tests when its stream time crosses a
+ *        multiple of this ({@code StressRuns}); 0 runs none
  * @param maxOutputBytes the largest output record (key and value) the engine publishes; a larger
  *        one is dead-lettered {@code OUTPUT_TOO_LARGE} with the unit that made it
  * @param buildUps how a fill that grows an account's position far beyond its habit is found (alerts only)
@@ -37,6 +39,7 @@ public record EngineSettings(
         long decisionGraceMillis,
         long checkpointIntervalMillis,
         String checkpointSigningKey,
+        long stressIntervalMillis,
         int accountCacheSize,
         Market.HistorySettings history,
         long maxOutputBytes,
@@ -50,7 +53,7 @@ public record EngineSettings(
         return new EngineSettings(resultToleranceUsd, resultToleranceRelative, cashAssets, defaultPriceScanRange,
                 defaultPriceScanSteps, defaultVolatility, defaultShortOptionMinimum, defaultMaintenanceToInitial,
                 defaultLifecycle, unknownInstrumentWaitMillis, decisionGraceMillis, checkpointIntervalMillis, "",
-                accountCacheSize, history, maxOutputBytes, buildUps);
+                stressIntervalMillis, accountCacheSize, history, maxOutputBytes, buildUps);
     }
 
     /** Parameters for an underlying that has none of its own on risk.parameters yet. */

@@ -100,7 +100,8 @@ public final class MarginflowConfig {
                 get("topic.snapshots"), get("topic.clock"),
                 get("topic.journal"), get("topic.margin"), get("topic.margin-latest"), get("topic.margin-calls"),
                 get("topic.liquidations"), get("topic.dead-letters"), get("topic.checkpoints"),
-                get("topic.alerts"), positiveInt("topics.partitions"), (short) positiveInt("topics.replication-factor"),
+                get("topic.alerts"), get("topic.stress-scenarios"), get("topic.stress-partials"), get("topic.stress"),
+                positiveInt("topics.partitions"), (short) positiveInt("topics.replication-factor"),
                 retention("topics.market-retention.ms"));
     }
 
@@ -126,6 +127,7 @@ public final class MarginflowConfig {
                 nonNegativeLong("engine.decision-grace.ms"),
                 nonNegativeLong("engine.checkpoint.interval.ms"),
                 optional("engine.checkpoint.signing-key").orElse(""),
+                nonNegativeLong("engine.stress.interval.ms"),
                 positiveInt("engine.account-cache.size"),
                 new Market.HistorySettings(positiveLong("engine.history.interval.ms"), positiveInt("engine.history.length"),
                         positiveInt("engine.history.min-returns")),

@@ -20,13 +20,16 @@ public record Topics(
         String deadLetters,
         String checkpoints,
         String alerts,
+        String stressScenarios,
+        String stressPartials,
+        String stress,
         int partitions,
         short replicationFactor,
         long marketRetentionMillis) {
 
-    /** The eight input topics, in the order the sequencer reads them. */
+    /** The nine input topics, in the order the sequencer reads them. */
     public List<String> inputs() {
-        return List.of(fills, collateral, prices, volSurfaces, instruments, parameters, snapshots, clock);
+        return List.of(fills, collateral, prices, volSurfaces, instruments, parameters, snapshots, clock, stressScenarios);
     }
 
     /**

@@ -65,6 +65,16 @@ final class AccountBook {
         return cached;
     }
 
+    /**
+     * The risk view of an account read from the store: the cached one, or one built for the caller
+     * without caching it (a pass over every account, such as a stress run, does not evict the accounts
+     * ticks recompute).
+     */
+    AccountRiskView viewOf(String account, AccountRecord record) {
+        Account cached = cache.get(account);
+        return cached != null ? cached.view() : AccountRiskView.of(record.portfolio(), market.get());
+    }
+
     /** Stores a changed ledger and keeps the exposure index in step with it. */
     void saveLedger(String account, AccountRecord before, Portfolio portfolio) {
         AccountRiskView oldView = load(account).view();

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param published whether any margin result has been published (the published figures are meaningful)
  * @param growth the account's habit: a robust baseline of how much each of its fills grew or shrank its gross
  *        position ({@link TradingChecks})
+ * @param member the clearing member the account belongs to, the first its fills or movements named;
+ *        empty while none has ({@link StressRuns}: then it is its own member)
  */
 record AccountRecord(
         Portfolio portfolio,
@@ -24,16 +26,18 @@ record AccountRecord(
         double publishedEquity,
         double publishedInitialMargin,
         double publishedMaintenanceMargin,
-        RobustBaseline growth) {
+        RobustBaseline growth,
+        String member) {
 
     static final AccountRecord NEW = new AccountRecord(Portfolio.EMPTY, LifecycleState.NEW, 0, "", false, 0, 0, 0,
-            RobustBaseline.EMPTY);
+            RobustBaseline.EMPTY, "");
 
     AccountRecord {
         Objects.requireNonNull(portfolio, "portfolio");
         Objects.requireNonNull(lifecycle, "lifecycle");
         Objects.requireNonNull(hashHead, "hashHead");
         Objects.requireNonNull(growth, "growth");
+        Objects.requireNonNull(member, "member");
     }
 
     MarginStatus status() {
@@ -42,16 +46,21 @@ record AccountRecord(
 
     AccountRecord withPortfolio(Portfolio changed) {
         return new AccountRecord(changed, lifecycle, sequence, hashHead, published, publishedEquity,
-                publishedInitialMargin, publishedMaintenanceMargin, growth);
+                publishedInitialMargin, publishedMaintenanceMargin, growth, member);
     }
 
     AccountRecord withLifecycle(LifecycleState changed) {
         return new AccountRecord(portfolio, changed, sequence, hashHead, published, publishedEquity,
-                publishedInitialMargin, publishedMaintenanceMargin, growth);
+                publishedInitialMargin, publishedMaintenanceMargin, growth, member);
     }
 
     AccountRecord withGrowth(RobustBaseline changed) {
         return new AccountRecord(portfolio, lifecycle, sequence, hashHead, published, publishedEquity,
-                publishedInitialMargin, publishedMaintenanceMargin, changed);
+                publishedInitialMargin, publishedMaintenanceMargin, changed, member);
+    }
+
+    AccountRecord withMember(String changed) {
+        return new AccountRecord(portfolio, lifecycle, sequence, hashHead, published, publishedEquity,
+                publishedInitialMargin, publishedMaintenanceMargin, growth, changed);
     }
 }

@@ -26,13 +26,14 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The binary layout of {@link AccountRecord} in the accounts store and its changelog: a format
- * version byte, then the fields; exact amounts as unscaled bytes and scale. Format 3 adds the
- * account's growth baseline to format 2's margin lifecycle; formats 2 and 1 (status and the open
- * call's and liquidation's ids) are still read, with no baseline.
+ * version byte, then the fields; exact amounts as unscaled bytes and scale. Format 4 adds the
+ * account's member to format 3, which added the growth baseline to format 2's margin lifecycle;
+ * formats 3, 2 and 1 (status and the open call's and liquidation's ids) are still read, with no
+ * member (and before 3 no baseline).
  */
 final class AccountRecordSerde implements Serde<AccountRecord> {
 
-    private static final byte FORMAT_VERSION = 3;
+    private static final byte FORMAT_VERSION = 4;
 
     @Override
     public Serializer<AccountRecord> serializer() {
@@ -81,6 +82,7 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
             out.writeDouble(record.growth().median());
             out.writeDouble(record.growth().mad());
             out.writeLong(record.growth().count());
+            out.writeUTF(record.member());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -104,7 +106,7 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
             double maintenance = in.readDouble();
             if (version == 1) {
                 return new AccountRecord(portfolio, formatOneLifecycle(status, in.readUTF(), in.readUTF(), in.readInt(),
-                        in.readInt()), sequence, head, published, equity, initial, maintenance, RobustBaseline.EMPTY);
+                        in.readInt()), sequence, head, published, equity, initial, maintenance, RobustBaseline.EMPTY, "");
             }
             int calls = in.readInt();
             int liquidations = in.readInt();
@@ -116,8 +118,9 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
                     : Optional.empty();
             RobustBaseline growth = version >= 3 ? new RobustBaseline(in.readDouble(), in.readDouble(), in.readLong())
                     : RobustBaseline.EMPTY;
+            String member = version >= 4 ? in.readUTF() : "";
             return new AccountRecord(portfolio, new LifecycleState(status, call, liquidation, calls, liquidations),
-                    sequence, head, published, equity, initial, maintenance, growth);
+                    sequence, head, published, equity, initial, maintenance, growth, member);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("corrupt account record", e);
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
@@ -56,13 +57,11 @@ public final class Checkpoints {
      * unit, before that entry's timers fire and before it is applied).
      */
     void beforeEntry(long before, long eventTime, int partition, long offset) {
-        if (interval == 0 || before == Long.MIN_VALUE || eventTime <= before) {
+        OptionalLong crossed = EngineClock.multipleCrossed(before, eventTime, interval);
+        if (crossed.isEmpty()) {
             return;
         }
-        long boundary = Math.floorDiv(eventTime, interval) * interval;
-        if (boundary <= before) {
-            return;
-        }
+        long boundary = crossed.getAsLong();
         List<byte[]> leaves = new ArrayList<>();
         long outputs = 0;
         try (KeyValueIterator<String, AccountRecord> all = accounts.all()) {

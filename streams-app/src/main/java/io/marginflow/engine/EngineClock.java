@@ -2,6 +2,7 @@ package io.marginflow.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
@@ -58,6 +59,19 @@ final class EngineClock {
     private final UnitOfWork.Staged<byte[]> timers;
     private long streamTime = Long.MIN_VALUE;
     private long earliest = Long.MAX_VALUE;
+
+    /**
+     * The multiple of {@code interval} that stream time crosses moving from {@code before} to
+     * {@code eventTime} (the latest, if it crosses several), if it crosses one: the instant of a
+     * partition's checkpoint or stress run. None while stream time has not started, or with an interval of 0.
+     */
+    static OptionalLong multipleCrossed(long before, long eventTime, long interval) {
+        if (interval == 0 || before == Long.MIN_VALUE || eventTime <= before) {
+            return OptionalLong.empty();
+        }
+        long boundary = Math.floorDiv(eventTime, interval) * interval;
+        return boundary > before ? OptionalLong.of(boundary) : OptionalLong.empty();
+    }
 
     EngineClock(UnitOfWork unit) {
         clock = unit.store(MarginEngineTopology.CLOCK);

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * orchestrates; the phases live beside it: the market entries ({@link MarketEntries}) and replica
  * ({@link MarketReplica}), margining an account and deciding its lifecycle
  * ({@link AccountMargining}, {@link AccountTransitions}, pure), stream time and the timers
- * ({@link EngineClock}), the integrity checkpoints ({@link Checkpoints}), the checks of an account's
+ * ({@link EngineClock}), the integrity checkpoints ({@link Checkpoints}), the stress tests ({@link StressRuns}), the checks of an account's
  * trading that raise alerts ({@link TradingChecks}), fills waiting for their
  * instrument ({@link ParkedFills}), the records themselves
  * ({@link io.marginflow.translation.EngineOutputs}), and the unit of work that applies an entry's
@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Checks that need state are made here, in journal order, so that a replay decides them the
  * same way: unknown (parked, then refused) or expired instruments, options that cannot be valued
- * yet, duplicate fill and movement ids, fills of a superseded liquidation plan, redefined
+ * yet, duplicate fill and movement ids, a member other than the account's, fills of a superseded liquidation plan, redefined
  * instruments, stale parameters, a clock going backwards.
  *
  * <p>Nothing an entry contains can stop the engine. An exception while applying an entry (an
@@ -78,6 +78,7 @@ final class MarginEngine {
     private MarketEntries market;
     private TradingChecks trading;
     private Checkpoints checkpoints;
+    private StressRuns stress;
 
     /**
      * @param maxOutputBytes the largest output record (key and value bytes) each output sink's
@@ -101,6 +102,7 @@ final class MarginEngine {
         market = new MarketEntries(replica, book, margining, this::reject, new GuardedPrices(settings, replica, this::alert));
         trading = new TradingChecks(settings, replica, this::alert);
         checkpoints = new Checkpoints(settings, unit, parked);
+        stress = new StressRuns(settings, unit, replica, book, this::reject);
         replica.restore();
         book.restore();
         clock.restore();
@@ -130,6 +132,10 @@ final class MarginEngine {
             checkpoints.beforeEntry(before, eventTime, partition, offset);
             return offset;
         }, failure -> deadLetter(failure, key, cause, "no checkpoint was written"));
+        unit.attempt(() -> {
+            stress.beforeEntry(before, eventTime, partition, offset);
+            return offset;
+        }, failure -> deadLetter(failure, key, cause, "no stress run was made"));
         fireTimers(cause);
         Optional<FanOut> applied = unit.attempt(() -> apply(key, entry, cause), failure -> {
             deadLetter(failure, key, cause, "the entry changed nothing");
@@ -246,6 +252,9 @@ final class MarginEngine {
         if (payload instanceof MarketSnapshot snapshot) {
             return market.onSnapshot(snapshot, cause);
         }
+        if (payload instanceof io.marginflow.schema.StressScenario scenario) {
+            return stress.onScenario(scenario, cause);
+        }
         if (payload instanceof ClockTick) {
             // A tick behind stream time moves nothing (other inputs moved it further); one behind the clock's own last tick is wrong.
             long previous = clock.tick(cause.timestamp());
@@ -282,7 +291,8 @@ final class MarginEngine {
             reject(account, cause, refusal.get().errorClass(), refusal.get().reason());
             return;
         }
-        if (alreadySeen("F:" + fill.getFillId(), account, cause, "DUPLICATE_FILL")) {
+        if (refusedMember(account, fill.getMember(), cause, "fill " + fill.getFillId())
+                || alreadySeen("F:" + fill.getFillId(), account, cause, "DUPLICATE_FILL")) {
             return;
         }
         AccountRecord before = book.load(account).record();
@@ -298,7 +308,8 @@ final class MarginEngine {
         LifecycleState lifecycle = isPlanFill(account, fill) ? before.lifecycle().withPlanStepSeen()
                 : before.lifecycle().withBookChanged();
         RobustBaseline growth = trading.buildUp(fill, spec.get(), before.portfolio(), portfolio, before.growth(), cause);
-        book.saveLedger(account, before.withLifecycle(lifecycle).withGrowth(growth), portfolio);
+        book.saveLedger(account, before.withLifecycle(lifecycle).withGrowth(growth).withMember(member(before, fill.getMember())),
+                portfolio);
         margining.recompute(account, cause);
     }
 
@@ -323,12 +334,33 @@ final class MarginEngine {
     }
 
     private void onCollateral(String account, CollateralMovement movement, Trigger cause) {
-        if (alreadySeen("M:" + movement.getMovementId(), account, cause, "DUPLICATE_MOVEMENT")) {
+        if (refusedMember(account, movement.getMember(), cause, "collateral movement " + movement.getMovementId())
+                || alreadySeen("M:" + movement.getMovementId(), account, cause, "DUPLICATE_MOVEMENT")) {
             return;
         }
         AccountRecord before = book.load(account).record();
-        book.saveLedger(account, before, before.portfolio().withMovement(movement.getAsset(), movement.getAmount()));
+        book.saveLedger(account, before.withMember(member(before, movement.getMember())),
+                before.portfolio().withMovement(movement.getAsset(), movement.getAmount()));
         margining.recompute(account, cause);
+    }
+
+    /**
+     * Whether a record naming {@code named} as the account's member is refused: the account belongs
+     * to another member already (it keeps the first its records named).
+     */
+    private boolean refusedMember(String account, String named, Trigger cause, String what) {
+        String known = book.load(account).record().member();
+        if (named == null || known.isEmpty() || known.equals(named)) {
+            return false;
+        }
+        reject(account, cause, "MEMBER_MISMATCH", what + " names member " + named + ", but account " + account
+                + " belongs to member " + known + "; it is not applied");
+        return true;
+    }
+
+    /** The account's member once a record naming {@code named} is applied: the first one named. */
+    private static String member(AccountRecord before, String named) {
+        return before.member().isEmpty() && named != null ? named : before.member();
     }
 
     private boolean alreadySeen(String id, String key, Trigger cause, String errorClass) {

@@ -15,6 +15,8 @@ import io.marginflow.schema.LiquidationSignal;
 import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.StressPartial;
+import io.marginflow.schema.StressScenario;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.serde.PlainAvroSerde;
 import io.marginflow.serde.SpecificAvroSerde;
@@ -32,7 +34,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The margin engine, read top to bottom: the journal → one processor per journal partition with
  * its RocksDB stores → margin results (also on the compacted latest-result topic), margin calls,
- * liquidation signals, dead letters, integrity checkpoints and price alerts.
+ * liquidation signals, dead letters, integrity checkpoints, alerts and each partition's share of
+ * the stress runs.
  */
 public final class MarginEngineTopology {
 
@@ -45,6 +48,7 @@ public final class MarginEngineTopology {
     static final String DEAD_LETTERS_SINK = "engine-dead-letters";
     static final String CHECKPOINTS_SINK = "engine-checkpoints";
     static final String ALERTS_SINK = "engine-alerts";
+    static final String STRESS_PARTIALS_SINK = "engine-stress-partials";
 
     /** Account ledgers, status and output-chain heads. */
     public static final String ACCOUNTS = "accounts";
@@ -68,6 +72,8 @@ public final class MarginEngineTopology {
     public static final String PARKED_FILLS = "parked-fills";
     /** The partition's last integrity checkpoint ({@link Checkpoints}). */
     public static final String CHECKPOINTS = "checkpoints";
+    /** The stress scenarios in force, by id ({@link StressRuns}). */
+    public static final String STRESS_SCENARIOS = "stress-scenarios";
 
     private MarginEngineTopology() {}
 
@@ -98,6 +104,8 @@ public final class MarginEngineTopology {
         topology.addSink(ALERTS_SINK, topics.alerts(), new StringSerializer(),
                 metrics.countingOutputs(SpecificAvroSerde.<Alert, Object>forSink(Alert.class, registry),
                         value -> (SpecificRecord) value), PROCESSOR);
+        topology.addSink(STRESS_PARTIALS_SINK, topics.stressPartials(), new StringSerializer(),
+                SpecificAvroSerde.<StressPartial, Object>forSink(StressPartial.class, registry), PROCESSOR);
     }
 
     /** The topic of each of the engine's sinks. */
@@ -105,7 +113,7 @@ public final class MarginEngineTopology {
         return Map.of(MARGIN_SINK, topics.margin(), MARGIN_LATEST_SINK, topics.marginLatest(),
                 MARGIN_CALLS_SINK, topics.marginCalls(), LIQUIDATIONS_SINK, topics.liquidations(),
                 DEAD_LETTERS_SINK, topics.deadLetters(), CHECKPOINTS_SINK, topics.checkpoints(),
-                ALERTS_SINK, topics.alerts());
+                ALERTS_SINK, topics.alerts(), STRESS_PARTIALS_SINK, topics.stressPartials());
     }
 
     /** The engine's stores (keyed by string) and the serde of each one's values. */
@@ -122,6 +130,7 @@ public final class MarginEngineTopology {
         stores.put(TIMERS, Serdes.ByteArray());
         stores.put(PARKED_FILLS, new PlainAvroSerde<>(JournalEntry.class));
         stores.put(CHECKPOINTS, new PlainAvroSerde<>(Checkpoint.class));
+        stores.put(STRESS_SCENARIOS, new PlainAvroSerde<>(StressScenario.class));
         return stores;
     }
 

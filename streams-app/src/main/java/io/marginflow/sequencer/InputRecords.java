@@ -16,7 +16,8 @@ public final class InputRecords {
             "VolSurface", "underlying",
             "Instrument", "instrumentId",
             "RiskParameters", "underlying",
-            "MarketSnapshot", "underlying");
+            "MarketSnapshot", "underlying",
+            "StressScenario", "scenarioId");
 
     /** The key of clock ticks, which have no natural one. */
     public static final String CLOCK_KEY = "clock";

@@ -12,6 +12,9 @@ import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SmilePoint;
 import io.marginflow.schema.SnapshotMark;
+import io.marginflow.schema.StressScenario;
+import io.marginflow.schema.StressScenarioKind;
+import io.marginflow.schema.StressShock;
 import io.marginflow.schema.VolSmile;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.translation.DeadLetters;
@@ -35,7 +38,8 @@ import org.apache.avro.specific.SpecificRecord;
  * {@code MISSING_FIELD}, {@code ZERO_QUANTITY}, {@code ZERO_AMOUNT}, {@code INVALID_PRICE} (not
  * finite and positive), {@code OUT_OF_RANGE} (a number or time outside its bounds),
  * {@code INVALID_SURFACE}, {@code SURFACE_ARBITRAGE}, {@code INVALID_INSTRUMENT},
- * {@code INVALID_PARAMETERS}, {@code DUPLICATE_INSTRUMENT} (an instrument twice in one snapshot).
+ * {@code INVALID_PARAMETERS}, {@code DUPLICATE_INSTRUMENT} (an instrument twice in one snapshot),
+ * {@code INVALID_SCENARIO} (a stress scenario's moves: NaN, at or below -100%, an underlying twice).
  */
 public final class InputValidator {
 
@@ -78,6 +82,9 @@ public final class InputValidator {
         if (record instanceof MarketSnapshot snapshot) {
             return snapshot(key, snapshot, recordTimestamp);
         }
+        if (record instanceof StressScenario scenario) {
+            return scenario(key, scenario, recordTimestamp);
+        }
         if (record instanceof ClockTick tick) {
             return eventTime(tick.getEventTime(), recordTimestamp);
         }
@@ -91,6 +98,7 @@ public final class InputValidator {
                 () -> id("instrument", fill.getInstrument()),
                 () -> id("feeAsset", fill.getFeeAsset()),
                 () -> fill.getOrderId() == null ? Optional.empty() : length("orderId", fill.getOrderId()),
+                () -> fill.getMember() == null ? Optional.empty() : id("member", fill.getMember()),
                 () -> keyMatches(key, fill.getAccount(), "account"),
                 () -> fill.getQuantity().signum() == 0
                         ? reject("ZERO_QUANTITY", "fill " + fill.getFillId() + " has quantity 0")
@@ -111,6 +119,7 @@ public final class InputValidator {
                 () -> id("movementId", movement.getMovementId()),
                 () -> id("account", movement.getAccount()),
                 () -> id("asset", movement.getAsset()),
+                () -> movement.getMember() == null ? Optional.empty() : id("member", movement.getMember()),
                 () -> keyMatches(key, movement.getAccount(), "account"),
                 () -> movement.getAmount().signum() == 0
                         ? reject("ZERO_AMOUNT", "collateral movement " + movement.getMovementId() + " has amount 0")
@@ -273,6 +282,45 @@ public final class InputValidator {
             return Optional.empty();
         } catch (IllegalArgumentException e) {
             return reject("INVALID_PARAMETERS", e.getMessage());
+        }
+    }
+
+    /**
+     * A stress scenario is bounded, then built as the engine will use it ({@code StressScenario}
+     * refuses NaN and impossible moves, with the reason); whether the underlyings it names exist is
+     * the engine's check, in journal order. A retired scenario need move nothing.
+     */
+    private Optional<Rejection> scenario(String key, StressScenario scenario, Instant recordTimestamp) {
+        String id = scenario.getScenarioId();
+        Optional<Rejection> header = first(
+                () -> id("scenarioId", id),
+                () -> keyMatches(key, id, "scenarioId"),
+                () -> length("description", scenario.getDescription()),
+                () -> scenario.getShocks().size() > bounds.maxListLength()
+                        ? reject("TOO_LONG", "stress scenario " + id + " has " + scenario.getShocks().size()
+                                + " shocks, more than " + bounds.maxListLength())
+                        : Optional.empty(),
+                () -> scenario.getKind() == StressScenarioKind.OTHER
+                        ? reject("INVALID_SCENARIO", "stress scenario " + id + " has kind OTHER; it is HISTORICAL or HYPOTHETICAL")
+                        : Optional.empty(),
+                () -> eventTime(scenario.getEventTime(), recordTimestamp));
+        if (header.isPresent()) {
+            return header;
+        }
+        for (StressShock shock : scenario.getShocks()) {
+            Optional<Rejection> underlying = id("underlying of a shock", shock.getUnderlying());
+            if (underlying.isPresent()) {
+                return underlying;
+            }
+        }
+        if (scenario.getRetired()) {
+            return Optional.empty();
+        }
+        try {
+            EngineTypes.stressScenario(scenario);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return reject("INVALID_SCENARIO", "stress scenario " + id + ": " + e.getMessage());
         }
     }
 

@@ -13,6 +13,7 @@ import io.marginflow.schema.MarketSnapshot;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SourceCoordinates;
+import io.marginflow.schema.StressScenario;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.serde.RecordCoordinates;
 import io.marginflow.serde.RecordDecodingException;
@@ -62,7 +63,8 @@ final class SequencerProcessor implements Processor<byte[], byte[], String, Spec
                 topics.instruments(), new SpecificAvroDeserializer<>(Instrument.class, registry),
                 topics.parameters(), new SpecificAvroDeserializer<>(RiskParameters.class, registry),
                 topics.snapshots(), new SpecificAvroDeserializer<>(MarketSnapshot.class, registry),
-                topics.clock(), new SpecificAvroDeserializer<>(ClockTick.class, registry));
+                topics.clock(), new SpecificAvroDeserializer<>(ClockTick.class, registry),
+                topics.stressScenarios(), new SpecificAvroDeserializer<>(StressScenario.class, registry));
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.marginflow.risk.VolatilityScan;
 import io.marginflow.risk.lifecycle.LifecycleRules;
 import io.marginflow.risk.options.OptionType;
 import io.marginflow.risk.stats.AntiProcyclicality;
+import io.marginflow.risk.stress.StressScenario;
 import io.marginflow.schema.CollateralHaircut;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.InstrumentState;
@@ -19,6 +20,7 @@ import io.marginflow.schema.MarginComponent;
 import io.marginflow.schema.MarginStatus;
 import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SmilePoint;
+import io.marginflow.schema.StressShock;
 import io.marginflow.schema.UnderlyingMargin;
 import io.marginflow.schema.VolSmile;
 import io.marginflow.schema.VolSurface;
@@ -27,6 +29,7 @@ import java.math.RoundingMode;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -113,6 +116,28 @@ public final class EngineTypes {
 
     /** The largest magnitude the contract's decimal(38,18) carries, as a double. */
     private static final double CONTRACT_MONEY_LIMIT = 1e20;
+
+    /**
+     * A stress scenario as the engine runs it.
+     *
+     * @throws IllegalArgumentException if a move makes no sense (NaN, at or below -100%, a vol factor
+     *         not above 0), an underlying is named twice, or nothing moves
+     */
+    public static StressScenario stressScenario(io.marginflow.schema.StressScenario scenario) {
+        SortedMap<String, StressScenario.Shock> shocks = new TreeMap<>();
+        for (StressShock shock : scenario.getShocks()) {
+            StressScenario.Shock moved = new StressScenario.Shock(shock.getPriceMove(), shock.getVolFactor());
+            if (shocks.put(shock.getUnderlying(), moved) != null) {
+                throw new IllegalArgumentException("it moves " + shock.getUnderlying() + " twice");
+            }
+        }
+        StressScenario.Kind kind = switch (scenario.getKind()) {
+            case HISTORICAL -> StressScenario.Kind.HISTORICAL;
+            case HYPOTHETICAL -> StressScenario.Kind.HYPOTHETICAL;
+            case OTHER -> throw new IllegalArgumentException("its kind is OTHER");
+        };
+        return new StressScenario(scenario.getScenarioId(), kind, scenario.getDescription(), shocks);
+    }
 
     /**
      * A USD amount from the engine, rounded to the engine's money precision, at the contract's scale.

@@ -30,9 +30,10 @@ class SchemaSetupTest {
     void everyTopicOfTheApplicationHasItsValueSchemaRegisteredAndASecondRunAddsNothing() {
         assertThat(SchemaSetup.valueSchemas(topics).keySet()).containsExactlyInAnyOrderElementsOf(
                 java.util.stream.Stream.concat(java.util.stream.Stream.concat(topics.inputs().stream(),
-                        java.util.stream.Stream.of(topics.journal(), topics.marginLatest(), topics.checkpoints())), topics.outputs().stream()).toList());
+                        java.util.stream.Stream.of(topics.journal(), topics.marginLatest(), topics.checkpoints(), topics.stressPartials(),
+                                topics.stress())), topics.outputs().stream()).toList());
 
-        assertThat(SchemaSetup.registerAll(registry, topics)).hasSize(16).contains("clearing.fills-value (id 1)");
+        assertThat(SchemaSetup.registerAll(registry, topics)).hasSize(19).contains("clearing.fills-value (id 1)");
         assertThat(SchemaSetup.registerAll(registry, topics)).as("found, not added again").contains("clearing.fills-value (id 1)");
         assertThat(registry.idOf("risk.liquidations-value", io.marginflow.schema.LiquidationSignal.getClassSchema())).isPositive();
     }

@@ -23,11 +23,14 @@ class MarginflowConfigTest {
         Topics topics = MarginflowConfig.of(Map.of()).topics();
 
         assertThat(topics.inputs()).containsExactly("clearing.fills", "clearing.collateral", "market.prices",
-                "market.vol-surfaces", "refdata.instruments", "risk.parameters", "market.snapshots", "market.clock");
+                "market.vol-surfaces", "refdata.instruments", "risk.parameters", "market.snapshots", "market.clock",
+                "risk.stress-scenarios");
         assertThat(topics.journal()).isEqualTo("risk.journal");
         assertThat(topics.outputs()).containsExactly("risk.margin", "risk.margin-calls", "risk.liquidations",
                 "risk.dead-letters", "risk.alerts");
         assertThat(topics.checkpoints()).isEqualTo("risk.checkpoints");
+        assertThat(topics.stressPartials()).isEqualTo("risk.stress-partials");
+        assertThat(topics.stress()).isEqualTo("risk.stress");
     }
 
     @Test

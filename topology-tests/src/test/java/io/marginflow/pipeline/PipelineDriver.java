@@ -22,6 +22,8 @@ import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.MarketSnapshot;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.StressResult;
+import io.marginflow.schema.StressScenario;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.serde.SpecificAvroSerde;
 import java.time.Instant;
@@ -72,7 +74,7 @@ public final class PipelineDriver implements AutoCloseable {
         OutputLimits limits = new OutputLimits(config.engine().maxOutputBytes());
         Properties properties = MarginflowTopology.properties(config, registry, failures, limits,
                 MarginflowMetrics.none());
-        driver = new TopologyTestDriver(MarginflowTopology.build(config, registry, limits, MarginflowMetrics.none()),
+        driver = new TopologyTestDriver(MarginflowTopology.build(config, registry, limits, MarginflowMetrics.none(), 1),
                 properties);
     }
 
@@ -121,6 +123,8 @@ public final class PipelineDriver implements AutoCloseable {
             return topics.snapshots();
         } else if (record instanceof ClockTick) {
             return topics.clock();
+        } else if (record instanceof StressScenario) {
+            return topics.stressScenarios();
         }
         throw new IllegalArgumentException("cannot publish " + record.getSchema().getName());
     }
@@ -143,6 +147,8 @@ public final class PipelineDriver implements AutoCloseable {
             return snapshot.getUnderlying();
         } else if (record instanceof ClockTick) {
             return "clock";
+        } else if (record instanceof StressScenario scenario) {
+            return scenario.getScenarioId();
         }
         throw new IllegalArgumentException("no key for " + record.getSchema().getName());
     }
@@ -195,6 +201,10 @@ public final class PipelineDriver implements AutoCloseable {
 
     public List<Alert> alerts() {
         return read(topics.alerts(), Alert.class);
+    }
+
+    public List<StressResult> stress() {
+        return read(topics.stress(), StressResult.class);
     }
 
     /** The records that arrived on {@code topic} since it was last read. */

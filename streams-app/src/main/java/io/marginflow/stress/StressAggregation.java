@@ -1,0 +1,44 @@
+package io.marginflow.stress;
+
+import io.marginflow.config.Topics;
+import io.marginflow.registry.SchemaRegistry;
+import io.marginflow.schema.StressPartial;
+import io.marginflow.schema.StressResult;
+import io.marginflow.serde.PlainAvroSerde;
+import io.marginflow.serde.SpecificAvroSerde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The stress aggregation, a sub-topology of its own: the journal partitions' shares of each stress
+ * run (all under one key, so one task holds them) → {@link StressAggregator} → the Cover-1/Cover-2
+ * figures of each scenario on the stress topic, keyed by scenario id.
+ */
+public final class StressAggregation {
+
+    static final String SOURCE = "stress-partials";
+    static final String PROCESSOR = "stress-aggregator";
+    static final String SINK = "stress-results";
+    /** Shares of runs not yet complete, by run time and partition. */
+    static final String SHARES = "stress-shares";
+    /** The last run published. */
+    static final String PROGRESS = "stress-progress";
+
+    private StressAggregation() {}
+
+    /** Adds the sub-topology: the shares of {@code journalPartitions} partitions make a run complete. */
+    public static void addTo(Topology topology, Topics topics, SchemaRegistry registry, int journalPartitions) {
+        topology.addSource(SOURCE, new StringDeserializer(),
+                SpecificAvroSerde.forValues(StressPartial.class, registry).deserializer(), topics.stressPartials());
+        topology.addProcessor(PROCESSOR, () -> new StressAggregator(journalPartitions), SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SHARES), Serdes.String(),
+                new PlainAvroSerde<>(StressPartial.class)), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS), Serdes.String(),
+                Serdes.Long()), PROCESSOR);
+        topology.addSink(SINK, topics.stress(), new StringSerializer(),
+                SpecificAvroSerde.forValues(StressResult.class, registry).serializer(), PROCESSOR);
+    }
+}
