@@ -148,6 +148,10 @@ public final class Backtest {
         Files.writeString(summary, "\n" + BuildUpEvaluation.markdown(BuildUpEvaluation.evaluate()),
                 java.nio.file.StandardOpenOption.APPEND);
         System.out.printf("[%5.1fs] position build-up check evaluated%n", (System.nanoTime() - started) / 1e9);
+        List<io.marginflow.risk.stress.StressScenario> scenarios = HistoricalScenarios.all(daily[0], daily[1]);
+        Files.writeString(summary, "\n" + HistoricalScenarios.markdown(scenarios), java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(out.resolve("stress-scenarios.jsonl"), HistoricalScenarios.jsonLines(scenarios));
+        System.out.printf("[%5.1fs] stress scenarios computed%n", (System.nanoTime() - started) / 1e9);
         System.out.printf("[%5.1fs] wrote %s and %d charts%n", (System.nanoTime() - started) / 1e9, summary,
                 runs.stream().filter(r -> r.model().equals(Report.CHARTED_MODEL)).count());
     }

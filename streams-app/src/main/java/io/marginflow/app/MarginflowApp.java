@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
         description = "Real-time margin for a derivatives clearinghouse, on Kafka Streams.",
         subcommands = {MarginflowApp.Run.class, MarginflowApp.CreateTopics.class, MarginflowApp.SeedHistory.class,
                 MarginflowApp.HeartbeatCommand.class, MarginflowApp.Liquidate.class, TailCommand.class, ProduceCommand.class,
-                ConfigCommand.class, KeygenCommand.class, AuditCommand.class},
+                ConfigCommand.class, KeygenCommand.class, AuditCommand.class, StressCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:failed while working (the broker or schema registry refused, a record was refused)",
                 "2:a mistake in the command line or the configuration",

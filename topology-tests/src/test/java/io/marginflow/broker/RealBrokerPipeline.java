@@ -99,7 +99,9 @@ final class RealBrokerPipeline implements AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        outputs.subscribe(topics.outputs());
+        List<String> read = new ArrayList<>(topics.outputs());
+        read.add(topics.stress());
+        outputs.subscribe(read);
     }
 
     /**
@@ -120,7 +122,7 @@ final class RealBrokerPipeline implements AutoCloseable {
         Map<String, String> names = new TreeMap<>();
         for (String topic : List.of("fills", "collateral", "prices", "vol-surfaces", "instruments", "parameters",
                 "snapshots", "clock", "journal", "margin", "margin-latest", "margin-calls", "liquidations", "dead-letters",
-                "alerts")) {
+                "checkpoints", "alerts", "stress-scenarios", "stress-partials", "stress")) {
             names.put("topic." + topic, prefix + "." + MarginflowConfig.of(Map.of()).get("topic." + topic));
         }
         return names;
@@ -218,6 +220,7 @@ final class RealBrokerPipeline implements AutoCloseable {
                 : record.topic().equals(topics.marginCalls()) ? MarginCallEvent.class
                 : record.topic().equals(topics.deadLetters()) ? DeadLetter.class
                 : record.topic().equals(topics.alerts()) ? io.marginflow.schema.Alert.class
+                : record.topic().equals(topics.stress()) ? io.marginflow.schema.StressResult.class
                 : LiquidationSignal.class;
         return new SpecificAvroDeserializer<>(type, registry).deserialize(record.topic(), record.value());
     }

@@ -73,7 +73,7 @@ class SecureClusterOnRealBrokerIT {
             SchemaRegistry registry = InMemorySchemaRegistry.scope(APP);
             try (Admin admin = Admin.create(config.adminProperties())) {
                 assertThat(TopicSetup.createMissing(admin, config.topics())).as("the application's principal creates its topics")
-                        .hasSize(16);
+                        .hasSize(19);
             }
             KafkaStreams streams = MarginflowApp.start(config, registry);
             try {

@@ -40,7 +40,7 @@ class TopicSetupOnRealBrokerIT {
     void everyTopicIsCreatedWithItsRetentionAndASecondRunCreatesNothing() throws Exception {
         Topics topics = topics("a", 4);
 
-        assertThat(TopicSetup.createMissing(admin, topics)).hasSize(16);
+        assertThat(TopicSetup.createMissing(admin, topics)).hasSize(19);
         assertThat(TopicSetup.createMissing(admin, topics)).isEmpty();
 
         assertThat(config(topics.journal()).get("retention.ms").value()).isEqualTo("-1");
@@ -110,7 +110,10 @@ class TopicSetupOnRealBrokerIT {
                 Map.entry("topic.liquidations", prefix + ".risk.liquidations"),
                 Map.entry("topic.dead-letters", prefix + ".risk.dead-letters"),
                 Map.entry("topic.checkpoints", prefix + ".risk.checkpoints"),
-                Map.entry("topic.alerts", prefix + ".risk.alerts"))).topics();
+                Map.entry("topic.alerts", prefix + ".risk.alerts"),
+                Map.entry("topic.stress-scenarios", prefix + ".risk.stress-scenarios"),
+                Map.entry("topic.stress-partials", prefix + ".risk.stress-partials"),
+                Map.entry("topic.stress", prefix + ".risk.stress"))).topics();
     }
 
     /** Through TopicSetup, which waits for broker metadata to show a topic just created. */

@@ -1,0 +1,121 @@
+package io.marginflow.broker;
+
+import static io.marginflow.pipeline.Inputs.T0;
+import static io.marginflow.pipeline.Inputs.deposit;
+import static io.marginflow.pipeline.Inputs.fill;
+import static io.marginflow.pipeline.Inputs.mark;
+import static io.marginflow.pipeline.Inputs.perpetual;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.marginflow.embedded.EmbeddedKafka;
+import io.marginflow.schema.ClockTick;
+import io.marginflow.schema.CollateralMovement;
+import io.marginflow.schema.Fill;
+import io.marginflow.schema.MemberStress;
+import io.marginflow.schema.StressResult;
+import io.marginflow.schema.StressScenario;
+import io.marginflow.schema.StressScenarioKind;
+import io.marginflow.schema.StressShock;
+import io.marginflow.sequencer.JournalPartitioner;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stress tests on a real broker with the journal at 3 partitions, exactly-once on: each
+ * member's accounts lie on several partitions, every partition's share of an hourly run goes to the
+ * aggregation, which publishes each scenario's Cover figures once, across a restart too.
+ */
+class StressOnRealBrokerIT {
+
+    private static final int ACCOUNTS = 12;
+    private static final String[] MEMBERS = {"M-A", "M-B", "M-C"};
+    /** M-A's accounts are long 1, M-B's long 2, M-C's short 1 BTC perpetual at 5,000, each with 1,000 USD. */
+    private static final String[] CONTRACTS = {"1", "2", "-1"};
+
+    @Test
+    void everyPartitionsShareOfARunIsCombinedOnceIntoTheCoverFigures() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             RealBrokerPipeline pipeline = RealBrokerPipeline.on(kafka, "marginflow-stress-test", Map.of())
+                     .startApplication()) {
+            for (String member : List.of("M-A", "M-B")) {
+                assertThat(accountsOf(member).stream().map(a -> JournalPartitioner.accountPartition(a, 3)).distinct().count())
+                        .as("%s's accounts lie on several journal partitions", member).isGreaterThan(1);
+            }
+            var topics = pipeline.topics;
+            pipeline.send(topics.instruments(), "BTC-PERPETUAL", perpetual("BTC-PERPETUAL", "BTC"));
+            pipeline.send(topics.prices(), "BTC-PERPETUAL", mark("BTC-PERPETUAL", 5_000.0, 0));
+            for (int i = 0; i < ACCOUNTS; i++) {
+                String account = account(i);
+                pipeline.send(topics.collateral(), account, CollateralMovement.newBuilder(
+                        deposit(account + "-D", account, "USD", "1000")).setMember(MEMBERS[i % 3]).build());
+                pipeline.send(topics.fills(), account, Fill.newBuilder(
+                        fill(account + "-F", account, "BTC-PERPETUAL", CONTRACTS[i % 3], 5_000.0)).setMember(MEMBERS[i % 3]).build());
+            }
+            Instant defined = T0.plusSeconds(30 * 60);
+            pipeline.send(topics.stressScenarios(), "BTC-HALVES", StressScenario.newBuilder().setScenarioId("BTC-HALVES")
+                    .setKind(StressScenarioKind.HYPOTHETICAL).setDescription("BTC -50%, vols x2")
+                    .setShocks(List.of(new StressShock("BTC", -0.5, 2.0))).setEventTime(defined).build());
+            pipeline.flush();
+            pipeline.awaitOutputs(records -> RealBrokerPipeline.latestResults(records).size() == ACCOUNTS);
+            tick(pipeline, defined, T0.plusSeconds(61 * 60));
+
+            pipeline.awaitOutputs(records -> !stress(records).isEmpty());
+            pipeline.settle();
+            StressResult first = single(stress(pipeline.seen));
+            assertThat(first.getRunTime()).isEqualTo(T0.plusSeconds(3600));
+            assertThat(first.getJournalPartitions()).isEqualTo(3);
+            assertThat(first.getJournalOffsets()).hasSize(3);
+            // −50% from 5,000: an M-A account (long 1) loses 2,500 of its 1,000: 1,500 uncovered, 4 of them 6,000;
+            // an M-B account (long 2) loses 5,000: 4,000 uncovered, 16,000; M-C's shorts gain.
+            assertThat(first.getMembers()).extracting(MemberStress::getMember).containsExactly("M-B", "M-A", "M-C");
+            assertThat(first.getMembers()).extracting(MemberStress::getAccounts).containsExactly(4, 4, 4);
+            assertThat(first.getMembers().get(2).getStressedLoss()).isCloseTo(-4 * 2_500.0, within(1e-6));
+            assertThat(first.getCover1()).isCloseTo(16_000.0, within(1e-6));
+            assertThat(first.getCover2()).isCloseTo(22_000.0, within(1e-6));
+            assertThat(first.getCoverMembers()).containsExactly("M-B", "M-A");
+
+            pipeline.seen.clear();
+            pipeline.restartApplication();
+            pipeline.send(topics.prices(), "BTC-PERPETUAL", mark("BTC-PERPETUAL", 5_000.0, 90));
+            tick(pipeline, T0.plusSeconds(90 * 60), T0.plusSeconds(121 * 60));
+            pipeline.awaitOutputs(records -> !stress(records).isEmpty());
+            pipeline.settle();
+            StressResult second = single(stress(pipeline.seen));
+            assertThat(second.getRunTime()).as("the next run, once; the first is not repeated")
+                    .isEqualTo(T0.plusSeconds(7200));
+            assertThat(second.getCover2()).isCloseTo(22_000.0, within(1e-6));
+        }
+    }
+
+    /** The clock at {@code time}, once the market entry stamped {@code after} is in every journal partition. */
+    private static void tick(RealBrokerPipeline pipeline, Instant after, Instant time) {
+        pipeline.flush();
+        pipeline.awaitJournalled(entry -> entry.getEventTime().equals(after), 3);
+        pipeline.send(pipeline.topics.clock(), "clock", new ClockTick(time));
+        pipeline.flush();
+    }
+
+    private static List<StressResult> stress(List<SpecificRecord> records) {
+        return records.stream().filter(StressResult.class::isInstance).map(StressResult.class::cast).toList();
+    }
+
+    private static StressResult single(List<StressResult> results) {
+        assertThat(results).hasSize(1);
+        return results.get(0);
+    }
+
+    private static String account(int i) {
+        return String.format("ACC-%02d", i);
+    }
+
+    private static List<String> accountsOf(String member) {
+        return IntStream.range(0, ACCOUNTS).filter(i -> MEMBERS[i % 3].equals(member)).mapToObj(StressOnRealBrokerIT::account)
+                .collect(Collectors.toList());
+    }
+}
