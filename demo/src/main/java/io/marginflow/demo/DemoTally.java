@@ -44,6 +44,8 @@ final class DemoTally {
     /** Price alerts per action, and each alert. */
     final Map<String, Long> alerts = new TreeMap<>();
     final List<Alert> alertList = new ArrayList<>();
+    /** Every stress run's outcome, per scenario, in the order published. */
+    final List<io.marginflow.schema.StressResult> stress = new ArrayList<>();
     /** The fat-fingered mark the scenario published (NaN before), and the liquidations whose plan is priced at it. */
     volatile double fatFingerMark = Double.NaN;
     final Set<String> liquidatedAtFatFinger = new TreeSet<>();
@@ -113,6 +115,10 @@ final class DemoTally {
         if (signal.getTransition() == LiquidationTransition.CLEARED) {
             restored.add(signal.getAccount());
         }
+    }
+
+    synchronized void stress(io.marginflow.schema.StressResult result) {
+        stress.add(result);
     }
 
     synchronized void alert(Alert alert) {

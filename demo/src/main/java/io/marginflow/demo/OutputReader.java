@@ -9,6 +9,7 @@ import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginResult;
 import io.marginflow.serde.SpecificAvroDeserializer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,6 +32,8 @@ final class OutputReader implements Runnable {
     private final SpecificAvroDeserializer<LiquidationSignal> liquidations;
     private final SpecificAvroDeserializer<DeadLetter> deadLetters;
     private final SpecificAvroDeserializer<Alert> alerts;
+    private final SpecificAvroDeserializer<io.marginflow.schema.StressResult> stress;
+    private final List<String> read;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile boolean caughtUp;
 
@@ -48,12 +51,15 @@ final class OutputReader implements Runnable {
         this.liquidations = new SpecificAvroDeserializer<>(LiquidationSignal.class, registry);
         this.deadLetters = new SpecificAvroDeserializer<>(DeadLetter.class, registry);
         this.alerts = new SpecificAvroDeserializer<>(Alert.class, registry);
+        this.stress = new SpecificAvroDeserializer<>(io.marginflow.schema.StressResult.class, registry);
+        this.read = new java.util.ArrayList<>(topics.outputs());
+        read.add(topics.stress());
     }
 
     @Override
     public void run() {
         try (consumer) {
-            consumer.subscribe(topics.outputs());
+            consumer.subscribe(read);
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     String topic = record.topic();
@@ -65,13 +71,15 @@ final class OutputReader implements Runnable {
                         tally.liquidation(liquidations.deserialize(topic, record.value()));
                     } else if (topic.equals(topics.alerts())) {
                         tally.alert(alerts.deserialize(topic, record.value()));
+                    } else if (topic.equals(topics.stress())) {
+                        tally.stress(stress.deserialize(topic, record.value()));
                     } else {
                         tally.deadLetter(deadLetters.deserialize(topic, record.value()));
                     }
                 }
                 Set<TopicPartition> assigned = consumer.assignment();
                 Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
-                caughtUp = assigned.size() == topics.outputs().size() * topics.partitions()
+                caughtUp = assigned.size() == read.size() * topics.partitions()
                         && ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
             }
         }

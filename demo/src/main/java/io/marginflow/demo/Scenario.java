@@ -104,6 +104,9 @@ final class Scenario {
         out.flush();
         awaitProcessed.run();
         say.accept("instruments, parameters, a year of daily index history and opening prices are in every engine partition");
+        StressDemo.publishScenarios(out, topics);
+        say.accept("the stress scenarios of deploy/stress-scenarios.jsonl are published; accounts belong to "
+                + StressDemo.MEMBERS + " clearing members");
 
         Random random = new Random(SEED);
         Fill firstFill = null;
@@ -198,7 +201,8 @@ final class Scenario {
                     .setFillId(account + "-F" + (p + 1)).setAccount(account).setInstrument(instrument)
                     .setQuantity(quantity.setScale(18)).setPrice(price)
                     .setFee(BigDecimal.valueOf(notional * 0.0005).setScale(2, RoundingMode.HALF_EVEN).setScale(18))
-                    .setFeeAsset("USD").setEventTime(time.plusSeconds(30)).setSequence(p + 1).build();
+                    .setFeeAsset("USD").setEventTime(time.plusSeconds(30)).setSequence(p + 1)
+                    .setMember(StressDemo.memberOf(account)).build();
             out.send(topics.fills(), account, fill, "fills");
             first = first == null ? fill : first;
         }
@@ -317,7 +321,7 @@ final class Scenario {
                 .setFillId(account).setAccount(account).setInstrument(instrument)
                 .setQuantity(BigDecimal.valueOf(contracts).setScale(18)).setPrice(price)
                 .setFee(BigDecimal.ZERO.setScale(18)).setFeeAsset("USD").setEventTime(t0.plusSeconds(60))
-                .setSequence(1).build();
+                .setSequence(1).setMember(StressDemo.memberOf(account)).build();
     }
 
     /** BTC options at every 500 USD from half to one and a half times the opening price, on each expiry. */
@@ -386,6 +390,7 @@ final class Scenario {
 
     private static CollateralMovement movement(String id, String account, String asset, BigDecimal amount, Instant time) {
         return CollateralMovement.newBuilder().setMovementId(id).setAccount(account).setAsset(asset)
-                .setAmount(amount.setScale(18)).setKind(CollateralMovementKind.DEPOSIT).setEventTime(time).build();
+                .setAmount(amount.setScale(18)).setKind(CollateralMovementKind.DEPOSIT).setEventTime(time)
+                .setMember(StressDemo.memberOf(account)).build();
     }
 }

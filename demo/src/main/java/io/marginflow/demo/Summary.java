@@ -84,6 +84,7 @@ final class Summary {
 
         printStatisticalLayer(out);
         printOptions(out);
+        printStress(out);
 
         Map<MarginStatus, Long> statuses = tally.latest.values().stream()
                 .collect(Collectors.groupingBy(MarginResult::getStatus, TreeMap::new, Collectors.counting()));
@@ -127,6 +128,38 @@ final class Summary {
     }
 
     /** How often expected shortfall set initial margin, and how the BTC volatility forecast moved. */
+    /**
+     * The stress tests over the window: the run at which the clearinghouse's Cover-2 was largest (its
+     * table), and the Cover-2 of every sixth hour's run, so the reader sees it rise into the crash.
+     */
+    private void printStress(StringBuilder out) {
+        if (tally.stress.isEmpty()) {
+            out.append("\nStress tests      no run published\n");
+            return;
+        }
+        Map<Instant, List<io.marginflow.schema.StressResult>> runs = tally.stress.stream().collect(Collectors.groupingBy(
+                io.marginflow.schema.StressResult::getRunTime, TreeMap::new, Collectors.toList()));
+        Map.Entry<Instant, List<io.marginflow.schema.StressResult>> peak = runs.entrySet().stream()
+                .max(Comparator.comparingDouble((Map.Entry<Instant, List<io.marginflow.schema.StressResult>> run) ->
+                        cover2(run.getValue())).thenComparing(Map.Entry::getKey, Comparator.reverseOrder())).orElseThrow();
+        out.append(String.format("%nStress tests (Cover-1/Cover-2, %d hourly runs; %d clearing members; scenarios of"
+                + " deploy/stress-scenarios.jsonl): the run with the largest Cover-2%n", runs.size(), StressDemo.MEMBERS));
+        io.marginflow.stress.StressReport.lines(io.marginflow.stress.StressReport.latestRun(peak.getValue()), 5)
+                .forEach(line -> out.append("  ").append(line).append('\n'));
+        out.append("  Cover-2 over time (largest over the scenarios, USD):");
+        int i = 0;
+        for (Map.Entry<Instant, List<io.marginflow.schema.StressResult>> run : runs.entrySet()) {
+            if (i++ % 6 == 0) {
+                out.append(String.format("%n    %s  %,14.0f", run.getKey(), cover2(run.getValue())));
+            }
+        }
+        out.append('\n');
+    }
+
+    private static double cover2(List<io.marginflow.schema.StressResult> run) {
+        return run.stream().mapToDouble(io.marginflow.schema.StressResult::getCover2).max().orElse(0.0);
+    }
+
     private void printStatisticalLayer(StringBuilder out) {
         out.append(String.format("%nStatistical layer: VaR/ES by filtered historical simulation on a year of daily index closes"
                 + " (seeded), 30%% correlation offset cap%n  expected shortfall set initial margin in %,d of %,d results%n",
