@@ -328,7 +328,7 @@ final class AuditCommand implements Runnable {
             report.matched().forEach((topic, matched) -> out.printf("  %-24s %,10d reproduced exactly%n", topic, matched));
             if (report.verified()) {
                 out.println("verdict: VERIFIED: every published margin result, margin call, liquidation signal,"
-                        + " checkpoint, engine rejection and alert of these entries is reproduced exactly, hashes included,"
+                        + " checkpoint, engine rejection, alert and stress outcome of these entries is reproduced exactly, hashes included,"
                         + " and none is missing");
                 return;
             }

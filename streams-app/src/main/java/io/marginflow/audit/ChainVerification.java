@@ -86,7 +86,7 @@ public final class ChainVerification {
         Map<Integer, Map<String, List<CheckpointVerification.Output>>> byPartition = new TreeMap<>();
         long[] records = {0};
         for (String topic : chained.names()) {
-            JournalReplay.TopicReader.readAll(consumer, topic, record -> chained.judge(record, scope, new JournalScope.Verdicts<SpecificRecord>() {
+            TopicReader.readAll(consumer, topic, record -> chained.judge(record, scope, new JournalScope.Verdicts<SpecificRecord>() {
                 @Override
                 public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {
                     failures.add(new Failure(Problem.UNREADABLE, at(record), null, -1, reason));

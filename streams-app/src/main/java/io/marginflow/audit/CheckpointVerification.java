@@ -62,7 +62,7 @@ final class CheckpointVerification {
     long verify(KafkaConsumer<byte[], byte[]> consumer, JournalScope scope, Map<Integer, Map<String, List<Output>>> outputs,
                 List<ChainVerification.Failure> failures) {
         Map<Integer, List<Read>> byPartition = new TreeMap<>();
-        JournalReplay.TopicReader.readAll(consumer, topic, record -> checkpoints.judge(record, scope,
+        TopicReader.readAll(consumer, topic, record -> checkpoints.judge(record, scope,
                 new JournalScope.Verdicts<Checkpoint>() {
                     @Override
                     public void unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {

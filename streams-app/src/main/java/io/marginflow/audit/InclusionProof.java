@@ -54,7 +54,7 @@ public final class InclusionProof {
                        OptionalLong sequence, Optional<PublicKey> publicKey) {
         Checkpoint[] chosen = {null};
         JournalReplay.Coordinates[] at = {null};
-        JournalReplay.TopicReader.readAll(consumer, checkpoints, record -> records.judge(record, scope,
+        TopicReader.readAll(consumer, checkpoints, record -> records.judge(record, scope,
                 JournalScope.Verdicts.inScopeOnly((read, checkpoint) -> {
                     if (checkpoint.getJournalPartition() == partition
                             && (sequence.isEmpty() ? chosen[0] == null || checkpoint.getSequence() > chosen[0].getSequence()
@@ -92,7 +92,7 @@ public final class InclusionProof {
                                                                         JournalScope scope, int partition) {
         Map<String, List<CheckpointVerification.Output>> outputs = new TreeMap<>();
         for (String topic : chained.names()) {
-            JournalReplay.TopicReader.readAll(consumer, topic, record -> chained.judge(record, scope,
+            TopicReader.readAll(consumer, topic, record -> chained.judge(record, scope,
                     JournalScope.Verdicts.inScopeOnly((read, output) -> {
                         Cause cause = ChainedTopics.cause(output);
                         if (cause.getJournalPartition() == partition) {

@@ -10,15 +10,15 @@ import io.marginflow.schema.Alert;
 import io.marginflow.schema.Checkpoint;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.JournalEntry;
+import io.marginflow.schema.StressPartial;
+import io.marginflow.schema.StressResult;
 import io.marginflow.serde.SpecificAvroDeserializer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,8 +31,9 @@ import org.apache.kafka.common.TopicPartition;
  * place in its account's chain, with the one published on the output topics, and every
  * checkpoint it writes with the one published at its place ({@link PublishedCheckpoints}), and
  * every entry it refuses and every alert it raises with the published rejections and alerts
- * ({@link PublishedByContent}); then every published output, checkpoint, rejection and alert the
- * replay did not give. Nothing is written to the cluster and no consumer group is
+ * ({@link PublishedByContent}), and the stress runs its partitions' shares make with the published
+ * ones ({@link StressReplay}); then every published output, checkpoint, rejection, alert and stress
+ * outcome the replay did not give. Nothing is written to the cluster and no consumer group is
  * joined. A journal partition is replayed up to what the application has processed (its consumer
  * group's committed offset; the end of the partition if the group has none), so outputs still to
  * come are not counted as missing.
@@ -133,6 +134,9 @@ public final class JournalReplay {
         TopicReader.readAll(consumer, topics.deadLetters(), record -> rejections.add(record, scope));
         PublishedByContent<Alert> alerts = PublishedByContent.alerts(registry);
         TopicReader.readAll(consumer, topics.alerts(), record -> alerts.add(record, scope));
+        PublishedByContent<StressResult> stressResults = PublishedByContent.stress(registry);
+        TopicReader.readAll(consumer, topics.stress(), record -> stressResults.add(record, scope));
+        StressReplay stress = new StressReplay(topics.stress(), scope, stressResults);
         long replayStart = System.nanoTime();
         Map<String, Long> matched = new LinkedHashMap<>();
         chained.names().forEach(topic -> matched.put(topic, 0L));
@@ -162,6 +166,8 @@ public final class JournalReplay {
                     } else if (output.value() instanceof DeadLetter rejection) {
                         compare(output.topic(), rejection, rejections, record, matched, divergences, "the replay rejected"
                                 + " the entry so (" + rejection.getErrorClass() + "); no such dead letter is published");
+                    } else if (output.value() instanceof StressPartial share) {
+                        stress.replayed(share);
                     } else if (output.value() instanceof Alert alert) {
                         compare(output.topic(), alert, alerts, record, matched, divergences, "the replay raised alert "
                                 + alert.getAlertId() + "; no such alert is published");
@@ -189,6 +195,7 @@ public final class JournalReplay {
         notReproduced(rejections, "published as the engine's rejection of this entry, but the replay did not reject it so",
                 divergences);
         notReproduced(alerts, "published as an alert on this entry, but the replay raised no such alert", divergences);
+        stress.compare(matched, divergences);
         return new Report(scope, entries[0], undecodable, matched, divergences, (replayStart - start) / 1e9,
                 (System.nanoTime() - replayStart) / 1e9, engineNanos[0] / 1e9);
     }
@@ -339,61 +346,5 @@ public final class JournalReplay {
 
     private static String key(ConsumerRecord<byte[], byte[]> record) {
         return record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** Reads topic partitions with an assigned consumer, from an offset to an end. */
-    static final class TopicReader {
-
-        private TopicReader() {}
-
-        /**
-         * Every record of every partition of {@code topic}, up to the end it has now.
-         *
-         * @throws AuditMistake if the cluster has no such topic
-         */
-        static void readAll(KafkaConsumer<byte[], byte[]> consumer, String topic,
-                            Consumer<ConsumerRecord<byte[], byte[]>> each) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).sorted(java.util.Comparator
-                            .comparingInt(TopicPartition::partition)).toList();
-            if (partitions.isEmpty()) {
-                throw new AuditMistake("there is no topic " + topic + " on the cluster (see the topic.* settings)");
-            }
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            for (TopicPartition partition : partitions) {
-                read(consumer, partition, 0, ends.get(partition), each);
-            }
-        }
-
-        /** The records of {@code partition} from {@code from} up to {@code to} (exclusive), in order. */
-        static void read(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long from, long to,
-                         Consumer<ConsumerRecord<byte[], byte[]>> each) {
-            if (to <= from) {
-                return;
-            }
-            consumer.assign(List.of(partition));
-            consumer.seek(partition, from);
-            while (consumer.position(partition) < to) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500)).records(partition)) {
-                    if (record.offset() >= to) {
-                        return;
-                    }
-                    each.accept(record);
-                }
-            }
-        }
-
-        /** The record at {@code coordinates}, if it is there. */
-        static Optional<ConsumerRecord<byte[], byte[]>> at(KafkaConsumer<byte[], byte[]> consumer, Coordinates coordinates) {
-            TopicPartition partition = new TopicPartition(coordinates.topic(), coordinates.partition());
-            List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>(1);
-            Map<TopicPartition, Long> end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30));
-            read(consumer, partition, coordinates.offset(), Math.min(coordinates.offset() + 1, end.get(partition)), record -> {
-                if (record.offset() == coordinates.offset()) {
-                    found.add(record);
-                }
-            });
-            return found.stream().findFirst();
-        }
     }
 }

@@ -46,7 +46,7 @@ public final class JournalStats {
         Map<String, Map<Integer, Long>> entries = new TreeMap<>();
         Map<Integer, Long> undecodable = new TreeMap<>();
         long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
-        scope.ends().forEach((partition, end) -> JournalReplay.TopicReader.read(consumer,
+        scope.ends().forEach((partition, end) -> TopicReader.read(consumer,
                 new TopicPartition(scope.journal(), partition), 0, end, record -> {
                     JournalEntry entry;
                     try {
@@ -62,7 +62,7 @@ public final class JournalStats {
                     span[1] = Math.max(span[1], time);
                 }));
         Map<String, Map<String, Long>> deadLetters = new TreeMap<>();
-        JournalReplay.TopicReader.readAll(consumer, deadLetterTopic, record -> {
+        TopicReader.readAll(consumer, deadLetterTopic, record -> {
             String stage = "?";
             String errorClass = "UNREADABLE";
             try {

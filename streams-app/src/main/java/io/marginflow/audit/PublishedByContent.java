@@ -5,6 +5,7 @@ import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.Alert;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.RejectionStage;
+import io.marginflow.schema.StressResult;
 import io.marginflow.serde.PlainAvroSerde;
 import io.marginflow.serde.SpecificAvroDeserializer;
 import java.util.ArrayDeque;
@@ -15,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *       handlers write (a journal record that could not be read, a record the broker refused)
  *       are not the engine's to reproduce.</li>
  *   <li>{@link #alerts}: the price alerts, each judged at the entry that raised it.</li>
+ *   <li>{@link #stress}: the stress runs' outcomes, judged once every partition's share is in scope.</li>
  * </ul>
  */
 final class PublishedByContent<T extends SpecificRecord> {
@@ -42,12 +44,12 @@ final class PublishedByContent<T extends SpecificRecord> {
 
     private final SpecificAvroDeserializer<T> reader;
     private final PlainAvroSerde<T> canonical;
-    private final Function<T, Optional<Place>> judgedAt;
+    private final BiFunction<T, JournalScope, Optional<Place>> judgedAt;
     private final Map<String, Deque<Left>> byContent = new LinkedHashMap<>();
     private final List<PublishedOutputs.Unreadable> unreadable = new ArrayList<>();
 
-    /** @param judgedAt where a published record was made, if it is one the replay judges */
-    private PublishedByContent(Class<T> type, SchemaRegistry registry, Function<T, Optional<Place>> judgedAt) {
+    /** @param judgedAt where a published record was made, if it is one the replay of a scope judges */
+    private PublishedByContent(Class<T> type, SchemaRegistry registry, BiFunction<T, JournalScope, Optional<Place>> judgedAt) {
         this.reader = new SpecificAvroDeserializer<>(type, registry);
         this.canonical = new PlainAvroSerde<>(type);
         this.judgedAt = judgedAt;
@@ -55,15 +57,30 @@ final class PublishedByContent<T extends SpecificRecord> {
 
     /** The engine's rejections of journal entries, on the dead-letter topic. */
     static PublishedByContent<DeadLetter> rejections(String journal, SchemaRegistry registry) {
-        return new PublishedByContent<>(DeadLetter.class, registry, letter -> letter.getStage() == RejectionStage.ENGINE
+        return new PublishedByContent<>(DeadLetter.class, registry, (letter, scope) -> letter.getStage() == RejectionStage.ENGINE
                 && letter.getJournalPartition() != null && !letter.getSource().getTopic().equals(journal)
                 ? Optional.of(new Place(letter.getJournalPartition(), letter.getJournalOffset())) : Optional.empty());
     }
 
     /** The alerts, on the alerts topic. */
     static PublishedByContent<Alert> alerts(SchemaRegistry registry) {
-        return new PublishedByContent<>(Alert.class, registry, alert -> Optional.of(
+        return new PublishedByContent<>(Alert.class, registry, (alert, scope) -> Optional.of(
                 new Place(alert.getCause().getJournalPartition(), alert.getCause().getJournalOffset())));
+    }
+
+    /**
+     * The stress results: judged when the scope holds every journal partition, each up to the entry
+     * its share of the run was made before; placed at partition 0's.
+     */
+    static PublishedByContent<StressResult> stress(SchemaRegistry registry) {
+        return new PublishedByContent<>(StressResult.class, registry, (result, scope) -> {
+            List<Long> offsets = result.getJournalOffsets();
+            boolean whole = scope.ends().size() == scope.partitions() && offsets.size() == scope.partitions();
+            for (int partition = 0; whole && partition < offsets.size(); partition++) {
+                whole = scope.holds(partition, offsets.get(partition));
+            }
+            return whole ? Optional.of(new Place(0, offsets.get(0))) : Optional.empty();
+        });
     }
 
     void add(ConsumerRecord<byte[], byte[]> record, JournalScope scope) {
@@ -77,7 +94,7 @@ final class PublishedByContent<T extends SpecificRecord> {
             unreadable.add(new PublishedOutputs.Unreadable(record.topic(), record.partition(), record.offset(), e.getMessage()));
             return;
         }
-        judgedAt.apply(value).filter(place -> scope.holds(place.journalPartition(), place.journalOffset()))
+        judgedAt.apply(value, scope).filter(place -> scope.holds(place.journalPartition(), place.journalOffset()))
                 .ifPresent(place -> byContent.computeIfAbsent(digest(value), d -> new ArrayDeque<>()).add(new Left(
                         new JournalReplay.Coordinates(record.topic(), record.partition(), record.offset()),
                         place.journalPartition(), place.journalOffset())));

@@ -40,7 +40,7 @@ final class PublishedCheckpoints {
                                                SchemaRegistry registry, JournalScope scope, Instant instant) {
         CheckpointRecords checkpoints = new CheckpointRecords(registry);
         Map<Integer, Checkpoint> latest = new TreeMap<>();
-        JournalReplay.TopicReader.readAll(consumer, topic, record -> checkpoints.judge(record, scope,
+        TopicReader.readAll(consumer, topic, record -> checkpoints.judge(record, scope,
                 JournalScope.Verdicts.inScopeOnly((read, checkpoint) -> {
                     if (!checkpoint.getCheckpointTime().isAfter(instant)) {
                         latest.merge(checkpoint.getJournalPartition(), checkpoint,

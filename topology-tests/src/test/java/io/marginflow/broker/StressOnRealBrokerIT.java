@@ -18,6 +18,8 @@ import io.marginflow.schema.StressScenario;
 import io.marginflow.schema.StressScenarioKind;
 import io.marginflow.schema.StressShock;
 import io.marginflow.sequencer.JournalPartitioner;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +92,39 @@ class StressOnRealBrokerIT {
             assertThat(second.getRunTime()).as("the next run, once; the first is not repeated")
                     .isEqualTo(T0.plusSeconds(7200));
             assertThat(second.getCover2()).isCloseTo(22_000.0, within(1e-6));
+
+            auditorsReadAndReplayTheRuns(kafka, pipeline, second);
+        }
+    }
+
+    /**
+     * {@code stress report} prints the latest run; {@code audit replay} reproduces both runs from the
+     * journal alone, and names a forged outcome.
+     */
+    private static void auditorsReadAndReplayTheRuns(EmbeddedKafka kafka, RealBrokerPipeline pipeline, StressResult published)
+            throws Exception {
+        Path file = Files.createTempFile("marginflow-stress-", ".properties");
+        try {
+            Files.writeString(file, String.join("\n", "bootstrap.servers=" + kafka.bootstrapServers(),
+                    "application.id=" + pipeline.config.get("application.id"),
+                    "schema.registry.url=" + pipeline.config.get("schema.registry.url"), "topics.partitions=3") + "\n");
+            CommandRun report = CommandRun.of(file, "stress", "report");
+            assertThat(report.code()).as(report.out() + report.err()).isZero();
+            assertThat(report.out()).contains("stress run 2020-03-12T02:00:00Z: 3 journal partitions, 0 accounts not valued",
+                    "Cover-2 of the run: 22,000 USD in BTC-HALVES (M-B, M-A)").containsPattern("M-B +4 +20,000 ");
+
+            CommandRun clean = CommandRun.of(file, "audit", "replay");
+            assertThat(clean.code()).as(clean.out() + clean.err()).isZero();
+            assertThat(clean.out()).containsPattern("risk\\.stress +2 reproduced exactly").contains("verdict: VERIFIED");
+
+            StressResult forged = StressResult.newBuilder(published).setCover2(published.getCover2() - 1).build();
+            pipeline.sendAt(pipeline.topics.stress(), forged.getScenarioId(), forged, Instant.now());
+            pipeline.flush();
+            CommandRun caught = CommandRun.of(file, "audit", "replay");
+            assertThat(caught.code()).as(caught.out() + caught.err()).isEqualTo(3);
+            assertThat(caught.out()).contains("divergences: 1 (NOT_REPRODUCED 1)", "NOT_REPRODUCED on risk.stress", "\"cover2\":21999.0");
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 

@@ -60,6 +60,11 @@ public final class PipelineDriver implements AutoCloseable {
     }
 
     public PipelineDriver(Map<String, String> overrides) {
+        this(overrides, 1);
+    }
+
+    /** The application with a stress aggregation that waits for {@code journalPartitions} shares of each run. */
+    public PipelineDriver(Map<String, String> overrides, int journalPartitions) {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "schema.registry.url", "mock://" + scope,
                 "application.id", "marginflow-spec",
@@ -74,7 +79,7 @@ public final class PipelineDriver implements AutoCloseable {
         OutputLimits limits = new OutputLimits(config.engine().maxOutputBytes());
         Properties properties = MarginflowTopology.properties(config, registry, failures, limits,
                 MarginflowMetrics.none());
-        driver = new TopologyTestDriver(MarginflowTopology.build(config, registry, limits, MarginflowMetrics.none(), 1),
+        driver = new TopologyTestDriver(MarginflowTopology.build(config, registry, limits, MarginflowMetrics.none(), journalPartitions),
                 properties);
     }
 

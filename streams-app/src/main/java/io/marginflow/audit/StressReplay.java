@@ -1,0 +1,67 @@
+package io.marginflow.audit;
+
+import io.marginflow.schema.StressPartial;
+import io.marginflow.schema.StressResult;
+import io.marginflow.stress.CoverTables;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The stress runs in an {@code audit replay}: each journal partition's replayed shares of the runs,
+ * combined as the live aggregation combines them ({@link CoverTables}) once every partition's share
+ * of a run is in, and each outcome matched by content with the one published on the stress topic.
+ */
+final class StressReplay {
+
+    private final String topic;
+    private final int partitions;
+    private final PublishedByContent<StressResult> published;
+    /** Run time → the replayed shares of that run. */
+    private final Map<Long, List<StressPartial>> shares = new TreeMap<>();
+
+    StressReplay(String topic, JournalScope scope, PublishedByContent<StressResult> published) {
+        this.topic = topic;
+        this.partitions = scope.ends().size() == scope.partitions() ? scope.partitions() : -1;
+        this.published = published;
+    }
+
+    /** A share the replay of a partition wrote. */
+    void replayed(StressPartial share) {
+        shares.computeIfAbsent(share.getRunTime().toEpochMilli(), run -> new ArrayList<>()).add(share);
+    }
+
+    /**
+     * Each complete run's outcome against the published ones, counted in {@code matched}; an outcome
+     * not published, and a published one the replay did not give, are divergences. Judged only when
+     * the scope holds every journal partition.
+     */
+    void compare(Map<String, Long> matched, List<JournalReplay.Divergence> divergences) {
+        if (partitions < 0) {
+            return;
+        }
+        matched.put(topic, 0L);
+        for (List<StressPartial> run : shares.values()) {
+            if (run.size() != partitions) {
+                continue;
+            }
+            for (StressResult result : CoverTables.of(run)) {
+                if (published.take(result)) {
+                    matched.merge(topic, 1L, Long::sum);
+                } else {
+                    divergences.add(new JournalReplay.Divergence(JournalReplay.Kind.NOT_PUBLISHED, topic, Optional.of(result),
+                            Optional.empty(), 0, result.getJournalOffsets().get(0), "the replay's stress run at "
+                            + result.getRunTime() + " gives these figures for scenario " + result.getScenarioId()
+                            + "; none such is published"));
+                }
+            }
+        }
+        for (PublishedByContent.Left left : published.untaken()) {
+            divergences.add(new JournalReplay.Divergence(JournalReplay.Kind.NOT_REPRODUCED, topic, Optional.empty(),
+                    Optional.of(left.at()), left.journalPartition(), left.journalOffset(),
+                    "published as a stress run's outcome, but the replay's runs give no such figures"));
+        }
+    }
+}
