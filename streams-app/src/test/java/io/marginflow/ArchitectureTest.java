@@ -19,7 +19,7 @@ class ArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.marginflow.config", "io.marginflow.translation", "io.marginflow.errors",
                     "io.marginflow.sequencer", "io.marginflow.engine", "io.marginflow.metrics", "io.marginflow.api",
-                    "io.marginflow.audit", "io.marginflow.app");
+                    "io.marginflow.stress", "io.marginflow.audit", "io.marginflow.app");
 
     @Test
     void packagesPointOneWay() {
@@ -31,6 +31,7 @@ class ArchitectureTest {
                 .layer("engine").definedBy("io.marginflow.engine..")
                 .layer("metrics").definedBy("io.marginflow.metrics..")
                 .layer("api").definedBy("io.marginflow.api..")
+                .layer("stress").definedBy("io.marginflow.stress..")
                 .layer("audit").definedBy("io.marginflow.audit..")
                 .layer("app").definedBy("io.marginflow.app..")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
@@ -38,11 +39,12 @@ class ArchitectureTest {
                 .whereLayer("audit").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("sequencer").mayOnlyBeAccessedByLayers("api", "app")
                 .whereLayer("engine").mayOnlyBeAccessedByLayers("api", "audit", "app")
+                .whereLayer("stress").mayOnlyBeAccessedByLayers("audit", "app")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "app")
                 .whereLayer("errors").mayOnlyBeAccessedByLayers("sequencer", "engine", "audit", "app")
                 .whereLayer("translation").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "api", "audit", "app")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("translation", "errors", "sequencer", "engine", "api", "audit",
-                        "app")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("translation", "errors", "sequencer", "engine", "stress",
+                        "api", "audit", "app")
                 .check(APPLICATION);
     }
 
