@@ -156,11 +156,15 @@ public final class Backtest {
                 runs.stream().filter(r -> r.model().equals(Report.CHARTED_MODEL)).count());
     }
 
-    /** The daily models: EWMA, GARCH, and EWMA with each anti-procyclicality tool. */
+    /**
+     * The daily models: EWMA, GARCH, HAR-RV (on daily closes alone each day's realised variance is its
+     * squared return, as in the engine fed one price a day), and EWMA with each anti-procyclicality tool.
+     */
     static List<EngineModel> dailyModels() {
         return List.of(
                 EngineModel.daily("FHS-EWMA", RiskModel.VolatilityModel.EWMA, AntiProcyclicality.NONE),
                 EngineModel.daily("FHS-GARCH", RiskModel.VolatilityModel.GARCH, AntiProcyclicality.NONE),
+                EngineModel.daily("FHS-HAR-RV (daily closes)", RiskModel.VolatilityModel.HAR_RV, AntiProcyclicality.NONE),
                 EngineModel.daily("FHS-EWMA + 25% buffer", RiskModel.VolatilityModel.EWMA,
                         new AntiProcyclicality(AntiProcyclicality.Tool.BUFFER, 0.25, 0.0)),
                 EngineModel.daily("FHS-EWMA + 25% stressed weight", RiskModel.VolatilityModel.EWMA,

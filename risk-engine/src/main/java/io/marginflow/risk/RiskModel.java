@@ -31,7 +31,11 @@ public record RiskModel(VolatilityModel volatilityModel, double ewmaLambda, doub
                         double scanRangeFloor, double scanRangeCap, double concentrationThreshold,
                         double concentrationRate, long refreshMillis) {
 
-    public enum VolatilityModel { EWMA, GARCH }
+    /**
+     * EWMA of squared returns; GARCH(1,1) fitted by maximum likelihood; HAR-RV (Corsi 2009) fitted by
+     * least squares on the history's realised variances ({@link io.marginflow.risk.stats.ReturnHistory}).
+     */
+    public enum VolatilityModel { EWMA, GARCH, HAR_RV }
 
     /** The longest margin period of risk: a month; CCPs use 2 days for listed and 5 for OTC derivatives. */
     public static final int MAX_MARGIN_PERIOD_DAYS = 30;

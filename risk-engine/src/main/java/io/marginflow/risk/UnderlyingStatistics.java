@@ -3,6 +3,7 @@ package io.marginflow.risk;
 import io.marginflow.risk.stats.Ewma;
 import io.marginflow.risk.stats.FilteredHistoricalSimulation;
 import io.marginflow.risk.stats.Garch11;
+import io.marginflow.risk.stats.HarRv;
 import io.marginflow.risk.stats.ReturnHistory;
 
 /**
@@ -11,7 +12,7 @@ import io.marginflow.risk.stats.ReturnHistory;
  * moves over the margin period of risk, and what anti-procyclicality and a dynamic scan range
  * make of them. Volatilities are per sampling interval.
  *
- * @param forecastVol the model's forecast (EWMA or GARCH)
+ * @param forecastVol the model's forecast (EWMA, GARCH or HAR-RV)
  * @param marginVol the forecast after anti-procyclicality: what scenarios are scaled to
  * @param tenYearVol the volatility of the whole retained history (the floor's lookback)
  * @param bufferMultiplier the anti-procyclicality buffer on the calculated margin (1 without one)
@@ -24,8 +25,11 @@ public record UnderlyingStatistics(double forecastVol, double marginVol, double 
 
     /**
      * The statistics of a history. A pure function of the history and the parameters, so that a
-     * replay or a restored engine computes the same numbers; a GARCH model is refitted to the
-     * history every time (once per completed interval).
+     * replay or a restored engine computes the same numbers; a GARCH or HAR-RV model is refitted to
+     * the history every time (once per refresh). HAR-RV regresses each interval's realised variance
+     * on the previous interval's, week's and month's over the whole history (a rolling window of
+     * {@code engine.history.length} intervals); where it cannot be fitted (fewer than 41 intervals, or
+     * a singular regression: a history of identical variances) the EWMA forecast stands.
      */
     static UnderlyingStatistics of(ReturnHistory history, MarginParameters parameters) {
         RiskModel model = parameters.riskModel();
@@ -35,6 +39,13 @@ public record UnderlyingStatistics(double forecastVol, double marginVol, double 
         if (model.volatilityModel() == RiskModel.VolatilityModel.GARCH) {
             double[] variances = Garch11.fit(returns).variances(returns);
             forecast = Math.sqrt(variances[variances.length - 1]);
+        } else if (model.volatilityModel() == RiskModel.VolatilityModel.HAR_RV) {
+            double[] realised = history.realisedVariances();
+            try {
+                forecast = Math.sqrt(HarRv.fit(realised, 0, realised.length).forecast(realised, realised.length - 1));
+            } catch (IllegalArgumentException unfit) {
+                // fewer than 41 intervals, or a singular regression (SingularMatrixException is one): the EWMA forecast stands
+            }
         }
         double stressed = 0.0;
         for (double variance : ewma) {

@@ -16,6 +16,20 @@ class ReturnHistorySerdeTest {
         byte[] bytes = serde.serializer().serialize("t", history);
 
         assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(history);
-        assertThat(bytes).hasSize(1 + 8 + 8 + 8 + 4 + 16 * 2);
+        assertThat(bytes).hasSize(1 + 8 * 6 + 4 + 24 * 2);
+    }
+
+    @Test
+    void aHistoryStoredBeforeRealisedVariancesReadsWithEachIntervalsSquaredReturn() {
+        // Version 1: interval, bucket, last price, then per close its interval and price.
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(1 + 8 + 8 + 8 + 4 + 16 * 2);
+        v1.put((byte) 1).putLong(86_400_000L).putLong(2).putDouble(98.0).putInt(2)
+                .putLong(0).putDouble(100.0).putLong(1).putDouble(110.0);
+
+        ReturnHistory read = new ReturnHistorySerde().deserializer().deserialize("t", v1.array());
+
+        assertThat(read.closes()).containsExactly(100.0, 110.0);
+        assertThat(read.realisedVariances()).containsExactly(Math.pow(Math.log(1.1), 2));
+        assertThat(read.lastPrice()).isEqualTo(98.0);
     }
 }

@@ -14,6 +14,7 @@ import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
 import io.marginflow.schema.RiskParameters;
+import io.marginflow.schema.VolatilityModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,6 +93,57 @@ class StatisticalPipelineSpec {
         assertThat(last.getBindingComponent()).isIn(MarginComponent.SCENARIO, MarginComponent.EXPECTED_SHORTFALL);
         assertThat(last.getUnderlyings().get(0).getForecastVol()).isPositive();
         assertThat(last.getCause().getSource().getTopic()).isEqualTo("market.prices");
+    }
+
+    /**
+     * HAR-RV sees inside the day: BTC's and ETH's index close every day on the same path, but for
+     * the last ten days BTC's index swings ±8% hour by hour before it closes there; ETH's does not.
+     * With HAR-RV both, BTC's forecast is several times ETH's, from the realised variances of those
+     * days; the daily returns alone (what EWMA sees) are the same. A replay gives the same results.
+     */
+    @Test
+    void harRvForecastsFromWhatTheIndexDidInsideEachDay() {
+        List<MarginResult> results;
+        List<JournalEntry> journal;
+        try (PipelineDriver pipeline = new PipelineDriver(SETTINGS)) {
+            for (String underlying : List.of("BTC", "ETH")) {
+                pipeline.publish(RiskParameters.newBuilder(statistical(underlying, AntiProcyclicalityTool.NONE))
+                        .setVolatilityModel(VolatilityModel.HAR_RV).build());
+                pipeline.publish(perpetual(underlying + "-PERPETUAL", underlying));
+            }
+            pipeline.publish(deposit("M-1", "ACC-BTC", "USD", "100000"));
+            pipeline.publish(fill("F-1", "ACC-BTC", "BTC-PERPETUAL", "1", 10_000.0));
+            pipeline.publish(deposit("M-2", "ACC-ETH", "USD", "100000"));
+            pipeline.publish(fill("F-2", "ACC-ETH", "ETH-PERPETUAL", "50", 200.0));
+            Random random = new Random(23);
+            double path = 1.0;
+            for (int day = 1; day <= 90; day++) {
+                path *= Math.exp(0.01 * random.nextGaussian());
+                Instant at = T0.plus(Duration.ofDays(day));
+                for (String underlying : List.of("BTC", "ETH")) {
+                    double price = (underlying.equals("BTC") ? 10_000 : 200) * path;
+                    pipeline.publish(price(underlying, price, PriceKind.INDEX, at));
+                    pipeline.publish(price(underlying + "-PERPETUAL", price, PriceKind.MARK, at));
+                }
+                if (day > 80) {
+                    // BTC's index swings within the day and comes back to where it opened: the day's close is the same
+                    for (int hour = 1; hour <= 23; hour++) {
+                        double swing = hour == 23 ? 1.0 : hour % 2 == 0 ? 0.92 : 1.08;
+                        pipeline.publish(price("BTC", 10_000 * path * swing, PriceKind.INDEX, at.plus(Duration.ofHours(hour))));
+                    }
+                }
+            }
+            results = pipeline.margin();
+            journal = pipeline.journal();
+        }
+        double btc = latest(results, "ACC-BTC", 90).getUnderlyings().get(0).getForecastVol();
+        double eth = latest(results, "ACC-ETH", 90).getUnderlyings().get(0).getForecastVol();
+        assertThat(eth).as("a 1%% daily walk").isBetween(0.003, 0.03);
+        assertThat(btc).as("ten days of ±8%% hourly swings").isGreaterThan(3 * eth);
+        try (PipelineDriver auditor = new PipelineDriver(SETTINGS)) {
+            journal.forEach(entry -> auditor.replay(entry, ReplaySpec.keyOf(entry)));
+            assertThat(auditor.margin()).containsExactlyElementsOf(results);
+        }
     }
 
     /** ±16% in 9 steps but a scan range following volatility (2% to 50%), VaR 99% / ES 97.5% over 2 days. */
