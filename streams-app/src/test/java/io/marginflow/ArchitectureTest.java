@@ -40,7 +40,7 @@ class ArchitectureTest {
                 .whereLayer("sequencer").mayOnlyBeAccessedByLayers("api", "app")
                 .whereLayer("engine").mayOnlyBeAccessedByLayers("api", "audit", "app")
                 .whereLayer("stress").mayOnlyBeAccessedByLayers("audit", "app")
-                .whereLayer("metrics").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "app")
+                .whereLayer("metrics").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "stress", "app")
                 .whereLayer("errors").mayOnlyBeAccessedByLayers("sequencer", "engine", "audit", "app")
                 .whereLayer("translation").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "api", "audit", "app")
                 .whereLayer("config").mayOnlyBeAccessedByLayers("translation", "errors", "sequencer", "engine", "stress",

@@ -48,7 +48,7 @@ public final class MarginflowTopology {
         DeadLetters deadLetters = new DeadLetters(config.deadLetterLimits());
         SequencerTopology.addTo(topology, config.topics(), registry, config.inputBounds(), deadLetters, limits, metrics);
         MarginEngineTopology.addTo(topology, config.topics(), registry, config.engine(), deadLetters, limits, metrics);
-        StressAggregation.addTo(topology, config.topics(), registry, journalPartitions);
+        StressAggregation.addTo(topology, config.topics(), registry, journalPartitions, metrics);
         return topology;
     }
 }

@@ -7,8 +7,10 @@ import io.marginflow.schema.JournalEntry;
 import io.marginflow.schema.LiquidationSignal;
 import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginResult;
+import io.marginflow.schema.StressResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -27,7 +30,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * topology's edges, so the engine's logic knows nothing of them: the journal entries the engine
  * reads (by kind), the time it takes per entry (fan-out and recomputes included), and every record
  * its sinks write (margin results with the lag from their input's record timestamp, call and
- * liquidation transitions, dead letters by stage and class). Under exactly-once a transaction that
+ * liquidation transitions, dead letters by stage and class, alerts, the stress runs' Cover-2).
+ * Under exactly-once a transaction that
  * is retried counts its records again: the counters say what was processed, the topics what was
  * committed. Only here is the wall clock read, for the lag.
  */
@@ -35,12 +39,17 @@ public final class MarginflowMetrics {
 
     private static final String ALERTS = "marginflow.alerts";
     private static final String ALERTS_DESCRIPTION = "alerts written, by kind and what the engine did";
+    /** The scenario tag of the latest stress run's largest Cover-2. */
+    public static final String ALL_SCENARIOS = "*";
 
     private final MeterRegistry registry;
     private final Clock clock;
     private final Timer entryTime;
     private final DistributionSummary outputLag;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Each scenario's Cover-2 in the latest stress run, and under {@link #ALL_SCENARIOS} the run's largest. */
+    private final Map<String, AtomicLong> cover2 = new ConcurrentHashMap<>();
+    private long latestRun = Long.MIN_VALUE;
 
     public MarginflowMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -62,6 +71,7 @@ public final class MarginflowMetrics {
                 new String[] {"OFF_MARKET_FILL", "APPLIED"}, new String[] {"POSITION_BUILD_UP", "APPLIED"})) {
             counter(ALERTS, ALERTS_DESCRIPTION, "kind", alert[0], "action", alert[1]);
         }
+        cover2(ALL_SCENARIOS);
     }
 
     /** Metrics that go nowhere: for tests and tools. */
@@ -122,7 +132,34 @@ public final class MarginflowMetrics {
             deadLetter(letter);
         } else if (record instanceof Alert alert) {
             count(ALERTS, ALERTS_DESCRIPTION, "kind", alert.getKind().name(), "action", alert.getAction().name());
+        } else if (record instanceof StressResult result) {
+            stress(result);
         }
+    }
+
+    /** A stress run's outcome for one scenario: its Cover-2, and the run's largest so far. */
+    private synchronized void stress(StressResult result) {
+        long run = result.getRunTime().toEpochMilli();
+        double largest = Double.longBitsToDouble(cover2(ALL_SCENARIOS).get());
+        if (run > latestRun) {
+            latestRun = run;
+            largest = result.getCover2();
+        } else if (run == latestRun) {
+            largest = Math.max(largest, result.getCover2());
+        }
+        cover2(ALL_SCENARIOS).set(Double.doubleToLongBits(largest));
+        cover2(result.getScenarioId()).set(Double.doubleToLongBits(result.getCover2()));
+    }
+
+    /** The gauge of a scenario's Cover-2 (NaN until a run sets it). */
+    private AtomicLong cover2(String scenario) {
+        return cover2.computeIfAbsent(scenario, s -> {
+            AtomicLong bits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+            Gauge.builder("marginflow.stress.cover2.usd", bits, b -> Double.longBitsToDouble(b.get()))
+                    .description("Cover-2 of the latest stress run, USD, by scenario (* the run's largest)")
+                    .tag("scenario", s).register(registry);
+            return bits;
+        });
     }
 
     private void lag(Cause cause) {

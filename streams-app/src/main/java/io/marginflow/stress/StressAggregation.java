@@ -1,6 +1,7 @@
 package io.marginflow.stress;
 
 import io.marginflow.config.Topics;
+import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.registry.SchemaRegistry;
 import io.marginflow.schema.StressPartial;
 import io.marginflow.schema.StressResult;
@@ -15,7 +16,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The stress aggregation, a sub-topology of its own: the journal partitions' shares of each stress
  * run (all under one key, so one task holds them) → {@link StressAggregator} → the Cover-1/Cover-2
- * figures of each scenario on the stress topic, keyed by scenario id.
+ * figures of each scenario on the stress topic, keyed by scenario id (each counted into the Cover-2
+ * gauges, {@link MarginflowMetrics}).
  */
 public final class StressAggregation {
 
@@ -30,7 +32,8 @@ public final class StressAggregation {
     private StressAggregation() {}
 
     /** Adds the sub-topology: the shares of {@code journalPartitions} partitions make a run complete. */
-    public static void addTo(Topology topology, Topics topics, SchemaRegistry registry, int journalPartitions) {
+    public static void addTo(Topology topology, Topics topics, SchemaRegistry registry, int journalPartitions,
+                             MarginflowMetrics metrics) {
         topology.addSource(SOURCE, new StringDeserializer(),
                 SpecificAvroSerde.forValues(StressPartial.class, registry).deserializer(), topics.stressPartials());
         topology.addProcessor(PROCESSOR, () -> new StressAggregator(journalPartitions), SOURCE);
@@ -39,6 +42,7 @@ public final class StressAggregation {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS), Serdes.String(),
                 Serdes.Long()), PROCESSOR);
         topology.addSink(SINK, topics.stress(), new StringSerializer(),
-                SpecificAvroSerde.forValues(StressResult.class, registry).serializer(), PROCESSOR);
+                metrics.countingOutputs(SpecificAvroSerde.forValues(StressResult.class, registry).serializer(),
+                        result -> result), PROCESSOR);
     }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.marginflow.embedded.EmbeddedKafka;
+import io.marginflow.metrics.MarginflowMetrics;
 import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.Fill;
@@ -18,6 +19,7 @@ import io.marginflow.schema.StressScenario;
 import io.marginflow.schema.StressScenarioKind;
 import io.marginflow.schema.StressShock;
 import io.marginflow.sequencer.JournalPartitioner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,9 +44,10 @@ class StressOnRealBrokerIT {
 
     @Test
     void everyPartitionsShareOfARunIsCombinedOnceIntoTheCoverFigures() throws Exception {
+        MarginflowMetrics metrics = new MarginflowMetrics(new SimpleMeterRegistry(), java.time.Clock.systemUTC());
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              RealBrokerPipeline pipeline = RealBrokerPipeline.on(kafka, "marginflow-stress-test", Map.of())
-                     .startApplication()) {
+                     .startApplication(metrics)) {
             for (String member : List.of("M-A", "M-B")) {
                 assertThat(accountsOf(member).stream().map(a -> JournalPartitioner.accountPartition(a, 3)).distinct().count())
                         .as("%s's accounts lie on several journal partitions", member).isGreaterThan(1);
@@ -81,6 +84,11 @@ class StressOnRealBrokerIT {
             assertThat(first.getCover1()).isCloseTo(16_000.0, within(1e-6));
             assertThat(first.getCover2()).isCloseTo(22_000.0, within(1e-6));
             assertThat(first.getCoverMembers()).containsExactly("M-B", "M-A");
+            // The platform team's gauges: each scenario's Cover-2, and the run's largest.
+            assertThat(metrics.registry().get("marginflow.stress.cover2.usd").tag("scenario", "BTC-HALVES").gauge().value())
+                    .isCloseTo(22_000.0, within(1e-6));
+            assertThat(metrics.registry().get("marginflow.stress.cover2.usd").tag("scenario", "*").gauge().value())
+                    .isCloseTo(22_000.0, within(1e-6));
 
             pipeline.seen.clear();
             pipeline.restartApplication();
