@@ -139,6 +139,13 @@ public final class Backtest {
         }
         Files.writeString(summary, "\n" + ForecastComparison.markdown(forecasts), java.nio.file.StandardOpenOption.APPEND);
         System.out.printf("[%5.1fs] volatility forecasts compared%n", (System.nanoTime() - started) / 1e9);
+        List<Run> intraday = new ArrayList<>();
+        for (EngineModel model : IntradayFeed.models()) {
+            intraday.addAll(IntradayFeed.run(model, hourly, ReferencePortfolio.linear()));
+        }
+        Files.writeString(summary, "\n" + IntradayFeed.markdown(intraday), java.nio.file.StandardOpenOption.APPEND);
+        System.out.printf("[%5.1fs] daily margin on the hourly feed, HAR-RV against EWMA and GARCH%n",
+                (System.nanoTime() - started) / 1e9);
         List<PriceGuardEvaluation.Row> guard = new ArrayList<>();
         for (PriceHistory history : hourly) {
             guard.addAll(PriceGuardEvaluation.evaluate(history));

@@ -40,6 +40,14 @@ public record EngineModel(String name, MarginParameters parameters, Market.Histo
     }
 
     /**
+     * A daily model on a 500-day window, refreshed daily, for a history of hourly prices fed at a
+     * daily interval ({@link IntradayFeed}): the hours inside each day give its realised variance.
+     */
+    static EngineModel dailyOnHourlyFeed(String name, RiskModel.VolatilityModel forecast) {
+        return new EngineModel(name, parameters(riskModel(forecast, 0.94).build()), new Market.HistorySettings(DAY, 500, 500));
+    }
+
+    /**
      * An hourly model: the daily decay per hour (0.94^(1/24)), a 48-hour margin period of risk
      * on a 4,000-hour window. Its statistics are refreshed every {@code refreshMillis} of stream
      * time (0: every hour), as {@link RiskModel#refreshMillis} says.
