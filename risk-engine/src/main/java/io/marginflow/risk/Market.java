@@ -186,11 +186,6 @@ public final class Market {
     }
 
     /** Sets an instrument's mark price. Its cached risk is recomputed on next use. */
-    /** Whether an instrument written on {@code underlying} is (or was) listed. */
-    public boolean lists(String underlying) {
-        return instruments.values().stream().anyMatch(spec -> spec.underlying().equals(underlying));
-    }
-
     public void putMark(String instrument, double price) {
         requirePrice(instrument, price);
         marks.put(instrument, price);

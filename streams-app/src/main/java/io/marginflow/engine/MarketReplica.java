@@ -90,6 +90,18 @@ final class MarketReplica {
         return market;
     }
 
+    /** Whether an instrument written on {@code underlying} is (or was) listed: read from the instruments store. */
+    boolean lists(String underlying) {
+        try (KeyValueIterator<String, Instrument> all = instruments.all()) {
+            while (all.hasNext()) {
+                if (all.next().value.getUnderlying().equals(underlying)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Builds the market from the stores, as at a restart. */
     void restore() {
         market = restored(settings, new Source(instruments::all, parameters::all, prices::all, histories::all, surfaces::all));

@@ -63,9 +63,8 @@ final class StressRuns {
             scenarios.delete(id);
             return FanOut.NONE;
         }
-        Market market = replica.market();
         List<String> unknown = scenario.getShocks().stream().map(StressShock::getUnderlying)
-                .filter(underlying -> !market.lists(underlying)).sorted().toList();
+                .filter(underlying -> !replica.lists(underlying)).sorted().toList();
         if (!unknown.isEmpty()) {
             rejections.reject(id, cause, "UNKNOWN_UNDERLYING", "stress scenario " + id + " moves " + String.join(", ", unknown)
                     + ", on which no instrument of " + MarginEngineTopology.INSTRUMENTS + " is written; the scenario is"

@@ -13,8 +13,6 @@ import io.marginflow.schema.RiskParameters;
 import io.marginflow.schema.SmilePoint;
 import io.marginflow.schema.SnapshotMark;
 import io.marginflow.schema.StressScenario;
-import io.marginflow.schema.StressScenarioKind;
-import io.marginflow.schema.StressShock;
 import io.marginflow.schema.VolSmile;
 import io.marginflow.schema.VolSurface;
 import io.marginflow.translation.DeadLetters;
@@ -300,21 +298,11 @@ public final class InputValidator {
                         ? reject("TOO_LONG", "stress scenario " + id + " has " + scenario.getShocks().size()
                                 + " shocks, more than " + bounds.maxListLength())
                         : Optional.empty(),
-                () -> scenario.getKind() == StressScenarioKind.OTHER
-                        ? reject("INVALID_SCENARIO", "stress scenario " + id + " has kind OTHER; it is HISTORICAL or HYPOTHETICAL")
-                        : Optional.empty(),
+                () -> scenario.getShocks().stream().map(shock -> id("underlying of a shock", shock.getUnderlying()))
+                        .flatMap(Optional::stream).findFirst(),
                 () -> eventTime(scenario.getEventTime(), recordTimestamp));
-        if (header.isPresent()) {
+        if (header.isPresent() || scenario.getRetired()) {
             return header;
-        }
-        for (StressShock shock : scenario.getShocks()) {
-            Optional<Rejection> underlying = id("underlying of a shock", shock.getUnderlying());
-            if (underlying.isPresent()) {
-                return underlying;
-            }
-        }
-        if (scenario.getRetired()) {
-            return Optional.empty();
         }
         try {
             EngineTypes.stressScenario(scenario);

@@ -92,12 +92,16 @@ class StressSpec {
             pipeline.publish(scenario("NAN", new StressShock("BTC", Double.NaN, 1.0)));
             pipeline.publish(scenario("WIPE-OUT", new StressShock("BTC", -1.0, 1.0)));
             pipeline.publish(scenario("TWICE", new StressShock("BTC", -0.1, 1.0), new StressShock("BTC", -0.2, 1.0)));
+            pipeline.publish(StressScenario.newBuilder(scenario("ODD", new StressShock("BTC", -0.1, 1.0)))
+                    .setKind(StressScenarioKind.OTHER).build());
             pipeline.publish(scenario("DOGE", new StressShock("DOGE", -0.9, 1.0)));
             List<DeadLetter> refused = pipeline.deadLetters();
-            assertThat(refused).extracting(DeadLetter::getErrorClass)
-                    .containsExactly("INVALID_SCENARIO", "INVALID_SCENARIO", "INVALID_SCENARIO", "UNKNOWN_UNDERLYING");
+            assertThat(refused).extracting(DeadLetter::getErrorClass).containsExactly("INVALID_SCENARIO", "INVALID_SCENARIO",
+                    "INVALID_SCENARIO", "INVALID_SCENARIO", "UNKNOWN_UNDERLYING");
             assertThat(refused.get(0).getReason()).contains("NAN").contains("NaN");
-            assertThat(refused.get(3).getReason()).contains("DOGE");
+            assertThat(refused.get(2).getReason()).contains("moves BTC twice");
+            assertThat(refused.get(3).getReason()).contains("kind is OTHER");
+            assertThat(refused.get(4).getReason()).contains("DOGE");
 
             pipeline.publish(CRASH);
             pipeline.publish(scenario("BTC-DOUBLES", new StressShock("BTC", 1.0, 1.0)));
