@@ -42,7 +42,7 @@ class ArchitectureTest {
                 .whereLayer("stress").mayOnlyBeAccessedByLayers("audit", "app")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "stress", "app")
                 .whereLayer("errors").mayOnlyBeAccessedByLayers("sequencer", "engine", "audit", "app")
-                .whereLayer("translation").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "api", "audit", "app")
+                .whereLayer("translation").mayOnlyBeAccessedByLayers("errors", "sequencer", "engine", "stress", "api", "audit", "app")
                 .whereLayer("config").mayOnlyBeAccessedByLayers("translation", "errors", "sequencer", "engine", "stress",
                         "api", "audit", "app")
                 .check(APPLICATION);

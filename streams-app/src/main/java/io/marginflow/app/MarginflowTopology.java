@@ -48,7 +48,8 @@ public final class MarginflowTopology {
         DeadLetters deadLetters = new DeadLetters(config.deadLetterLimits());
         SequencerTopology.addTo(topology, config.topics(), registry, config.inputBounds(), deadLetters, limits, metrics);
         MarginEngineTopology.addTo(topology, config.topics(), registry, config.engine(), deadLetters, limits, metrics);
-        StressAggregation.addTo(topology, config.topics(), registry, journalPartitions, metrics);
+        StressAggregation.addTo(topology, config.topics(), registry, journalPartitions, config.engine().concentration(),
+                metrics);
         return topology;
     }
 }

@@ -136,7 +136,7 @@ public final class JournalReplay {
         TopicReader.readAll(consumer, topics.alerts(), record -> alerts.add(record, scope));
         PublishedByContent<StressResult> stressResults = PublishedByContent.stress(registry);
         TopicReader.readAll(consumer, topics.stress(), record -> stressResults.add(record, scope));
-        StressReplay stress = new StressReplay(topics.stress(), scope, stressResults);
+        StressReplay stress = new StressReplay(topics, scope, stressResults, alerts, config.engine().concentration());
         long replayStart = System.nanoTime();
         Map<String, Long> matched = new LinkedHashMap<>();
         chained.names().forEach(topic -> matched.put(topic, 0L));
@@ -194,8 +194,8 @@ public final class JournalReplay {
         checkpointsLeft(checkpoints, divergences);
         notReproduced(rejections, "published as the engine's rejection of this entry, but the replay did not reject it so",
                 divergences);
-        notReproduced(alerts, "published as an alert on this entry, but the replay raised no such alert", divergences);
         stress.compare(matched, divergences);
+        notReproduced(alerts, "published as an alert on this entry, but the replay raised no such alert", divergences);
         return new Report(scope, entries[0], undecodable, matched, divergences, (replayStart - start) / 1e9,
                 (System.nanoTime() - replayStart) / 1e9, engineNanos[0] / 1e9);
     }

@@ -1,31 +1,45 @@
 package io.marginflow.audit;
 
+import io.marginflow.config.Topics;
+import io.marginflow.risk.stress.ConcentrationRule;
+import io.marginflow.schema.Alert;
 import io.marginflow.schema.StressPartial;
 import io.marginflow.schema.StressResult;
+import io.marginflow.stress.ConcentrationWatch;
 import io.marginflow.stress.CoverTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The stress runs in an {@code audit replay}: each journal partition's replayed shares of the runs,
- * combined as the live aggregation combines them ({@link CoverTables}) once every partition's share
- * of a run is in, and each outcome matched by content with the one published on the stress topic.
+ * combined as the live aggregation combines them ({@link CoverTables}, {@link ConcentrationWatch}) once
+ * every partition's share of a run is in, and each outcome matched by content with the one published
+ * on the stress topic, each concentration alert with those on the alerts topic.
  */
 final class StressReplay {
 
     private final String topic;
+    private final String alertsTopic;
     private final int partitions;
     private final PublishedByContent<StressResult> published;
+    private final PublishedByContent<Alert> alerts;
+    private final ConcentrationRule concentration;
     /** Run time → the replayed shares of that run. */
     private final Map<Long, List<StressPartial>> shares = new TreeMap<>();
 
-    StressReplay(String topic, JournalScope scope, PublishedByContent<StressResult> published) {
-        this.topic = topic;
+    StressReplay(Topics topics, JournalScope scope, PublishedByContent<StressResult> published, PublishedByContent<Alert> alerts,
+                 ConcentrationRule concentration) {
+        this.topic = topics.stress();
+        this.alertsTopic = topics.alerts();
         this.partitions = scope.ends().size() == scope.partitions() ? scope.partitions() : -1;
         this.published = published;
+        this.alerts = alerts;
+        this.concentration = concentration;
     }
 
     /** A share the replay of a partition wrote. */
@@ -43,9 +57,24 @@ final class StressReplay {
             return;
         }
         matched.put(topic, 0L);
+        SortedSet<String> concentrated = new TreeSet<>();
         for (List<StressPartial> run : shares.values()) {
             if (run.size() != partitions) {
                 continue;
+            }
+            if (concentration.judged()) {
+                ConcentrationWatch.Outcome outcome = ConcentrationWatch.judge(run, concentrated, concentration);
+                concentrated = outcome.concentrated();
+                for (Alert alert : outcome.alerts()) {
+                    if (alerts.take(alert)) {
+                        matched.merge(alertsTopic, 1L, Long::sum);
+                    } else {
+                        divergences.add(new JournalReplay.Divergence(JournalReplay.Kind.NOT_PUBLISHED, alertsTopic,
+                                Optional.of(alert), Optional.empty(), alert.getCause().getJournalPartition(),
+                                alert.getCause().getJournalOffset(), "the replay's stress run at " + run.get(0).getRunTime()
+                                + " raises alert " + alert.getAlertId() + "; no such alert is published"));
+                    }
+                }
             }
             for (StressResult result : CoverTables.of(run)) {
                 if (published.take(result)) {

@@ -5,6 +5,7 @@ import io.marginflow.risk.MarginParameters;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
 import io.marginflow.risk.lifecycle.LifecycleRules;
+import io.marginflow.risk.stress.ConcentrationRule;
 import java.util.SortedSet;
 
 /**
@@ -24,6 +25,8 @@ import java.util.SortedSet;
  * @param maxOutputBytes the largest output record (key and value) the engine publishes; a larger
  *        one is dead-lettered {@code OUTPUT_TOO_LARGE} with the unit that made it
  * @param buildUps how a fill that grows an account's position far beyond its habit is found (alerts only)
+ * @param concentration when an account holds too large a share of an instrument's open interest (alerts only,
+ *        judged at the stress runs)
  */
 public record EngineSettings(
         double resultToleranceUsd,
@@ -43,7 +46,8 @@ public record EngineSettings(
         int accountCacheSize,
         Market.HistorySettings history,
         long maxOutputBytes,
-        BuildUpRule buildUps) {
+        BuildUpRule buildUps,
+        ConcentrationRule concentration) {
 
     /**
      * These settings without a signing key: checkpoints then carry no signature, and their hash
@@ -53,7 +57,7 @@ public record EngineSettings(
         return new EngineSettings(resultToleranceUsd, resultToleranceRelative, cashAssets, defaultPriceScanRange,
                 defaultPriceScanSteps, defaultVolatility, defaultShortOptionMinimum, defaultMaintenanceToInitial,
                 defaultLifecycle, unknownInstrumentWaitMillis, decisionGraceMillis, checkpointIntervalMillis, "",
-                stressIntervalMillis, accountCacheSize, history, maxOutputBytes, buildUps);
+                stressIntervalMillis, accountCacheSize, history, maxOutputBytes, buildUps, concentration);
     }
 
     /** Parameters for an underlying that has none of its own on risk.parameters yet. */

@@ -5,6 +5,7 @@ import io.marginflow.risk.BuildUpRule;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.VolatilityScan;
 import io.marginflow.risk.lifecycle.LifecycleRules;
+import io.marginflow.risk.stress.ConcentrationRule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -133,7 +134,9 @@ public final class MarginflowConfig {
                         positiveInt("engine.history.min-returns")),
                 positiveLong("engine.max-output-bytes"),
                 wrapped("engine.build-up.", () -> new BuildUpRule(nonNegativeDouble("engine.build-up.sigmas"),
-                        positiveDouble("engine.build-up.rate"), positiveInt("engine.build-up.warm-up-fills"))));
+                        positiveDouble("engine.build-up.rate"), positiveInt("engine.build-up.warm-up-fills"))),
+                wrapped("engine.concentration.", () -> new ConcentrationRule(nonNegativeDouble("engine.concentration.share"),
+                        positiveInt("engine.concentration.min-holders"))));
     }
 
     /** The sequencer's bounds on input records ({@code sequencer.*}). */

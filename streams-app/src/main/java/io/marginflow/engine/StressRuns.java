@@ -5,9 +5,13 @@ import io.marginflow.risk.AccountMargin;
 import io.marginflow.risk.AccountRiskView;
 import io.marginflow.risk.MarginCalculator;
 import io.marginflow.risk.Market;
+import io.marginflow.risk.stress.ConcentrationRule;
 import io.marginflow.risk.stress.MemberLosses;
 import io.marginflow.risk.stress.StressScenario;
 import io.marginflow.risk.stress.StressTest;
+import io.marginflow.schema.AccountPosition;
+import io.marginflow.schema.Cause;
+import io.marginflow.schema.InstrumentInterest;
 import io.marginflow.schema.MemberStress;
 import io.marginflow.schema.ScenarioShare;
 import io.marginflow.schema.StressPartial;
@@ -15,8 +19,11 @@ import io.marginflow.schema.StressShock;
 import io.marginflow.translation.EngineTypes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
@@ -28,8 +35,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * applied, every account of the partition is margined and revalued in every scenario
  * ({@link StressTest}), its figures are added to its member's ({@link MemberLosses}: an account that
  * names no member is its own), and the partition's share ({@link StressPartial}) goes to the stress
- * aggregation, which publishes the Cover figures once every partition's share is in. Accounts in
- * store order, scenarios in id order: a replay writes the same share.
+ * aggregation, which publishes the Cover figures once every partition's share is in. With
+ * concentration judged ({@code engine.concentration.*}) the share also carries each instrument's
+ * open interest in the partition and its largest positions, and is sent even with no scenario in
+ * force. Accounts in store order, scenarios in id order: a replay writes the same share.
  */
 final class StressRuns {
 
@@ -44,10 +53,12 @@ final class StressRuns {
     private final AccountBook book;
     private final MarketEntries.Rejections rejections;
     private final MarginCalculator calculator = new MarginCalculator();
+    private final ConcentrationRule concentration;
 
     StressRuns(EngineSettings settings, UnitOfWork unit, MarketReplica replica, AccountBook book,
                MarketEntries.Rejections rejections) {
         this.interval = settings.stressIntervalMillis();
+        this.concentration = settings.concentration();
         this.unit = unit;
         scenarios = unit.store(MarginEngineTopology.STRESS_SCENARIOS);
         accounts = unit.store(MarginEngineTopology.ACCOUNTS);
@@ -78,9 +89,10 @@ final class StressRuns {
     /**
      * Runs the stress tests if stream time, moving from {@code before} to {@code eventTime} with the
      * entry at {@code offset}, crosses a multiple of the interval (in a unit, before that entry's
-     * timers fire and before it is applied). Nothing is written while no scenario is in force.
+     * timers fire and before it is applied). Nothing is written while no scenario is in force and
+     * concentration is not judged.
      */
-    void beforeEntry(long before, long eventTime, int partition, long offset) {
+    void beforeEntry(long before, long eventTime, int partition, long offset, Cause cause) {
         OptionalLong crossed = EngineClock.multipleCrossed(before, eventTime, interval);
         if (crossed.isEmpty()) {
             return;
@@ -93,10 +105,11 @@ final class StressRuns {
                 inForce.add(EngineTypes.stressScenario(entry.value));
             });
         }
-        if (inForce.isEmpty()) {
+        if (inForce.isEmpty() && !concentration.judged()) {
             return;
         }
         Market market = replica.market();
+        SortedMap<String, OpenInterest> interest = new TreeMap<>();
         StressTest test = new StressTest(market, inForce);
         MemberLosses losses = new MemberLosses(inForce.size());
         int notValued = 0;
@@ -108,6 +121,15 @@ final class StressRuns {
                     continue;
                 }
                 AccountRiskView view = book.viewOf(entry.key, record);
+                if (concentration.judged()) {
+                    for (int p = 0; p < view.positionCount(); p++) {
+                        interest.computeIfAbsent(view.instrument(p), i -> new OpenInterest(concentration.largestNeeded()))
+                                .add(entry.key, view.quantity(p));
+                    }
+                }
+                if (inForce.isEmpty()) {
+                    continue;
+                }
                 AccountMargin margin;
                 double[] pnl;
                 try {
@@ -129,7 +151,49 @@ final class StressRuns {
             shares.add(new ScenarioShare(records.get(s), members));
         }
         long runTime = crossed.getAsLong();
-        StressPartial partial = new StressPartial(Instant.ofEpochMilli(runTime), partition, offset, shares, notValued);
+        List<InstrumentInterest> openInterest = new ArrayList<>();
+        interest.forEach((instrument, open) -> openInterest.add(open.record(instrument, market.underlyingOf(instrument))));
+        StressPartial partial = new StressPartial(Instant.ofEpochMilli(runTime), partition, offset, shares, notValued, cause,
+                openInterest);
         unit.forward(new Record<>(PARTIAL_KEY, partial, runTime), MarginEngineTopology.STRESS_PARTIALS_SINK);
+    }
+
+    /** One instrument's open positions in the partition: long and short contracts, holders, the largest ones. */
+    private static final class OpenInterest {
+
+        private static final Comparator<AccountPosition> BY_SIZE = Comparator
+                .comparingDouble((AccountPosition position) -> Math.abs(position.getContracts())).reversed()
+                .thenComparing(AccountPosition::getAccount);
+
+        private double longContracts;
+        private double shortContracts;
+        private int holders;
+        private final int kept;
+        private final List<AccountPosition> largest = new ArrayList<>();
+
+        OpenInterest(int kept) {
+            this.kept = kept;
+        }
+
+        void add(String account, double contracts) {
+            if (contracts == 0.0) {
+                return;
+            }
+            if (contracts > 0) {
+                longContracts += contracts;
+            } else {
+                shortContracts -= contracts;
+            }
+            holders++;
+            largest.add(new AccountPosition(account, contracts));
+            largest.sort(BY_SIZE);
+            if (largest.size() > kept) {
+                largest.remove(kept);
+            }
+        }
+
+        InstrumentInterest record(String instrument, String underlying) {
+            return new InstrumentInterest(instrument, underlying, longContracts, shortContracts, holders, List.copyOf(largest));
+        }
     }
 }

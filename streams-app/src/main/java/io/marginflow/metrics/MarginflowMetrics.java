@@ -68,7 +68,8 @@ public final class MarginflowMetrics {
         // at zero from the start: "no alert" is a series a dashboard shows, not a gap
         for (String[] alert : List.of(new String[] {"PRICE_JUMP", "APPLIED"}, new String[] {"PRICE_JUMP", "HELD"},
                 new String[] {"PRICE_JUMP", "CONFIRMED"}, new String[] {"PRICE_JUMP", "DISCARDED"},
-                new String[] {"OFF_MARKET_FILL", "APPLIED"}, new String[] {"POSITION_BUILD_UP", "APPLIED"})) {
+                new String[] {"OFF_MARKET_FILL", "APPLIED"}, new String[] {"POSITION_BUILD_UP", "APPLIED"},
+                new String[] {"CONCENTRATION", "APPLIED"})) {
             counter(ALERTS, ALERTS_DESCRIPTION, "kind", alert[0], "action", alert[1]);
         }
         cover2(ALL_SCENARIOS);

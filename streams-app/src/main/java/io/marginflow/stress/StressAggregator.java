@@ -1,9 +1,14 @@
 package io.marginflow.stress;
 
+import io.marginflow.risk.stress.ConcentrationRule;
+import io.marginflow.schema.Alert;
 import io.marginflow.schema.StressPartial;
 import io.marginflow.schema.StressResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,26 +20,33 @@ import org.slf4j.LoggerFactory;
 /**
  * The stress aggregation: holds the journal partitions' shares of each run (in a changelogged
  * store) until every partition's has arrived, then publishes the run's outcome per scenario
- * ({@link CoverTables}) and forgets that run and any earlier one left incomplete. A share of a run
+ * ({@link CoverTables}) and, with concentration judged, the accounts that came to hold too much of
+ * an instrument's open interest ({@link ConcentrationWatch}, remembering each run's concentrations),
+ * and forgets that run and any earlier one left incomplete. A share of a run
  * no later than the last one published is dropped (logged): runs are published in time order.
  */
-final class StressAggregator implements Processor<String, StressPartial, String, StressResult> {
+final class StressAggregator implements Processor<String, StressPartial, String, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(StressAggregator.class);
     /** The last run published, in the progress store. */
     private static final String PUBLISHED = "published";
 
+    /** The prefix of the concentrations of the last run published, in the progress store. */
+    private static final String CONCENTRATED = "concentrated:";
+
     private final int journalPartitions;
-    private ProcessorContext<String, StressResult> context;
+    private final ConcentrationRule concentration;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, StressPartial> shares;
     private KeyValueStore<String, Long> progress;
 
-    StressAggregator(int journalPartitions) {
+    StressAggregator(int journalPartitions, ConcentrationRule concentration) {
         this.journalPartitions = journalPartitions;
+        this.concentration = concentration;
     }
 
     @Override
-    public void init(ProcessorContext<String, StressResult> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         shares = context.getStateStore(StressAggregation.SHARES);
         progress = context.getStateStore(StressAggregation.PROGRESS);
@@ -59,7 +71,10 @@ final class StressAggregator implements Processor<String, StressPartial, String,
             return;
         }
         for (StressResult result : CoverTables.of(ofRun)) {
-            context.forward(new Record<>(result.getScenarioId(), result, run));
+            context.forward(new Record<>(result.getScenarioId(), result, run), StressAggregation.SINK);
+        }
+        if (concentration.judged()) {
+            judgeConcentration(ofRun, run);
         }
         List<String> done = new ArrayList<>();
         try (KeyValueIterator<String, StressPartial> upToRun = shares.range(key(Long.MIN_VALUE, 0), key(run, Integer.MAX_VALUE))) {
@@ -70,6 +85,20 @@ final class StressAggregator implements Processor<String, StressPartial, String,
         }
         done.forEach(shares::delete);
         progress.put(PUBLISHED, run);
+    }
+
+    /** The run's concentration alerts; the concentrations it leaves replace those of the run before. */
+    private void judgeConcentration(List<StressPartial> ofRun, long run) {
+        SortedSet<String> before = new TreeSet<>();
+        try (KeyValueIterator<String, Long> all = progress.prefixScan(CONCENTRATED, new StringSerializer())) {
+            all.forEachRemaining(entry -> before.add(entry.key.substring(CONCENTRATED.length())));
+        }
+        ConcentrationWatch.Outcome outcome = ConcentrationWatch.judge(ofRun, before, concentration);
+        for (Alert alert : outcome.alerts()) {
+            context.forward(new Record<>(alert.getUnderlying(), alert, run), StressAggregation.ALERTS_SINK);
+        }
+        before.stream().filter(key -> !outcome.concentrated().contains(key)).forEach(key -> progress.delete(CONCENTRATED + key));
+        outcome.concentrated().stream().filter(key -> !before.contains(key)).forEach(key -> progress.put(CONCENTRATED + key, run));
     }
 
     /** Store key: the run time, shifted to sort as text for any long, then the partition. */

@@ -156,7 +156,7 @@ public class StressRunBenchmark {
     public StressPartial run() {
         long boundary = ++run * HOUR;
         unit.attempt(() -> {
-            stress.beforeEntry(boundary - 1, boundary, 0, run);
+            stress.beforeEntry(boundary - 1, boundary, 0, run, null);
             return boundary;
         }, e -> {
             throw e;

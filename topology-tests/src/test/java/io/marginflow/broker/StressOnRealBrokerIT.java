@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.marginflow.embedded.EmbeddedKafka;
 import io.marginflow.metrics.MarginflowMetrics;
+import io.marginflow.schema.Alert;
+import io.marginflow.schema.AlertKind;
 import io.marginflow.schema.ClockTick;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.Fill;
@@ -46,8 +48,8 @@ class StressOnRealBrokerIT {
     void everyPartitionsShareOfARunIsCombinedOnceIntoTheCoverFigures() throws Exception {
         MarginflowMetrics metrics = new MarginflowMetrics(new SimpleMeterRegistry(), java.time.Clock.systemUTC());
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             RealBrokerPipeline pipeline = RealBrokerPipeline.on(kafka, "marginflow-stress-test", Map.of())
-                     .startApplication(metrics)) {
+             RealBrokerPipeline pipeline = RealBrokerPipeline.on(kafka, "marginflow-stress-test", Map.of(
+                     "engine.concentration.share", "0.3", "engine.concentration.min-holders", "2")).startApplication(metrics)) {
             for (String member : List.of("M-A", "M-B")) {
                 assertThat(accountsOf(member).stream().map(a -> JournalPartitioner.accountPartition(a, 3)).distinct().count())
                         .as("%s's accounts lie on several journal partitions", member).isGreaterThan(1);
@@ -62,12 +64,18 @@ class StressOnRealBrokerIT {
                 pipeline.send(topics.fills(), account, Fill.newBuilder(
                         fill(account + "-F", account, "BTC-PERPETUAL", CONTRACTS[i % 3], 5_000.0)).setMember(MEMBERS[i % 3]).build());
             }
+            // A whale on ETH: 9 of the 10 contracts; ETH does not move in the scenario. Its own member, with nothing uncovered.
+            pipeline.send(topics.instruments(), "ETH-PERPETUAL", perpetual("ETH-PERPETUAL", "ETH"));
+            pipeline.send(topics.prices(), "ETH-PERPETUAL", mark("ETH-PERPETUAL", 200.0, 0));
+            pipeline.send(topics.collateral(), "WHALE", deposit("WHALE-D", "WHALE", "USD", "10000"));
+            pipeline.send(topics.fills(), "WHALE", fill("WHALE-F", "WHALE", "ETH-PERPETUAL", "9", 200.0));
+            pipeline.send(topics.fills(), account(0), fill(account(0) + "-E", account(0), "ETH-PERPETUAL", "1", 200.0));
             Instant defined = T0.plusSeconds(30 * 60);
             pipeline.send(topics.stressScenarios(), "BTC-HALVES", StressScenario.newBuilder().setScenarioId("BTC-HALVES")
                     .setKind(StressScenarioKind.HYPOTHETICAL).setDescription("BTC -50%, vols x2")
                     .setShocks(List.of(new StressShock("BTC", -0.5, 2.0))).setEventTime(defined).build());
             pipeline.flush();
-            pipeline.awaitOutputs(records -> RealBrokerPipeline.latestResults(records).size() == ACCOUNTS);
+            pipeline.awaitOutputs(records -> RealBrokerPipeline.latestResults(records).size() == ACCOUNTS + 1);
             tick(pipeline, defined, T0.plusSeconds(61 * 60));
 
             pipeline.awaitOutputs(records -> !stress(records).isEmpty());
@@ -78,12 +86,18 @@ class StressOnRealBrokerIT {
             assertThat(first.getJournalOffsets()).hasSize(3);
             // −50% from 5,000: an M-A account (long 1) loses 2,500 of its 1,000: 1,500 uncovered, 4 of them 6,000;
             // an M-B account (long 2) loses 5,000: 4,000 uncovered, 16,000; M-C's shorts gain.
-            assertThat(first.getMembers()).extracting(MemberStress::getMember).containsExactly("M-B", "M-A", "M-C");
-            assertThat(first.getMembers()).extracting(MemberStress::getAccounts).containsExactly(4, 4, 4);
+            assertThat(first.getMembers()).extracting(MemberStress::getMember).containsExactly("M-B", "M-A", "M-C", "WHALE");
+            assertThat(first.getMembers()).extracting(MemberStress::getAccounts).containsExactly(4, 4, 4, 1);
             assertThat(first.getMembers().get(2).getStressedLoss()).isCloseTo(-4 * 2_500.0, within(1e-6));
             assertThat(first.getCover1()).isCloseTo(16_000.0, within(1e-6));
             assertThat(first.getCover2()).isCloseTo(22_000.0, within(1e-6));
             assertThat(first.getCoverMembers()).containsExactly("M-B", "M-A");
+            // The whale's concentration, judged over every partition's share, reported once.
+            assertThat(concentrations(pipeline.seen)).singleElement().satisfies(alert -> {
+                assertThat(alert.getAccount()).isEqualTo("WHALE");
+                assertThat(alert.getSubject()).isEqualTo("ETH-PERPETUAL");
+                assertThat(alert.getReason()).contains("holds 90.0% of ETH-PERPETUAL's open interest (9 of 10 contracts, 2 holders)");
+            });
             // The platform team's gauges: each scenario's Cover-2, and the run's largest.
             assertThat(metrics.registry().get("marginflow.stress.cover2.usd").tag("scenario", "BTC-HALVES").gauge().value())
                     .isCloseTo(22_000.0, within(1e-6));
@@ -100,6 +114,7 @@ class StressOnRealBrokerIT {
             assertThat(second.getRunTime()).as("the next run, once; the first is not repeated")
                     .isEqualTo(T0.plusSeconds(7200));
             assertThat(second.getCover2()).isCloseTo(22_000.0, within(1e-6));
+            assertThat(concentrations(pipeline.seen)).as("still concentrated: not reported again").isEmpty();
 
             auditorsReadAndReplayTheRuns(kafka, pipeline, second);
         }
@@ -115,7 +130,9 @@ class StressOnRealBrokerIT {
         try {
             Files.writeString(file, String.join("\n", "bootstrap.servers=" + kafka.bootstrapServers(),
                     "application.id=" + pipeline.config.get("application.id"),
-                    "schema.registry.url=" + pipeline.config.get("schema.registry.url"), "topics.partitions=3") + "\n");
+                    "schema.registry.url=" + pipeline.config.get("schema.registry.url"), "topics.partitions=3",
+                    // the application's engine settings: the concentration rule is part of what the journal is replayed through
+                    "engine.concentration.share=0.3", "engine.concentration.min-holders=2") + "\n");
             CommandRun report = CommandRun.of(file, "stress", "report");
             assertThat(report.code()).as(report.out() + report.err()).isZero();
             assertThat(report.out()).contains("stress run 2020-03-12T02:00:00Z: 3 journal partitions, 0 accounts not valued",
@@ -123,7 +140,8 @@ class StressOnRealBrokerIT {
 
             CommandRun clean = CommandRun.of(file, "audit", "replay");
             assertThat(clean.code()).as(clean.out() + clean.err()).isZero();
-            assertThat(clean.out()).containsPattern("risk\\.stress +2 reproduced exactly").contains("verdict: VERIFIED");
+            assertThat(clean.out()).containsPattern("risk\\.stress +2 reproduced exactly")
+                    .containsPattern("risk\\.alerts +1 reproduced exactly").contains("verdict: VERIFIED");
 
             StressResult forged = StressResult.newBuilder(published).setCover2(published.getCover2() - 1).build();
             pipeline.sendAt(pipeline.topics.stress(), forged.getScenarioId(), forged, Instant.now());
@@ -146,6 +164,11 @@ class StressOnRealBrokerIT {
 
     private static List<StressResult> stress(List<SpecificRecord> records) {
         return records.stream().filter(StressResult.class::isInstance).map(StressResult.class::cast).toList();
+    }
+
+    private static List<Alert> concentrations(List<SpecificRecord> records) {
+        return records.stream().filter(Alert.class::isInstance).map(Alert.class::cast)
+                .filter(alert -> alert.getKind() == AlertKind.CONCENTRATION).toList();
     }
 
     private static StressResult single(List<StressResult> results) {

@@ -4,8 +4,13 @@ import static io.marginflow.pipeline.Inputs.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.marginflow.schema.AccountPosition;
+import io.marginflow.schema.Alert;
+import io.marginflow.schema.Cause;
+import io.marginflow.schema.InstrumentInterest;
 import io.marginflow.schema.MemberStress;
 import io.marginflow.schema.ScenarioShare;
+import io.marginflow.schema.SourceCoordinates;
 import io.marginflow.schema.StressPartial;
 import io.marginflow.schema.StressResult;
 import io.marginflow.schema.StressScenario;
@@ -78,12 +83,51 @@ class StressAggregationSpec {
         }
     }
 
+    @Test
+    void aConcentrationIsJudgedOverEveryPartitionsPositionsAndReportedOnce() {
+        try (PipelineDriver pipeline = new PipelineDriver(Map.of("engine.concentration.share", "0.5",
+                "engine.concentration.min-holders", "3"), 3)) {
+            // Longs X 8 and Y 2 (partition 0), Z 5 (partition 1); shorts S1 9 and S2 6 (partition 2): open interest 15.
+            // X holds 53%, S1 60%: both concentrated, each named by its own partition's entry; Z (33%) is not.
+            for (Instant run : List.of(RUN, NEXT)) {
+                send(pipeline, interest(run, 0, 10, 0, position("X", 8), position("Y", 2)));
+                send(pipeline, interest(run, 1, 5, 0, position("Z", 5)));
+                send(pipeline, interest(run, 2, 0, 15, position("S1", -9), position("S2", -6)));
+                List<Alert> alerts = pipeline.alerts();
+                if (run.equals(RUN)) {
+                    assertThat(alerts).extracting(Alert::getAccount).containsExactly("X", "S1");
+                    assertThat(alerts).extracting(alert -> alert.getCause().getJournalPartition()).containsExactly(0, 2);
+                    assertThat(alerts.get(1).getReason()).contains("holds 60.0% of BTC-PERPETUAL's open interest (-9 of 15"
+                            + " contracts, 5 holders)");
+                } else {
+                    assertThat(alerts).as("still concentrated at the next run: not reported again").isEmpty();
+                }
+            }
+        }
+    }
+
+    private static StressPartial interest(Instant run, int partition, double longs, double shorts,
+                                          AccountPosition... largest) {
+        InstrumentInterest interest = new InstrumentInterest("BTC-PERPETUAL", "BTC", longs, shorts, largest.length,
+                List.of(largest));
+        return new StressPartial(run, partition, 100L + partition, List.of(), 0, cause(run, partition), List.of(interest));
+    }
+
+    private static AccountPosition position(String account, double contracts) {
+        return new AccountPosition(account, contracts);
+    }
+
+    private static Cause cause(Instant run, int partition) {
+        return new Cause(partition, 100L + partition, new SourceCoordinates("market.clock", 0, 7L, run), run);
+    }
+
     private static void send(PipelineDriver pipeline, StressPartial share) {
         pipeline.send(pipeline.topics.stressPartials(), "stress", StressPartial.class, share);
     }
 
     private static StressPartial share(Instant run, int partition, StressScenario scenario, MemberStress... members) {
-        return new StressPartial(run, partition, 100L + partition, List.of(new ScenarioShare(scenario, List.of(members))), 0);
+        return new StressPartial(run, partition, 100L + partition, List.of(new ScenarioShare(scenario, List.of(members))), 0,
+                cause(run, partition), List.of());
     }
 
     private static StressPartial withScenario(StressPartial share, StressScenario scenario) {

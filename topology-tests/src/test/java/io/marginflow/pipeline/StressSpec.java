@@ -7,8 +7,12 @@ import static io.marginflow.pipeline.Inputs.fill;
 import static io.marginflow.pipeline.Inputs.mark;
 import static io.marginflow.pipeline.Inputs.perpetual;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import io.marginflow.schema.Alert;
+import io.marginflow.schema.AlertFigure;
+import io.marginflow.schema.AlertKind;
 import io.marginflow.schema.CollateralMovement;
 import io.marginflow.schema.DeadLetter;
 import io.marginflow.schema.Fill;
@@ -119,6 +123,43 @@ class StressSpec {
     }
 
     @Test
+    void anAccountThatComesToHoldTooMuchOfAnInstrumentsOpenInterestIsReportedOncePerCrossing() {
+        Map<String, String> settings = Map.of("engine.stress.interval.ms", "3600000", "engine.concentration.share", "0.4",
+                "engine.concentration.min-holders", "3");
+        try (PipelineDriver pipeline = book(settings)) {
+            // Longs 2, 3 and 1 (and a short of 1): open interest 6; A2 holds 50%, A1 33%.
+            pipeline.publish(clock(61));
+            assertThat(pipeline.stress()).as("no scenario: no Cover figures").isEmpty();
+            List<Alert> first = pipeline.alerts();
+            assertThat(first).singleElement().satisfies(alert -> {
+                assertThat(alert.getKind()).isEqualTo(AlertKind.CONCENTRATION);
+                assertThat(alert.getAccount()).isEqualTo("A2");
+                assertThat(alert.getSubject()).isEqualTo("BTC-PERPETUAL");
+                assertThat(alert.getUnderlying()).isEqualTo("BTC");
+                assertThat(alert.getFigures()).extracting(AlertFigure::getName, AlertFigure::getValue).containsExactly(
+                        tuple("contracts", 3.0), tuple("holders", 4.0), tuple("openInterest", 6.0), tuple("share", 0.5),
+                        tuple("threshold", 0.4));
+                assertThat(alert.getEventTime()).isEqualTo(T0.plusSeconds(61 * 60));
+            });
+
+            pipeline.publish(clock(121));
+            assertThat(pipeline.alerts()).as("still concentrated: not reported again").isEmpty();
+
+            // B1 buys 10: open interest 16, B1 holds 69%; A2 falls to 19%.
+            pipeline.publish(Fill.newBuilder(fill("F-B1-2", "B1", "BTC-PERPETUAL", "10", 5_000.0))
+                    .setEventTime(T0.plusSeconds(150 * 60)).build());
+            pipeline.publish(clock(181));
+            assertThat(pipeline.alerts()).extracting(Alert::getAccount).containsExactly("B1");
+
+            // A2 buys 10: 13 of 26, 50% again: a new crossing.
+            pipeline.publish(Fill.newBuilder(fill("F-A2-2", "A2", "BTC-PERPETUAL", "10", 5_000.0))
+                    .setEventTime(T0.plusSeconds(200 * 60)).build());
+            pipeline.publish(clock(241));
+            assertThat(pipeline.alerts()).extracting(Alert::getAccount).containsExactly("A2");
+        }
+    }
+
+    @Test
     void theSameJournalGivesTheSameFigures() {
         List<StressResult> first;
         try (PipelineDriver pipeline = book()) {
@@ -135,7 +176,11 @@ class StressSpec {
 
     /** Four accounts: A1 and A2 of member M1, B1 of M2, C1 of none; BTC perpetual marked at 5,000. */
     private static PipelineDriver book() {
-        PipelineDriver pipeline = new PipelineDriver(HOURLY);
+        return book(HOURLY);
+    }
+
+    private static PipelineDriver book(Map<String, String> settings) {
+        PipelineDriver pipeline = new PipelineDriver(settings);
         pipeline.publish(perpetual("BTC-PERPETUAL", "BTC"));
         pipeline.publish(mark("BTC-PERPETUAL", 5_000.0, 0));
         open(pipeline, "A1", "M1", "10000", "2");
