@@ -1,5 +1,7 @@
 package io.marginflow.app;
 
+import io.marginflow.audit.AuditMistake;
+import io.marginflow.audit.TopicReader;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.registry.SchemaRegistries;
 import io.marginflow.registry.SchemaRegistry;
@@ -7,13 +9,9 @@ import io.marginflow.schema.StressResult;
 import io.marginflow.serde.SpecificAvroDeserializer;
 import io.marginflow.stress.StressReport;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,21 +57,11 @@ final class StressCommand implements Runnable {
             SchemaRegistry registry = SchemaRegistries.fromConfig(loaded.registryConfig());
             String topic = loaded.topics().stress();
             List<StressResult> results = new ArrayList<>();
+            SpecificAvroDeserializer<StressResult> decoder = new SpecificAvroDeserializer<>(StressResult.class, registry);
             try (KafkaConsumer<byte[], byte[]> consumer = TailCommand.readOnlyConsumer(loaded)) {
-                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map(info -> new TopicPartition(topic, info.partition())).toList();
-                if (partitions.isEmpty()) {
-                    throw new MarginflowApp.UserMistake("there is no topic " + topic + " on " + loaded.get("bootstrap.servers"));
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-                SpecificAvroDeserializer<StressResult> decoder = new SpecificAvroDeserializer<>(StressResult.class, registry);
-                while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        results.add(decoder.deserialize(topic, record.value()));
-                    }
-                }
+                TopicReader.readAll(consumer, topic, record -> results.add(decoder.deserialize(topic, record.value())));
+            } catch (AuditMistake e) {
+                throw new MarginflowApp.UserMistake(e.getMessage());
             }
             PrintWriter out = spec.commandLine().getOut();
             StressReport.lines(StressReport.latestRun(results), members).forEach(out::println);

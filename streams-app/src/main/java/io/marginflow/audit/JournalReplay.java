@@ -256,12 +256,7 @@ public final class JournalReplay {
     private static <T extends SpecificRecord> void compare(String topic, T replayed, PublishedByContent<T> published,
                                                            ConsumerRecord<byte[], byte[]> entry, Map<String, Long> matched,
                                                            List<Divergence> divergences, String unmatched) {
-        if (published.take(replayed)) {
-            matched.merge(topic, 1L, Long::sum);
-        } else {
-            divergences.add(new Divergence(Kind.NOT_PUBLISHED, topic, Optional.of(replayed), Optional.empty(),
-                    entry.partition(), entry.offset(), unmatched));
-        }
+        published.match(topic, replayed, entry.partition(), entry.offset(), matched, divergences, unmatched);
     }
 
     /** The published records of {@code published} the replay did not give, and those that do not decode. */

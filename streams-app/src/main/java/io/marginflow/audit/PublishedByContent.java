@@ -106,6 +106,21 @@ final class PublishedByContent<T extends SpecificRecord> {
         return same != null && same.poll() != null;
     }
 
+    /**
+     * A replayed record made at journal {@code partition} and {@code offset} against the published
+     * ones: taken and counted in {@code matched} under {@code topic}, or a divergence saying
+     * {@code unmatched}.
+     */
+    void match(String topic, T replayed, int partition, long offset, Map<String, Long> matched,
+               List<JournalReplay.Divergence> divergences, String unmatched) {
+        if (take(replayed)) {
+            matched.merge(topic, 1L, Long::sum);
+        } else {
+            divergences.add(new JournalReplay.Divergence(JournalReplay.Kind.NOT_PUBLISHED, topic, Optional.of(replayed),
+                    Optional.empty(), partition, offset, unmatched));
+        }
+    }
+
     /** The published records no replayed one matched, in journal order. */
     List<Left> untaken() {
         List<Left> left = new ArrayList<>();

@@ -5,8 +5,7 @@ import io.marginflow.risk.stress.ConcentrationRule;
 import io.marginflow.schema.Alert;
 import io.marginflow.schema.StressPartial;
 import io.marginflow.schema.StressResult;
-import io.marginflow.stress.ConcentrationWatch;
-import io.marginflow.stress.CoverTables;
+import io.marginflow.stress.StressRunOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,7 @@ import java.util.TreeSet;
 
 /**
  * The stress runs in an {@code audit replay}: each journal partition's replayed shares of the runs,
- * combined as the live aggregation combines them ({@link CoverTables}, {@link ConcentrationWatch}) once
+ * combined as the live aggregation combines them ({@link StressRunOutcome}) once
  * every partition's share of a run is in, and each outcome matched by content with the one published
  * on the stress topic, each concentration alert with those on the alerts topic.
  */
@@ -62,29 +61,17 @@ final class StressReplay {
             if (run.size() != partitions) {
                 continue;
             }
-            if (concentration.judged()) {
-                ConcentrationWatch.Outcome outcome = ConcentrationWatch.judge(run, concentrated, concentration);
-                concentrated = outcome.concentrated();
-                for (Alert alert : outcome.alerts()) {
-                    if (alerts.take(alert)) {
-                        matched.merge(alertsTopic, 1L, Long::sum);
-                    } else {
-                        divergences.add(new JournalReplay.Divergence(JournalReplay.Kind.NOT_PUBLISHED, alertsTopic,
-                                Optional.of(alert), Optional.empty(), alert.getCause().getJournalPartition(),
-                                alert.getCause().getJournalOffset(), "the replay's stress run at " + run.get(0).getRunTime()
-                                + " raises alert " + alert.getAlertId() + "; no such alert is published"));
-                    }
-                }
+            StressRunOutcome outcome = StressRunOutcome.of(run, concentrated, concentration);
+            concentrated = outcome.concentrated();
+            for (Alert alert : outcome.alerts()) {
+                alerts.match(alertsTopic, alert, alert.getCause().getJournalPartition(), alert.getCause().getJournalOffset(),
+                        matched, divergences, "the replay's stress run at " + run.get(0).getRunTime() + " raises alert "
+                        + alert.getAlertId() + "; no such alert is published");
             }
-            for (StressResult result : CoverTables.of(run)) {
-                if (published.take(result)) {
-                    matched.merge(topic, 1L, Long::sum);
-                } else {
-                    divergences.add(new JournalReplay.Divergence(JournalReplay.Kind.NOT_PUBLISHED, topic, Optional.of(result),
-                            Optional.empty(), 0, result.getJournalOffsets().get(0), "the replay's stress run at "
-                            + result.getRunTime() + " gives these figures for scenario " + result.getScenarioId()
-                            + "; none such is published"));
-                }
+            for (StressResult result : outcome.results()) {
+                published.match(topic, result, 0, result.getJournalOffsets().get(0), matched, divergences,
+                        "the replay's stress run at " + result.getRunTime() + " gives these figures for scenario "
+                        + result.getScenarioId() + "; none such is published");
             }
         }
         for (PublishedByContent.Left left : published.untaken()) {

@@ -11,7 +11,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /** Reads topic partitions with an assigned consumer, from an offset to an end. */
-final class TopicReader {
+public final class TopicReader {
 
     private TopicReader() {}
 
@@ -20,8 +20,8 @@ final class TopicReader {
      *
      * @throws AuditMistake if the cluster has no such topic
      */
-    static void readAll(KafkaConsumer<byte[], byte[]> consumer, String topic,
-                        Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    public static void readAll(KafkaConsumer<byte[], byte[]> consumer, String topic,
+                               Consumer<ConsumerRecord<byte[], byte[]>> each) {
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).sorted(java.util.Comparator
                         .comparingInt(TopicPartition::partition)).toList();

@@ -20,9 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The stress aggregation: holds the journal partitions' shares of each run (in a changelogged
  * store) until every partition's has arrived, then publishes the run's outcome per scenario
- * ({@link CoverTables}) and, with concentration judged, the accounts that came to hold too much of
- * an instrument's open interest ({@link ConcentrationWatch}, remembering each run's concentrations),
- * and forgets that run and any earlier one left incomplete. A share of a run
+ * and, with concentration judged, its concentration alerts ({@link StressRunOutcome}, remembering
+ * each run's concentrations), and forgets that run and any earlier one left incomplete. A share of a run
  * no later than the last one published is dropped (logged): runs are published in time order.
  */
 final class StressAggregator implements Processor<String, StressPartial, String, Object> {
@@ -70,12 +69,16 @@ final class StressAggregator implements Processor<String, StressPartial, String,
         if (ofRun.size() < journalPartitions) {
             return;
         }
-        for (StressResult result : CoverTables.of(ofRun)) {
+        SortedSet<String> before = concentrated();
+        StressRunOutcome outcome = StressRunOutcome.of(ofRun, before, concentration);
+        for (StressResult result : outcome.results()) {
             context.forward(new Record<>(result.getScenarioId(), result, run), StressAggregation.SINK);
         }
-        if (concentration.judged()) {
-            judgeConcentration(ofRun, run);
+        for (Alert alert : outcome.alerts()) {
+            context.forward(new Record<>(alert.getUnderlying(), alert, run), StressAggregation.ALERTS_SINK);
         }
+        before.stream().filter(key -> !outcome.concentrated().contains(key)).forEach(key -> progress.delete(CONCENTRATED + key));
+        outcome.concentrated().stream().filter(key -> !before.contains(key)).forEach(key -> progress.put(CONCENTRATED + key, run));
         List<String> done = new ArrayList<>();
         try (KeyValueIterator<String, StressPartial> upToRun = shares.range(key(Long.MIN_VALUE, 0), key(run, Integer.MAX_VALUE))) {
             upToRun.forEachRemaining(entry -> done.add(entry.key));
@@ -87,18 +90,13 @@ final class StressAggregator implements Processor<String, StressPartial, String,
         progress.put(PUBLISHED, run);
     }
 
-    /** The run's concentration alerts; the concentrations it leaves replace those of the run before. */
-    private void judgeConcentration(List<StressPartial> ofRun, long run) {
-        SortedSet<String> before = new TreeSet<>();
+    /** The concentrations the last run published left (kept while concentration is judged). */
+    private SortedSet<String> concentrated() {
+        SortedSet<String> concentrated = new TreeSet<>();
         try (KeyValueIterator<String, Long> all = progress.prefixScan(CONCENTRATED, new StringSerializer())) {
-            all.forEachRemaining(entry -> before.add(entry.key.substring(CONCENTRATED.length())));
+            all.forEachRemaining(entry -> concentrated.add(entry.key.substring(CONCENTRATED.length())));
         }
-        ConcentrationWatch.Outcome outcome = ConcentrationWatch.judge(ofRun, before, concentration);
-        for (Alert alert : outcome.alerts()) {
-            context.forward(new Record<>(alert.getUnderlying(), alert, run), StressAggregation.ALERTS_SINK);
-        }
-        before.stream().filter(key -> !outcome.concentrated().contains(key)).forEach(key -> progress.delete(CONCENTRATED + key));
-        outcome.concentrated().stream().filter(key -> !before.contains(key)).forEach(key -> progress.put(CONCENTRATED + key, run));
+        return concentrated;
     }
 
     /** Store key: the run time, shifted to sort as text for any long, then the partition. */
