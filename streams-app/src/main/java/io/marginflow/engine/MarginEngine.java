@@ -133,7 +133,7 @@ final class MarginEngine {
             return offset;
         }, failure -> deadLetter(failure, key, cause, "no checkpoint was written"));
         unit.attempt(() -> {
-            stress.beforeEntry(before, eventTime, partition, offset, cause.cause());
+            stress.beforeEntry(before, eventTime, cause.cause());
             return offset;
         }, failure -> deadLetter(failure, key, cause, "no stress run was made"));
         fireTimers(cause);

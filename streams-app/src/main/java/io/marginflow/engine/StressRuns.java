@@ -16,6 +16,7 @@ import io.marginflow.schema.MemberStress;
 import io.marginflow.schema.ScenarioShare;
 import io.marginflow.schema.StressPartial;
 import io.marginflow.schema.StressShock;
+import io.marginflow.translation.EngineOutputs;
 import io.marginflow.translation.EngineTypes;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,11 +89,11 @@ final class StressRuns {
 
     /**
      * Runs the stress tests if stream time, moving from {@code before} to {@code eventTime} with the
-     * entry at {@code offset}, crosses a multiple of the interval (in a unit, before that entry's
+     * entry {@code cause} names, crosses a multiple of the interval (in a unit, before that entry's
      * timers fire and before it is applied). Nothing is written while no scenario is in force and
      * concentration is not judged.
      */
-    void beforeEntry(long before, long eventTime, int partition, long offset, Cause cause) {
+    void beforeEntry(long before, long eventTime, Cause cause) {
         OptionalLong crossed = EngineClock.multipleCrossed(before, eventTime, interval);
         if (crossed.isEmpty()) {
             return;
@@ -146,15 +147,14 @@ final class StressRuns {
         List<ScenarioShare> shares = new ArrayList<>();
         for (int s = 0; s < inForce.size(); s++) {
             List<MemberStress> members = new ArrayList<>();
-            losses.scenario(s).forEach((member, totals) -> members.add(new MemberStress(member, totals.accounts(),
-                    totals.stressedLoss(), totals.initialMargin(), totals.equity(), totals.uncoveredLoss())));
+            losses.scenario(s).forEach((member, totals) -> members.add(EngineOutputs.memberStress(member, totals)));
             shares.add(new ScenarioShare(records.get(s), members));
         }
         long runTime = crossed.getAsLong();
         List<InstrumentInterest> openInterest = new ArrayList<>();
         interest.forEach((instrument, open) -> openInterest.add(open.record(instrument, market.underlyingOf(instrument))));
-        StressPartial partial = new StressPartial(Instant.ofEpochMilli(runTime), partition, offset, shares, notValued, cause,
-                openInterest);
+        StressPartial partial = new StressPartial(Instant.ofEpochMilli(runTime), cause.getJournalPartition(),
+                cause.getJournalOffset(), shares, notValued, cause, openInterest);
         unit.forward(new Record<>(PARTIAL_KEY, partial, runTime), MarginEngineTopology.STRESS_PARTIALS_SINK);
     }
 

@@ -8,6 +8,8 @@ import io.marginflow.schema.StressPartial;
 import io.marginflow.schema.StressResult;
 import io.marginflow.schema.StressScenario;
 import io.marginflow.schema.StressShock;
+import io.marginflow.translation.EngineOutputs;
+import io.marginflow.translation.EngineTypes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -56,15 +58,14 @@ public final class CoverTables {
             SortedMap<String, Totals> members = new TreeMap<>();
             for (ScenarioShare share : scenario.getValue()) {
                 for (MemberStress member : share.getMembers()) {
-                    members.merge(member.getMember(), totals(member), Totals::plus);
+                    members.merge(member.getMember(), EngineTypes.totals(member), Totals::plus);
                 }
             }
             Map<String, Double> uncovered = new LinkedHashMap<>();
             members.forEach((member, totals) -> uncovered.put(member, totals.uncoveredLoss()));
             Cover cover = Cover.of(uncovered);
             List<MemberStress> table = new ArrayList<>();
-            members.forEach((member, t) -> table.add(new MemberStress(member, t.accounts(), t.stressedLoss(),
-                    t.initialMargin(), t.equity(), t.uncoveredLoss())));
+            members.forEach((member, totals) -> table.add(EngineOutputs.memberStress(member, totals)));
             table.sort(Comparator.comparingDouble(MemberStress::getUncoveredLoss).reversed()
                     .thenComparing(MemberStress::getMember));
             StressScenario definition = scenario.getValue().get(0).getScenario();
@@ -99,10 +100,5 @@ public final class CoverTables {
         byScenario.values().removeIf(scenario -> scenario.size() != shares.size() || scenario.stream()
                 .anyMatch(share -> !Objects.equals(share.getScenario(), scenario.get(0).getScenario())));
         return byScenario;
-    }
-
-    private static Totals totals(MemberStress member) {
-        return new Totals(member.getAccounts(), member.getStressedLoss(), member.getInitialMargin(), member.getEquity(),
-                member.getUncoveredLoss());
     }
 }

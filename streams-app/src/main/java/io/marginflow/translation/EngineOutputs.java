@@ -4,6 +4,7 @@ import io.marginflow.risk.AccountMargin;
 import io.marginflow.risk.lifecycle.LifecycleEvent;
 import io.marginflow.risk.lifecycle.LifecycleState;
 import io.marginflow.risk.lifecycle.ReductionPlan;
+import io.marginflow.risk.stress.MemberLosses;
 import io.marginflow.schema.Alert;
 import io.marginflow.schema.AlertAction;
 import io.marginflow.schema.AlertFigure;
@@ -15,6 +16,7 @@ import io.marginflow.schema.LiquidationTransition;
 import io.marginflow.schema.MarginCallEvent;
 import io.marginflow.schema.MarginCallTransition;
 import io.marginflow.schema.MarginResult;
+import io.marginflow.schema.MemberStress;
 import io.marginflow.schema.ReductionStep;
 import io.marginflow.schema.Side;
 import java.math.BigDecimal;
@@ -33,6 +35,12 @@ import java.util.SortedMap;
 public final class EngineOutputs {
 
     private EngineOutputs() {}
+
+    /** A member's figures in one stress scenario, as the contract carries them. */
+    public static MemberStress memberStress(String member, MemberLosses.Totals totals) {
+        return new MemberStress(member, totals.accounts(), totals.stressedLoss(), totals.initialMargin(), totals.equity(),
+                totals.uncoveredLoss());
+    }
 
     /**
      * An alert: what was noticed, what the engine did, and the figures behind it. Its id names the

@@ -12,6 +12,7 @@ import io.marginflow.risk.VolatilityScan;
 import io.marginflow.risk.lifecycle.LifecycleRules;
 import io.marginflow.risk.options.OptionType;
 import io.marginflow.risk.stats.AntiProcyclicality;
+import io.marginflow.risk.stress.MemberLosses;
 import io.marginflow.risk.stress.StressScenario;
 import io.marginflow.schema.CollateralHaircut;
 import io.marginflow.schema.Instrument;
@@ -116,6 +117,12 @@ public final class EngineTypes {
 
     /** The largest magnitude the contract's decimal(38,18) carries, as a double. */
     private static final double CONTRACT_MONEY_LIMIT = 1e20;
+
+    /** A member's stress figures as a partition published them ({@link EngineOutputs#memberStress}), to be summed. */
+    public static MemberLosses.Totals totals(io.marginflow.schema.MemberStress member) {
+        return new MemberLosses.Totals(member.getAccounts(), member.getStressedLoss(), member.getInitialMargin(),
+                member.getEquity(), member.getUncoveredLoss());
+    }
 
     /**
      * A stress scenario as the engine runs it.
