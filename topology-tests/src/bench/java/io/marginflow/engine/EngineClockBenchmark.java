@@ -1,12 +1,7 @@
 package io.marginflow.engine;
 
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,24 +45,10 @@ public class EngineClockBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        java.util.Properties config = new java.util.Properties();
-        config.put("application.id", "engine-clock-bench");
-        config.put("bootstrap.servers", "never-contacted:9092");
-        MockProcessorContext<String, Object> context = new MockProcessorContext<>(config,
-                new org.apache.kafka.streams.processor.TaskId(1, 0), Files.createTempDirectory("engine-clock-bench").toFile());
-        store(context, MarginEngineTopology.CLOCK, Serdes.Long());
-        store(context, MarginEngineTopology.TIMERS, Serdes.ByteArray());
-        unit = new UnitOfWork(new EngineIo() {
-            @Override
-            public <V> Store<V> store(String name) {
-                return Store.of(context.getStateStore(name));
-            }
-
-            @Override
-            public void forward(org.apache.kafka.streams.processor.api.Record<String, Object> record, String sink) {
-                throw new UnsupportedOperationException("the clock forwards nothing");
-            }
-        });
+        unit = new BenchTask("engine-clock-bench", List.of(MarginEngineTopology.CLOCK, MarginEngineTopology.TIMERS),
+                (record, sink) -> {
+                    throw new UnsupportedOperationException("the clock forwards nothing");
+                }).unit;
         clock = new EngineClock(unit);
         clock.restore();
         for (int i = 0; i < callOpen; i++) {
@@ -79,14 +60,6 @@ public class EngineClockBenchmark {
         }
         now = T0;
         next = T0 + 3_600_000L;
-    }
-
-    private static <V> void store(MockProcessorContext<String, Object> context, String name,
-                                  org.apache.kafka.common.serialization.Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
-                values).withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
     }
 
     @Benchmark

@@ -4,18 +4,19 @@ import io.marginflow.config.EngineSettings;
 import io.marginflow.config.MarginflowConfig;
 import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.Portfolio;
+import io.marginflow.schema.Cause;
 import io.marginflow.schema.Instrument;
 import io.marginflow.schema.InstrumentKind;
 import io.marginflow.schema.InstrumentState;
 import io.marginflow.schema.PriceKind;
 import io.marginflow.schema.PriceUpdate;
+import io.marginflow.schema.SourceCoordinates;
 import io.marginflow.schema.StressPartial;
 import io.marginflow.schema.StressScenario;
 import io.marginflow.schema.StressScenarioKind;
 import io.marginflow.schema.StressShock;
 import io.marginflow.translation.EngineTypes;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,12 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -77,24 +74,11 @@ public class StressRunBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        java.util.Properties config = new java.util.Properties();
-        config.put("application.id", "stress-run-bench");
-        config.put("bootstrap.servers", "never-contacted:9092");
-        MockProcessorContext<String, Object> context = new MockProcessorContext<>(config,
-                new org.apache.kafka.streams.processor.TaskId(0, 0), Files.createTempDirectory("stress-run-bench").toFile());
-        MarginEngineTopology.storeValues().forEach((name, values) -> store(context, name, values));
         EngineSettings settings = MarginflowConfig.of(Map.of("engine.stress.interval.ms", String.valueOf(HOUR))).engine();
-        unit = new UnitOfWork(new EngineIo() {
-            @Override
-            public <V> Store<V> store(String name) {
-                return Store.of(context.getStateStore(name));
-            }
-
-            @Override
-            public void forward(Record<String, Object> record, String sink) {
-                last = (StressPartial) record.value();
-            }
-        });
+        BenchTask task = new BenchTask("stress-run-bench", MarginEngineTopology.storeValues().keySet(),
+                (record, sink) -> last = (StressPartial) record.value());
+        MockProcessorContext<String, Object> context = task.context;
+        unit = task.unit;
         MarketReplica replica = new MarketReplica(unit, settings);
         replica.restore();
         AccountBook book = new AccountBook(unit, settings, replica::market);
@@ -144,19 +128,13 @@ public class StressRunBenchmark {
         run = T0 / HOUR;
     }
 
-    private static <V> void store(MockProcessorContext<String, Object> context, String name, Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
-                values).withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
-    }
-
     /** One run: the entry that crosses the next hour. */
     @Benchmark
     public StressPartial run() {
         long boundary = ++run * HOUR;
         unit.attempt(() -> {
-            stress.beforeEntry(boundary - 1, boundary, 0, run, null);
+            stress.beforeEntry(boundary - 1, boundary, new Cause(0, run, new SourceCoordinates("market.clock", 0, run,
+                    Instant.ofEpochMilli(boundary)), Instant.ofEpochMilli(boundary)));
             return boundary;
         }, e -> {
             throw e;
