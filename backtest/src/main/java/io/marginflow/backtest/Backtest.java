@@ -28,7 +28,16 @@ public final class Backtest {
 
     /** One observation: what the model required at {@code time}, and the loss over the following horizon. */
     public record Observation(Instant time, double valueAtRisk, double lowerValueAtRisk, double expectedShortfall,
-                              double scenarioMargin, double initialMargin, double realisedLoss, String binding) {}
+                              double scenarioMargin, double initialMargin, double realisedLoss, String binding) {
+
+        /** What the engine required at {@code time} ({@code margin}) and the loss that followed. */
+        static Observation of(Instant time, EngineReplay.Margin margin, double realisedLoss) {
+            AccountMargin account = margin.account();
+            return new Observation(time, account.valueAtRisk(), margin.lowerValueAtRisk(), account.expectedShortfall(),
+                    account.scenarioMargin(), account.initialMargin(), realisedLoss,
+                    account.binding() == AccountMargin.Component.SCENARIO ? "scenario" : "ES");
+        }
+    }
 
     /** A portfolio's observations under one model on one history. */
     public record Run(String history, ReferencePortfolio portfolio, String model, int horizon, List<Observation> observations) {
@@ -224,13 +233,8 @@ public final class Backtest {
             }
             for (int p = 0; p < portfolios.size(); p++) {
                 ReferencePortfolio portfolio = portfolios.get(p);
-                EngineReplay.Margin margin = replay.margin(portfolio, t, impliedNow);
-                AccountMargin account = margin.account();
                 double loss = -portfolio.pnl(open, moves, elapsedDays, impliedNow, impliedThen);
-                observations.get(p).add(new Observation(Instant.ofEpochMilli(time), account.valueAtRisk(),
-                        margin.lowerValueAtRisk(), account.expectedShortfall(), account.scenarioMargin(),
-                        account.initialMargin(), loss,
-                        account.binding() == AccountMargin.Component.SCENARIO ? "scenario" : "ES"));
+                observations.get(p).add(Observation.of(Instant.ofEpochMilli(time), replay.margin(portfolio, t, impliedNow), loss));
             }
         }
         List<Run> runs = new ArrayList<>();

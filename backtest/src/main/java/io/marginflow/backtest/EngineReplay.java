@@ -80,11 +80,22 @@ final class EngineReplay {
             throw new IllegalStateException("the market stands at close " + fed + ", not " + t);
         }
         double[] prices = {pair[0].closes()[t], pair[1].closes()[t]};
-        AccountRiskView view = AccountRiskView.of(portfolio.open(market, pair[0].times()[t], prices, impliedVols), market);
+        return margin(market, calculator, portfolio, pair[0].times()[t], prices, impliedVols, model.name());
+    }
+
+    /**
+     * The engine's margin of {@code portfolio} opened at {@code openedAt} at {@code prices} in
+     * {@code market}, and its VaR at {@link EngineModel#LOWER_VAR_CONFIDENCE}.
+     *
+     * @param modelName the model's name, for the message when the market has no statistics yet
+     */
+    static Margin margin(Market market, MarginCalculator calculator, ReferencePortfolio portfolio, long openedAt,
+                         double[] prices, double[] impliedVols, String modelName) {
+        AccountRiskView view = AccountRiskView.of(portfolio.open(market, openedAt, prices, impliedVols), market);
         AccountMargin account = calculator.margin(view, market);
         double lower = EngineModel.LOWER_VAR_CONFIDENCE;
         RiskMeasures.Result measures = calculator.fhsMeasures(view, market, lower, lower).orElseThrow(() ->
-                new IllegalStateException(model.name() + " has no statistics at " + pair[0].time(t)
+                new IllegalStateException(modelName + " has no statistics at " + java.time.Instant.ofEpochMilli(openedAt)
                         + ": the history is shorter than its window"));
         return new Margin(account, measures.valueAtRisk());
     }

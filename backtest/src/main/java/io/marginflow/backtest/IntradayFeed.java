@@ -1,11 +1,8 @@
 package io.marginflow.backtest;
 
-import io.marginflow.risk.AccountMargin;
-import io.marginflow.risk.AccountRiskView;
 import io.marginflow.risk.MarginCalculator;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.RiskModel;
-import io.marginflow.risk.stats.RiskMeasures;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,15 +68,10 @@ final class IntradayFeed {
             double[] noVols = new double[2];
             for (int p = 0; p < portfolios.size(); p++) {
                 ReferencePortfolio portfolio = portfolios.get(p);
-                AccountRiskView view = AccountRiskView.of(portfolio.open(market, times[i], open, noVols), market);
-                AccountMargin margin = calculator.margin(view, market);
-                double lower = EngineModel.LOWER_VAR_CONFIDENCE;
-                double lowerVar = calculator.fhsMeasures(view, market, lower, lower).map(RiskMeasures.Result::valueAtRisk)
-                        .orElseThrow();
-                double loss = -portfolio.pnl(open, moves, h, noVols, noVols);
-                observations.get(p).add(new Backtest.Observation(Instant.ofEpochMilli(times[i]), margin.valueAtRisk(),
-                        lowerVar, margin.expectedShortfall(), margin.scenarioMargin(), margin.initialMargin(), loss,
-                        margin.binding() == AccountMargin.Component.SCENARIO ? "scenario" : "ES"));
+                EngineReplay.Margin margin = EngineReplay.margin(market, calculator, portfolio, times[i], open, noVols,
+                        model.name());
+                observations.get(p).add(Backtest.Observation.of(Instant.ofEpochMilli(times[i]), margin,
+                        -portfolio.pnl(open, moves, h, noVols, noVols)));
             }
         }
         List<Backtest.Run> runs = new ArrayList<>();
