@@ -161,6 +161,20 @@ public final class Backtest {
         }
         Files.writeString(summary, "\n" + PriceGuardEvaluation.markdown(guard), java.nio.file.StandardOpenOption.APPEND);
         System.out.printf("[%5.1fs] price guard evaluated%n", (System.nanoTime() - started) / 1e9);
+        List<MarkIndexEvaluation.Row> markIndex = new ArrayList<>();
+        List<MarkIndexEvaluation.DailyBasis> basis = new ArrayList<>();
+        String[] assets = {"BTC", "ETH"};
+        String[] perpetualDaily = {"btcusdt_1d_20190908_20201230", "ethusdt_1d_20191127_20201230"};
+        for (int a = 0; a < assets.length; a++) {
+            String pair = assets[a].toLowerCase(java.util.Locale.ROOT) + "usdt";
+            markIndex.addAll(MarkIndexEvaluation.evaluate(assets[a], PriceHistory.cryptoDataDownload(assets[a]
+                    + " hourly (Binance perpetual)", "data/cdd_binance_usdm_perp_" + pair + "_1h_20200802_20201230.csv.gz"),
+                    hourly[a]));
+            basis.addAll(MarkIndexEvaluation.dailyBasis(assets[a], PriceHistory.cryptoDataDownload(assets[a]
+                    + " daily (Binance perpetual)", "data/cdd_binance_usdm_perp_" + perpetualDaily[a] + ".csv.gz"), hourly[a]));
+        }
+        Files.writeString(summary, "\n" + MarkIndexEvaluation.markdown(markIndex, basis), java.nio.file.StandardOpenOption.APPEND);
+        System.out.printf("[%5.1fs] marks against their index evaluated%n", (System.nanoTime() - started) / 1e9);
         Files.writeString(summary, "\n" + BuildUpEvaluation.markdown(BuildUpEvaluation.evaluate()),
                 java.nio.file.StandardOpenOption.APPEND);
         System.out.printf("[%5.1fs] position build-up check evaluated%n", (System.nanoTime() - started) / 1e9);

@@ -54,17 +54,9 @@ final class PriceGuardEvaluation {
         while (first < forecast.length && Double.isNaN(forecast[first])) {
             first++;
         }
-        Random random = new Random(SEED);
-        int[] kindAt = new int[hourly.size()];
-        double[] injected = hourly.closes().clone();
-        java.util.Arrays.fill(kindAt, -1);
-        for (int i = first + 1; i < hourly.size() - 1; i++) {
-            if (random.nextDouble() < INJECTED_SHARE && kindAt[i - 1] < 0) {
-                kindAt[i] = random.nextInt(KINDS.size());
-                double factor = KINDS.get(kindAt[i]).factor();
-                injected[i] *= random.nextBoolean() ? factor : 1.0 / factor;
-            }
-        }
+        Injection injection = Injection.of(hourly.closes(), first, INJECTED_SHARE, KINDS);
+        int[] kindAt = injection.kindAt();
+        double[] injected = injection.prices();
         List<Row> rows = new ArrayList<>();
         for (double sigmas : SIGMAS) {
             PriceGuard guard = new PriceGuard(sigmas, HOLD_MILLIS, 60_000L);
@@ -72,16 +64,47 @@ final class PriceGuardEvaluation {
             java.util.Arrays.fill(none, -1);
             Run clean = run(guard, hourly, hourly.closes(), forecast, first, none);
             Run dirty = run(guard, hourly, injected, forecast, first, kindAt);
-            int[] count = new int[KINDS.size()];
+            rows.add(new Row(hourly.name(), sigmas, clean.judged, clean.falseAlerts, clean.held, clean.neverApplied,
+                    injection.counts(KINDS.size()), dirty.caught, dirty.falseAlerts));
+        }
+        return rows;
+    }
+
+    /**
+     * Fat fingers of {@code kinds} injected into a seeded random {@code share} of the prices after
+     * {@code first} (never two in a row, never the last): each price multiplied or divided by its
+     * kind's factor, one or the other at random.
+     *
+     * @param prices the prices with the fat fingers in place
+     * @param kindAt per price the index of its kind, −1 where it is real
+     */
+    record Injection(double[] prices, int[] kindAt) {
+
+        static Injection of(double[] real, int first, double share, List<Kind> kinds) {
+            Random random = new Random(SEED);
+            int[] kindAt = new int[real.length];
+            double[] prices = real.clone();
+            java.util.Arrays.fill(kindAt, -1);
+            for (int i = first + 1; i < real.length - 1; i++) {
+                if (random.nextDouble() < share && kindAt[i - 1] < 0) {
+                    kindAt[i] = random.nextInt(kinds.size());
+                    double factor = kinds.get(kindAt[i]).factor();
+                    prices[i] *= random.nextBoolean() ? factor : 1.0 / factor;
+                }
+            }
+            return new Injection(prices, kindAt);
+        }
+
+        /** How many prices of each kind were injected. */
+        int[] counts(int kinds) {
+            int[] count = new int[kinds];
             for (int k : kindAt) {
                 if (k >= 0) {
                     count[k]++;
                 }
             }
-            rows.add(new Row(hourly.name(), sigmas, clean.judged, clean.falseAlerts, clean.held, clean.neverApplied,
-                    count, dirty.caught, dirty.falseAlerts));
+            return count;
         }
-        return rows;
     }
 
     private static final class Run {

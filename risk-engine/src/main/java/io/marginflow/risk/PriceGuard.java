@@ -10,7 +10,9 @@ import java.util.Optional;
  * (a fat-fingered mark, a broken index feed): a mark or index price more than {@code sigmas}
  * standard deviations of the underlying's forecast volatility, scaled to the time since the
  * previous price of the same instrument or index, away from that price is a jump
- * ({@link PriceJump}). A jump is always reported; with a hold it is not applied until a price
+ * ({@link PriceJump}). A perpetual's mark is also judged against its underlying's index, scaled to
+ * the time between the two, when it crosses that range (see {@link #judge(Optional, Optional, Quote,
+ * Optional, boolean, double, long)}). A jump is always reported; with a hold it is not applied until a price
  * within the plausible range of it confirms the move within {@code holdMillis} of stream time.
  *
  * @param sigmas standard deviations of the elapsed time taken as plausible; 0: prices are not judged
@@ -44,9 +46,10 @@ public record PriceGuard(double sigmas, long holdMillis, long minElapsedMillis) 
      * @param jump the move, for APPLIED, HELD and CONFIRMED
      * @param held the held price concerned: confirmed, discarded, or replaced by a new hold
      * @param expired for DISCARDED: the held price's window had passed
+     * @param againstIndex the reference is the underlying's index, not the previous price of the same instrument
      */
     public record Finding(Action action, Quote reference, Quote price, Optional<PriceJump> jump, Optional<Quote> held,
-                          boolean expired) {}
+                          boolean expired, boolean againstIndex) {}
 
     /**
      * The guard's decision on a price.
@@ -54,10 +57,16 @@ public record PriceGuard(double sigmas, long holdMillis, long minElapsedMillis) 
      * @param applies whether the price is applied now
      * @param held the price held for confirmation after this one
      * @param findings what to report, in order
+     * @param offIndex for a perpetual's mark: it lies beyond the plausible range of its index (kept
+     *        with the mark when it is applied, as the next mark's {@code basisAccepted})
      */
-    public record Verdict(boolean applies, Optional<Quote> held, List<Finding> findings) {
+    public record Verdict(boolean applies, Optional<Quote> held, List<Finding> findings, boolean offIndex) {
         public Verdict {
             findings = List.copyOf(findings);
+        }
+
+        Verdict(boolean applies, Optional<Quote> held, List<Finding> findings) {
+            this(applies, held, findings, false);
         }
     }
 
@@ -102,32 +111,57 @@ public record PriceGuard(double sigmas, long holdMillis, long minElapsedMillis) 
      */
     public Verdict judge(Optional<Quote> applied, Optional<Quote> held, Quote price, double volPerInterval,
                          long intervalMillis) {
+        return judge(applied, held, price, Optional.empty(), false, volPerInterval, intervalMillis);
+    }
+
+    /**
+     * As {@link #judge(Optional, Optional, Quote, double, long)}, for a perpetual's mark with its
+     * underlying's last applied {@code index}: a mark plausible from its previous one is still a jump
+     * when it lies further from the index than the range over the time between the two (at least
+     * the floor), unless the applied mark already did ({@code basisAccepted}: a basis confirmed
+     * once, by a held mark the next confirmed or by a mark applied without a hold, is not judged
+     * again until a mark comes back within range, so a lasting basis is reported once, not on every
+     * price). A perpetual's funding keeps its mark near the index: a mark that leaves it is a wrong
+     * mark or a wrong index.
+     *
+     * @param index the underlying's last applied index; empty: the mark is judged against its previous one alone
+     * @param basisAccepted the applied mark lay beyond range of its index when it was applied ({@link Verdict#offIndex})
+     */
+    public Verdict judge(Optional<Quote> applied, Optional<Quote> held, Quote price, Optional<Quote> index,
+                         boolean basisAccepted, double volPerInterval, long intervalMillis) {
         if (!judges()) {
             return new Verdict(true, held, List.of());
         }
+        Optional<PriceJump> fromIndex = index.flatMap(from -> jump(from.price(), price.price(),
+                Math.abs(price.millis() - from.millis()), volPerInterval, intervalMillis));
+        boolean offIndex = fromIndex.isPresent();
         List<Finding> findings = new ArrayList<>();
         Optional<Quote> waiting = held;
         if (waiting.isPresent() && price.millis() - waiting.get().millis() > holdMillis) {
-            findings.add(new Finding(Action.DISCARDED, waiting.get(), price, Optional.empty(), waiting, true));
+            findings.add(new Finding(Action.DISCARDED, waiting.get(), price, Optional.empty(), waiting, true, false));
             waiting = Optional.empty();
         }
         Optional<PriceJump> jump = applied.flatMap(from -> jump(from, price, volPerInterval, intervalMillis));
+        boolean againstIndex = jump.isEmpty() && applied.isPresent() && offIndex && !basisAccepted;
+        if (againstIndex) {
+            jump = fromIndex;
+        }
         if (jump.isEmpty()) {
             waiting.ifPresent(dropped -> findings.add(
-                    new Finding(Action.DISCARDED, dropped, price, Optional.empty(), Optional.of(dropped), false)));
-            return new Verdict(true, Optional.empty(), findings);
+                    new Finding(Action.DISCARDED, dropped, price, Optional.empty(), Optional.of(dropped), false, false)));
+            return new Verdict(true, Optional.empty(), findings, offIndex);
         }
-        Quote reference = applied.orElseThrow();
+        Quote reference = againstIndex ? index.orElseThrow() : applied.orElseThrow();
         if (!holds()) {
-            findings.add(new Finding(Action.APPLIED, reference, price, jump, Optional.empty(), false));
-            return new Verdict(true, Optional.empty(), findings);
+            findings.add(new Finding(Action.APPLIED, reference, price, jump, Optional.empty(), false, againstIndex));
+            return new Verdict(true, Optional.empty(), findings, offIndex);
         }
         if (waiting.isPresent() && jump(waiting.get(), price, volPerInterval, intervalMillis).isEmpty()) {
-            findings.add(new Finding(Action.CONFIRMED, reference, price, jump, waiting, false));
-            return new Verdict(true, Optional.empty(), findings);
+            findings.add(new Finding(Action.CONFIRMED, reference, price, jump, waiting, false, againstIndex));
+            return new Verdict(true, Optional.empty(), findings, offIndex);
         }
-        findings.add(new Finding(Action.HELD, reference, price, jump, waiting, false));
-        return new Verdict(false, Optional.of(price), findings);
+        findings.add(new Finding(Action.HELD, reference, price, jump, waiting, false, againstIndex));
+        return new Verdict(false, Optional.of(price), findings, offIndex);
     }
 
     /** The jump from {@code from} to {@code to}, over the stream time between them, if this guard judges it one. */

@@ -116,4 +116,67 @@ class PriceGuardTest {
         assertThat(HOLDING.judge(APPLIED, Optional.empty(), new Quote(10.0, MINUTE), 0.0, DAY).applies()).isTrue();
         assertThat(PriceGuard.OFF.judge(APPLIED, Optional.empty(), new Quote(10.0, MINUTE), 0.03, DAY).applies()).isTrue();
     }
+
+    @Test
+    void aPerpetualsMarkIsJudgedAgainstItsIndexWhenItCrossesTheRangeAndOnceForALastingBasis() {
+        // By hand: the mark and index of the same instant are judged over the floor of a minute,
+        // σ = 0.03 × √(1/1440) = 0.00079057, 8σ = 0.0063246 (0.63%). A mark 1.5% above an index of 100
+        // is ln 1.015 / σ = 18.83 standard deviations off it, though plausible from the previous mark
+        // 100 a quarter of an hour before (8σ over 15 minutes is 2.45%).
+        Optional<Quote> index = Optional.of(new Quote(100.0, 15 * MINUTE));
+        Quote off = new Quote(101.5, 15 * MINUTE);
+        Verdict held = HOLDING.judge(APPLIED, Optional.empty(), off, index, false, 0.03, DAY);
+        assertThat(held.applies()).isFalse();
+        assertThat(held.offIndex()).isTrue();
+        assertThat(held.findings()).singleElement().satisfies(f -> {
+            assertThat(f.action()).isEqualTo(Action.HELD);
+            assertThat(f.againstIndex()).isTrue();
+            assertThat(f.reference()).isEqualTo(index.get());
+            assertThat(f.jump().orElseThrow().sigmas()).isCloseTo(Math.log(1.015) / (0.03 * Math.sqrt(1.0 / 1440)), within(1e-9));
+            assertThat(f.jump().orElseThrow().sigmas()).isCloseTo(18.83, within(0.01));
+        });
+        // the next mark insists (near the held one): the basis is confirmed and applied, and reported as off the index
+        Quote insists = new Quote(101.6, 30 * MINUTE);
+        Verdict confirmed = HOLDING.judge(APPLIED, held.held(), insists, Optional.of(new Quote(100.0, 30 * MINUTE)), false,
+                0.03, DAY);
+        assertThat(confirmed.applies()).isTrue();
+        assertThat(confirmed.offIndex()).isTrue();
+        assertThat(confirmed.findings()).extracting(Finding::action, Finding::againstIndex)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Action.CONFIRMED, true));
+        // while the applied mark lay that far from its index, the basis is not judged again
+        Optional<Quote> appliedOff = Optional.of(insists);
+        Optional<Quote> index45 = Optional.of(new Quote(100.0, 45 * MINUTE));
+        Verdict lasting = HOLDING.judge(appliedOff, Optional.empty(), new Quote(101.7, 45 * MINUTE), index45, true, 0.03, DAY);
+        assertThat(lasting.applies()).isTrue();
+        assertThat(lasting.findings()).isEmpty();
+        assertThat(lasting.offIndex()).isTrue();
+        // back within range (0.2%): no longer off; off again after that is a new crossing, judged again
+        Verdict back = HOLDING.judge(appliedOff, Optional.empty(), new Quote(100.2, 60 * MINUTE),
+                Optional.of(new Quote(100.0, 60 * MINUTE)), true, 0.03, DAY);
+        assertThat(back.findings()).isEmpty();
+        assertThat(back.offIndex()).isFalse();
+        Verdict again = HOLDING.judge(Optional.of(new Quote(100.2, 60 * MINUTE)), Optional.empty(), new Quote(101.5, 75 * MINUTE),
+                Optional.of(new Quote(100.0, 75 * MINUTE)), false, 0.03, DAY);
+        assertThat(again.findings()).extracting(Finding::action).containsExactly(Action.HELD);
+        // an index a quarter of an hour older widens the range to 2.45%: 1.5% is then plausible
+        Verdict older = HOLDING.judge(APPLIED, Optional.empty(), off, Optional.of(new Quote(100.0, 0)), false, 0.03, DAY);
+        assertThat(older.findings()).isEmpty();
+        assertThat(older.offIndex()).isFalse();
+    }
+
+    @Test
+    void aMarkThatJumpsFromItsPreviousOneIsReportedAgainstItAndWithoutAHoldApplied() {
+        Optional<Quote> index = Optional.of(new Quote(10.0, 15 * MINUTE));
+        Verdict verdict = HOLDING.judge(APPLIED, Optional.empty(), new Quote(10.0, 15 * MINUTE), index, false, 0.03, DAY);
+        assertThat(verdict.findings()).singleElement().satisfies(f -> {
+            assertThat(f.againstIndex()).as("the previous mark is judged first").isFalse();
+            assertThat(f.reference()).isEqualTo(APPLIED.get());
+        });
+        Verdict reported = new PriceGuard(8.0, 0, MINUTE).judge(APPLIED, Optional.empty(), new Quote(101.5, 15 * MINUTE),
+                Optional.of(new Quote(100.0, 15 * MINUTE)), false, 0.03, DAY);
+        assertThat(reported.applies()).isTrue();
+        assertThat(reported.offIndex()).isTrue();
+        assertThat(reported.findings()).extracting(Finding::action, Finding::againstIndex)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Action.APPLIED, true));
+    }
 }

@@ -1,6 +1,7 @@
 package io.marginflow.engine;
 
 import io.marginflow.config.EngineSettings;
+import io.marginflow.risk.InstrumentSpec;
 import io.marginflow.risk.Market;
 import io.marginflow.risk.PriceGuard;
 import io.marginflow.risk.PriceGuard.Quote;
@@ -20,7 +21,8 @@ import java.util.function.BiConsumer;
 /**
  * The price guard in the engine: before a mark or index price is applied, its underlying's guard
  * ({@link PriceGuard}, set in the underlying's risk parameters) judges it against the last applied
- * price of the same instrument or index and any price held for confirmation; this class keeps
+ * price of the same instrument or index (a perpetual's mark also against its underlying's last
+ * applied index) and any price held for confirmation; this class keeps
  * those in the market replica and publishes what the guard reports on the alerts topic.
  * Settlement prices are official and never judged.
  *
@@ -67,10 +69,16 @@ final class GuardedPrices {
             return true; // the first price: nothing to judge it against
         }
         double forecastVol = market.statistics(underlying).map(UnderlyingStatistics::forecastVol).orElse(0.0);
-        PriceGuard.Verdict verdict = guard.judge(applied, held, new Quote(price.getPrice(), cause.timestamp()), forecastVol,
-                settings.history().intervalMillis());
+        boolean perpetual = kind == PriceKind.MARK && market.instrument(id)
+                .filter(spec -> spec.kind() == InstrumentSpec.Kind.PERPETUAL).isPresent();
+        Optional<Quote> index = perpetual ? replica.applied(PriceKind.INDEX, underlying) : Optional.empty();
+        PriceGuard.Verdict verdict = guard.judge(applied, held, new Quote(price.getPrice(), cause.timestamp()), index,
+                perpetual && replica.markOffIndex(id), forecastVol, settings.history().intervalMillis());
         if (!verdict.held().equals(held)) {
             verdict.held().ifPresentOrElse(quote -> replica.hold(kind, id, quote), () -> replica.release(kind, id));
+        }
+        if (perpetual && verdict.applies()) {
+            replica.markOffIndex(id, verdict.offIndex());
         }
         if (cause.cause().getJournalPartition() == PUBLISHING_PARTITION) {
             for (PriceGuard.Finding finding : verdict.findings()) {
@@ -91,6 +99,9 @@ final class GuardedPrices {
         figures.put("forecastVol", forecastVol);
         figures.put("allowedSigmas", guard.sigmas());
         finding.held().ifPresent(held -> figures.put("held", held.price()));
+        if (finding.againstIndex()) {
+            figures.put("index", finding.reference().price());
+        }
         finding.jump().ifPresent(jump -> {
             figures.put("logMove", jump.logMove());
             figures.put("threshold", jump.threshold());
@@ -101,7 +112,7 @@ final class GuardedPrices {
 
     private static String reason(PriceGuard.Finding finding, PriceKind kind, String id, String underlying, PriceGuard guard) {
         Quote price = finding.price();
-        String move = finding.jump().map(jump -> describe(finding.reference(), price, jump, kind, id, underlying, guard))
+        String move = finding.jump().map(jump -> describe(finding.reference(), price, jump, finding.againstIndex(), kind, id, underlying, guard))
                 .orElse("");
         return switch (finding.action()) {
             case APPLIED -> move + "; applied (the underlying holds no jumps)";
@@ -117,8 +128,14 @@ final class GuardedPrices {
         };
     }
 
-    private static String describe(Quote from, Quote to, PriceJump jump, PriceKind kind, String id, String underlying,
-                                   PriceGuard guard) {
+    private static String describe(Quote from, Quote to, PriceJump jump, boolean againstIndex, PriceKind kind, String id,
+                                   String underlying, PriceGuard guard) {
+        if (againstIndex) {
+            return String.format("%s %s at %s lies %.2f%% from %s's index %s of %d ms before: %.1f standard deviations of"
+                            + " %s's forecast volatility over that time, beyond the %s allowed", kind, id, to.price(),
+                    100.0 * (to.price() / from.price() - 1.0), underlying, from.price(), to.millis() - from.millis(),
+                    jump.sigmas(), underlying, guard.sigmas());
+        }
         return String.format("%s %s moved from %s to %s in %d ms: %.1f standard deviations of %s's forecast"
                         + " volatility over that time, beyond the %s allowed", kind, id, from.price(), to.price(),
                 to.millis() - from.millis(), jump.sigmas(), underlying, guard.sigmas());

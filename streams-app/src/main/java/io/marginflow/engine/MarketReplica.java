@@ -31,13 +31,15 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * {@code CLOCK:} (epoch millis, stored as a double) and its surface anchor {@code ANCHOR:}; for the
  * price guard ({@link GuardedPrices}), the stream time of each applied mark and index
  * ({@code MARK_TIME:}, {@code INDEX_TIME:}) and the price held for confirmation and its time
- * ({@code HELD_MARK:}, {@code HELD_MARK_TIME:}, {@code HELD_INDEX:}, {@code HELD_INDEX_TIME:}).
+ * ({@code HELD_MARK:}, {@code HELD_MARK_TIME:}, {@code HELD_INDEX:}, {@code HELD_INDEX_TIME:}), and
+ * {@code MARK_OFF_INDEX:} (1) while a perpetual's applied mark lies beyond the guard's range of its index.
  */
 final class MarketReplica {
 
     /** The kinds of key in the prices store. */
     private enum PriceKey {
-        MARK, INDEX, CLOCK, ANCHOR, MARK_TIME, INDEX_TIME, HELD_MARK, HELD_MARK_TIME, HELD_INDEX, HELD_INDEX_TIME;
+        MARK, INDEX, CLOCK, ANCHOR, MARK_TIME, INDEX_TIME, HELD_MARK, HELD_MARK_TIME, HELD_INDEX, HELD_INDEX_TIME,
+        MARK_OFF_INDEX;
 
         static PriceKey applied(PriceKind kind) {
             return kind == PriceKind.INDEX ? INDEX : MARK;
@@ -133,7 +135,7 @@ final class MarketReplica {
                     case INDEX -> market.putIndexPrice(id, entry.value);
                     case MARK -> market.putMark(id, entry.value);
                     // the price guard's, read from the store when a price is judged
-                    case MARK_TIME, INDEX_TIME, HELD_MARK, HELD_MARK_TIME, HELD_INDEX, HELD_INDEX_TIME -> { }
+                    case MARK_TIME, INDEX_TIME, HELD_MARK, HELD_MARK_TIME, HELD_INDEX, HELD_INDEX_TIME, MARK_OFF_INDEX -> { }
                 }
             });
         }
@@ -212,6 +214,20 @@ final class MarketReplica {
     void hold(PriceKind kind, String id, Quote quote) {
         prices.put(PriceKey.held(kind).of(id), quote.price());
         prices.put(PriceKey.heldTime(kind).of(id), (double) quote.millis());
+    }
+
+    /** Whether the applied mark of perpetual {@code id} lay beyond the guard's range of its index. */
+    boolean markOffIndex(String id) {
+        return prices.get(PriceKey.MARK_OFF_INDEX.of(id)) != null;
+    }
+
+    /** Keeps whether the mark of perpetual {@code id} being applied lies beyond the guard's range of its index. */
+    void markOffIndex(String id, boolean off) {
+        if (off) {
+            prices.put(PriceKey.MARK_OFF_INDEX.of(id), 1.0);
+        } else if (markOffIndex(id)) {
+            prices.delete(PriceKey.MARK_OFF_INDEX.of(id));
+        }
     }
 
     /** Drops the price of {@code id} held for confirmation. */

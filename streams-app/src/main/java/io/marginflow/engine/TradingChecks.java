@@ -61,7 +61,7 @@ final class TradingChecks {
         guard.jump(mark.get(), traded, forecastVol, settings.history().intervalMillis()).ifPresent(jump -> alerts.accept(EngineOutputs.alert(AlertKind.OFF_MARKET_FILL,
                         AlertAction.APPLIED, spec.underlying(), spec.id(), fill.getAccount(), "FILL", fill.getFillId(),
                         cause.cause(), GuardedPrices.figures(new PriceGuard.Finding(PriceGuard.Action.APPLIED, mark.get(),
-                                traded, Optional.of(jump), Optional.empty(), false), guard, forecastVol),
+                                traded, Optional.of(jump), Optional.empty(), false, false), guard, forecastVol),
                         String.format("fill %s of %s traded %s at %s, %.1f standard deviations of %s's forecast volatility"
                                 + " over the %d ms since its mark %s, beyond the %s allowed; applied (a fill is the"
                                 + " clearinghouse's record)", fill.getFillId(), fill.getAccount(), spec.id(), fill.getPrice(),

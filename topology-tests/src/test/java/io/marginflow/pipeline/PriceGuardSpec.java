@@ -15,6 +15,8 @@ import io.marginflow.schema.Alert;
 import io.marginflow.schema.AlertAction;
 import io.marginflow.schema.AlertKind;
 import io.marginflow.schema.Fill;
+import io.marginflow.schema.Instrument;
+import io.marginflow.schema.InstrumentKind;
 import io.marginflow.schema.JournalEntry;
 import io.marginflow.schema.MarginResult;
 import io.marginflow.schema.MarketSnapshot;
@@ -210,6 +212,48 @@ class PriceGuardSpec {
             // the fill is applied: 70 BTC long
             List<MarginResult> results = pipeline.margin().stream().filter(r -> r.getAccount().equals("ACC-2")).toList();
             assertThat(results.get(results.size() - 1).getUnderlyings().get(0).getNetDelta()).isCloseTo(70.0, within(1e-9));
+        }
+    }
+
+    @Test
+    void aPerpetualsMarkThatLeavesItsIndexIsHeldOnceAndADatedFuturesIsNot() {
+        try (PipelineDriver pipeline = market(guarded(HOLD))) {
+            pipeline.publish(Instrument.newBuilder(perpetual("BTC-25DEC20", "BTC")).setKind(InstrumentKind.FUTURE)
+                    .setExpiry(T0.plus(Duration.ofDays(90))).build());
+            pipeline.publish(mark("BTC-25DEC20", 10_000.0, 0));
+            // a quarter of an hour on, the index falls 1% and the marks rise 0.8%: each plausible from its
+            // previous price (8σ of ~2% a day over 15 minutes is ~1.6%), but the perpetual's mark now lies
+            // ln(10,080 / 9,900) = 1.80% from the index of the same instant, judged over the floor of a
+            // minute (8σ ~0.42%): held. The dated future's mark is not judged against the index (its basis is carry).
+            pipeline.publish(index("BTC", 9_900.0, 15));
+            pipeline.publish(mark("BTC-PERPETUAL", 10_080.0, 15));
+            pipeline.publish(mark("BTC-25DEC20", 10_080.0, 15));
+            assertThat(pipeline.alerts()).singleElement().satisfies(alert -> {
+                assertThat(alert.getAction()).isEqualTo(AlertAction.HELD);
+                assertThat(alert.getSubject()).isEqualTo("BTC-PERPETUAL");
+                Map<String, Double> figures = figures(alert);
+                assertThat(figures).containsEntry("index", 9_900.0).containsEntry("reference", 9_900.0)
+                        .containsEntry("price", 10_080.0).containsEntry("elapsedMillis", 0.0);
+                // by hand from the forecast it carries: over the floor, σ = forecast × √(60,000 / 86,400,000)
+                assertThat(figures.get("sigmas")).isCloseTo(Math.log(10_080.0 / 9_900.0)
+                        / (figures.get("forecastVol") * Math.sqrt(60_000.0 / 86_400_000.0)), within(1e-9));
+                assertThat(alert.getReason()).contains("lies 1.82% from BTC's index 9900.0 of 0 ms before");
+            });
+            assertThat(pipeline.margin()).as("the held mark recomputes nobody").isEmpty();
+
+            // the next mark insists: it confirms the basis, and is applied; 1 BTC long gains 70
+            pipeline.publish(index("BTC", 9_905.0, 30));
+            pipeline.publish(mark("BTC-PERPETUAL", 10_070.0, 30));
+            assertThat(pipeline.alerts()).extracting(Alert::getAction).containsExactly(AlertAction.CONFIRMED);
+            assertThat(pipeline.margin()).last().satisfies(result ->
+                    assertThat(result.getEquity().doubleValue()).isCloseTo(2_570.0, within(1e-6)));
+            // a lasting basis is reported once: half an hour on, both rise ~1.5% (plausible over 30 minutes) and
+            // the mark stays 1.77% above the index, as the applied one was: applied without an alert
+            pipeline.publish(index("BTC", 10_050.0, 60));
+            pipeline.publish(mark("BTC-PERPETUAL", 10_230.0, 60));
+            assertThat(pipeline.alerts()).isEmpty();
+            assertThat(pipeline.margin()).last().satisfies(result ->
+                    assertThat(result.getEquity().doubleValue()).isCloseTo(2_730.0, within(1e-6)));
         }
     }
 
