@@ -178,6 +178,18 @@ public final class Backtest {
         Files.writeString(summary, "\n" + BuildUpEvaluation.markdown(BuildUpEvaluation.evaluate()),
                 java.nio.file.StandardOpenOption.APPEND);
         System.out.printf("[%5.1fs] position build-up check evaluated%n", (System.nanoTime() - started) / 1e9);
+        List<StressWindowEvaluation.Result> window = new ArrayList<>();
+        for (int a = 0; a < assets.length; a++) {
+            String resource = "data/cdd_binance_spot_" + assets[a].toLowerCase(java.util.Locale.ROOT)
+                    + "usdt_1h_20170817_20210610.csv.gz";
+            window.add(StressWindowEvaluation.evaluate(assets[a],
+                    PriceHistory.cryptoDataDownload(assets[a] + " hourly close", resource, PriceHistory.Column.CLOSE),
+                    PriceHistory.cryptoDataDownload(assets[a] + " hourly low", resource, PriceHistory.Column.LOW),
+                    PriceHistory.cryptoDataDownload(assets[a] + " hourly high", resource, PriceHistory.Column.HIGH),
+                    PriceGuardEvaluation.SEED + a));
+        }
+        Files.writeString(summary, "\n" + StressWindowEvaluation.markdown(window), java.nio.file.StandardOpenOption.APPEND);
+        System.out.printf("[%5.1fs] every detector evaluated on the stress window%n", (System.nanoTime() - started) / 1e9);
         List<io.marginflow.risk.stress.StressScenario> scenarios = HistoricalScenarios.all(daily[0], daily[1]);
         Files.writeString(summary, "\n" + HistoricalScenarios.markdown(scenarios), java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(out.resolve("stress-scenarios.jsonl"), HistoricalScenarios.jsonLines(scenarios));

@@ -107,7 +107,7 @@ final class PriceGuardEvaluation {
         }
     }
 
-    private static final class Run {
+    static final class Run {
         int judged;
         int falseAlerts;
         int held;
@@ -119,7 +119,7 @@ final class PriceGuardEvaluation {
      * The guard over {@code prices} from {@code first}: alerts at injected hours ({@code kindAt} ≥ 0)
      * are caught ones, others false.
      */
-    private static Run run(PriceGuard guard, PriceHistory hourly, double[] prices, double[] forecast, int first, int[] kindAt) {
+    static Run run(PriceGuard guard, PriceHistory hourly, double[] prices, double[] forecast, int first, int[] kindAt) {
         Run run = new Run();
         Optional<Quote> applied = Optional.of(new Quote(prices[first], hourly.times()[first]));
         Optional<Quote> held = Optional.empty();

@@ -87,9 +87,25 @@ public record PriceHistory(String name, long[] times, double[] closes, List<Stri
      * CryptoDataDownload's hourly export: {@code unix,date,symbol,open,high,low,close,...},
      * newest first, {@code unix} in seconds (older rows, {@code 1502942400.0}) or milliseconds;
      * where both formats give the same hour, the millisecond row wins. Lines that do not start
-     * with a digit (banner, header) are skipped.
+     * with a digit (banner, header) are skipped. The closes.
      */
     public static PriceHistory cryptoDataDownload(String name, String resource) {
+        return cryptoDataDownload(name, resource, Column.CLOSE);
+    }
+
+    /** A price column of a CryptoDataDownload export. */
+    public enum Column {
+        HIGH(4), LOW(5), CLOSE(6);
+
+        final int cell;
+
+        Column(int cell) {
+            this.cell = cell;
+        }
+    }
+
+    /** As {@link #cryptoDataDownload(String, String)}, the prices of {@code column}. */
+    public static PriceHistory cryptoDataDownload(String name, String resource, Column column) {
         TreeMap<Long, Double> prices = new TreeMap<>();
         Map<Long, Boolean> fromMillis = new TreeMap<>();
         int banners = 0;
@@ -105,7 +121,7 @@ public record PriceHistory(String name, long[] times, double[] closes, List<Stri
             boolean millis = unix > 1e11;
             long time = millis ? (long) unix : Math.round(unix * 1000);
             secondRows += millis ? 0 : 1;
-            double close = Double.parseDouble(cells[6]);
+            double close = Double.parseDouble(cells[column.cell]);
             Boolean existing = fromMillis.get(time);
             if (existing != null) {
                 overlaps++;
