@@ -40,4 +40,28 @@ class PriceHistoryTest {
         assertThat(pair[0].times()).isEqualTo(pair[1].times());
         assertThat(pair[0].size()).isBetween(3_410, 3_422);
     }
+
+    @Test
+    void cryptoDataDownloadGivesEachPriceColumn() {
+        String resource = "data/cdd_binance_spot_btcusdt_1h_20170817_20210610.csv.gz";
+        long noon = Instant.parse("2020-03-12T12:00:00Z").toEpochMilli();
+        // the file's row: 1584014400.0,2020-03-12 12-PM,BTC/USDT,6067.01,6307.59,5900,6028.1,...
+        for (Object[] column : new Object[][] {{PriceHistory.Column.HIGH, 6307.59}, {PriceHistory.Column.LOW, 5900.0},
+            {PriceHistory.Column.CLOSE, 6028.1}}) {
+            PriceHistory prices = PriceHistory.cryptoDataDownload("BTC", resource, (PriceHistory.Column) column[0]);
+            assertThat(prices.closes()[java.util.Arrays.binarySearch(prices.times(), noon)]).isEqualTo(column[1]);
+        }
+    }
+
+    @Test
+    void thePerpetualsDailyBasisIsItsCloseAgainstSpotsCloseOfTheSameHour() {
+        PriceHistory spot = PriceHistory.cryptoDataDownload("BTC", "data/cdd_binance_spot_btcusdt_1h_20170817_20210610.csv.gz");
+        PriceHistory perpetual = PriceHistory.cryptoDataDownload("BTC perpetual",
+                "data/cdd_binance_usdm_perp_btcusdt_1d_20190908_20201230.csv.gz");
+        // the files' rows: perpetual 1583971200000,2020-03-12 00:00:00,BTC/USDT,7938.39,7969.00,4347.00,4764.65,...
+        // and spot 1584054000.0,2020-03-12 11-PM,BTC/USDT,5802.7,5802.7,4410,4800,...: ln(4764.65 / 4800) = -0.739%
+        assertThat(MarkIndexEvaluation.dailyBasis("BTC", perpetual, spot)).filteredOn(basis ->
+                basis.dayMillis() == Instant.parse("2020-03-12T00:00:00Z").toEpochMilli()).singleElement()
+                .satisfies(basis -> assertThat(basis.basis()).isEqualTo(Math.log(4764.65 / 4800.0)));
+    }
 }
