@@ -28,9 +28,8 @@ final class FatFinger {
     static final double SHARE = 0.1;
 
     final boolean holdPrices;
-    /** When the mark was published, and the next snapshot after it; null before. */
+    /** When the mark was published; null before. */
     Instant at;
-    Instant next;
 
     FatFinger(boolean holdPrices) {
         this.holdPrices = holdPrices;
@@ -47,7 +46,6 @@ final class FatFinger {
             return;
         }
         at = time.plus(1, ChronoUnit.MINUTES);
-        next = time.plus(15, ChronoUnit.MINUTES);
         tally.fatFingerMark = SHARE * price;
         out.send(topics.prices(), "BTC-PERPETUAL", PriceUpdate.newBuilder().setInstrument("BTC-PERPETUAL")
                 .setPrice(tally.fatFingerMark).setKind(PriceKind.MARK).setEventTime(at).build(), "fat-fingered marks");

@@ -117,9 +117,12 @@ final class Summary {
         if (scenario.fatFinger.at == null) {
             return;
         }
+        // the alerts about the fat finger name it as the price judged, held or moved from (an alert's time is its
+        // partition's stream time, which other entries may have moved on)
         String fate = tally.alertList.stream()
-                .filter(a -> a.getSubject().equals("BTC-PERPETUAL") && !a.getEventTime().isBefore(scenario.fatFinger.at)
-                        && !a.getEventTime().isAfter(scenario.fatFinger.next))
+                .filter(a -> a.getSubject().equals("BTC-PERPETUAL") && a.getFigures().stream().anyMatch(figure ->
+                        List.of("price", "held", "reference").contains(figure.getName())
+                                && figure.getValue() == tally.fatFingerMark))
                 .map(a -> a.getAction().toString().toLowerCase(java.util.Locale.ROOT))
                 .collect(Collectors.collectingAndThen(Collectors.joining(", then "), s -> s.isEmpty() ? "not flagged" : s));
         out.append(String.format("  fat finger: BTC-PERPETUAL marked at %.0f%% of its value at %s: %s; accounts liquidated on a"
