@@ -178,6 +178,9 @@ public final class Backtest {
         Files.writeString(summary, "\n" + BuildUpEvaluation.markdown(BuildUpEvaluation.evaluate()),
                 java.nio.file.StandardOpenOption.APPEND);
         System.out.printf("[%5.1fs] position build-up check evaluated%n", (System.nanoTime() - started) / 1e9);
+        Files.writeString(summary, "\n" + MarginUsageEvaluation.markdown(MarginUsageEvaluation.evaluate()),
+                java.nio.file.StandardOpenOption.APPEND);
+        System.out.printf("[%5.1fs] margin-usage check evaluated%n", (System.nanoTime() - started) / 1e9);
         List<StressWindowEvaluation.Result> window = new ArrayList<>();
         for (int a = 0; a < assets.length; a++) {
             String resource = "data/cdd_binance_spot_" + assets[a].toLowerCase(java.util.Locale.ROOT)

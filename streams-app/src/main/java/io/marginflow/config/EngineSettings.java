@@ -25,6 +25,7 @@ import java.util.SortedSet;
  * @param maxOutputBytes the largest output record (key and value) the engine publishes; a larger
  *        one is dead-lettered {@code OUTPUT_TOO_LARGE} with the unit that made it
  * @param buildUps how a fill that grows an account's position far beyond its habit is found (alerts only)
+ * @param marginUsage how a fill that grows an account's initial margin far beyond its habit is found (alerts only)
  * @param concentration when an account holds too large a share of an instrument's open interest (alerts only,
  *        judged at the stress runs)
  */
@@ -47,6 +48,7 @@ public record EngineSettings(
         Market.HistorySettings history,
         long maxOutputBytes,
         BuildUpRule buildUps,
+        BuildUpRule marginUsage,
         ConcentrationRule concentration) {
 
     /**
@@ -57,7 +59,7 @@ public record EngineSettings(
         return new EngineSettings(resultToleranceUsd, resultToleranceRelative, cashAssets, defaultPriceScanRange,
                 defaultPriceScanSteps, defaultVolatility, defaultShortOptionMinimum, defaultMaintenanceToInitial,
                 defaultLifecycle, unknownInstrumentWaitMillis, decisionGraceMillis, checkpointIntervalMillis, "",
-                stressIntervalMillis, accountCacheSize, history, maxOutputBytes, buildUps, concentration);
+                stressIntervalMillis, accountCacheSize, history, maxOutputBytes, buildUps, marginUsage, concentration);
     }
 
     /** Parameters for an underlying that has none of its own on risk.parameters yet. */

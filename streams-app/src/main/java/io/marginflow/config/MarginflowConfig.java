@@ -133,10 +133,16 @@ public final class MarginflowConfig {
                 new Market.HistorySettings(positiveLong("engine.history.interval.ms"), positiveInt("engine.history.length"),
                         positiveInt("engine.history.min-returns")),
                 positiveLong("engine.max-output-bytes"),
-                wrapped("engine.build-up.", () -> new BuildUpRule(nonNegativeDouble("engine.build-up.sigmas"),
-                        positiveDouble("engine.build-up.rate"), positiveInt("engine.build-up.warm-up-fills"))),
+                habit("engine.build-up."),
+                habit("engine.margin-usage."),
                 wrapped("engine.concentration.", () -> new ConcentrationRule(nonNegativeDouble("engine.concentration.share"),
                         positiveInt("engine.concentration.min-holders"))));
+    }
+
+    /** A check of each fill against the account's habit: {@code <prefix>sigmas}, {@code rate}, {@code warm-up-fills}. */
+    private BuildUpRule habit(String prefix) {
+        return wrapped(prefix, () -> new BuildUpRule(nonNegativeDouble(prefix + "sigmas"), positiveDouble(prefix + "rate"),
+                positiveInt(prefix + "warm-up-fills")));
     }
 
     /** The sequencer's bounds on input records ({@code sequencer.*}). */

@@ -2,6 +2,7 @@ package io.marginflow.engine;
 
 import io.marginflow.config.EngineSettings;
 import io.marginflow.errors.OutputTooLargeException;
+import io.marginflow.risk.AccountMargin;
 import io.marginflow.risk.AccountRiskView;
 import io.marginflow.risk.MarginCalculator;
 import io.marginflow.risk.Market;
@@ -55,9 +56,11 @@ final class AccountMargining {
      * Recomputes an account's margin after an entry, publishes it if it moved, and, if a lifecycle
      * transition's guard holds, leaves the decision to the end of the entry's instant (a timer at
      * its event time, fired at the first later entry: {@link #decide}).
+     *
+     * @return the margin computed
      */
-    void recompute(String account, Trigger cause) {
-        margin(account, cause, cause.timestamp(), true);
+    AccountMargin recompute(String account, Trigger cause) {
+        return margin(account, cause, cause.timestamp(), true);
     }
 
     /**
@@ -68,13 +71,14 @@ final class AccountMargining {
         margin(account, cause, instant, false);
     }
 
-    private void margin(String account, Trigger cause, long now, boolean hold) {
+    private AccountMargin margin(String account, Trigger cause, long now, boolean hold) {
         AccountBook.Account cached = book.load(account);
         AccountRecord before = cached.record();
         Market market = replica.market();
         AccountTransitions.Decision decision = new AccountTransitions.Decision(rules(cached.view(), market), now, hold,
                 cached.view().positionCount(), (target, wholeBook) -> planner.plan(before.portfolio(), market, target, wholeBook));
-        transitions.next(account, before, calculator.margin(cached.view(), market), cause.cause(), decision)
+        AccountMargin margin = calculator.margin(cached.view(), market);
+        transitions.next(account, before, margin, cause.cause(), decision)
                 .ifPresent(update -> {
                     for (OutputChain.Sealed sealed : update.outputs()) {
                         forwardWithinLimit(account, sealed, cause);
@@ -82,6 +86,7 @@ final class AccountMargining {
                     keepTimers(account, before, update, now);
                     book.store(account, update.after(), cached.view());
                 });
+        return margin;
     }
 
     private void forwardWithinLimit(String account, OutputChain.Sealed sealed, Trigger cause) {

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param published whether any margin result has been published (the published figures are meaningful)
  * @param growth the account's habit: a robust baseline of how much each of its fills grew or shrank its gross
  *        position ({@link TradingChecks})
+ * @param usage the account's habit: a robust baseline of how much each of its fills grew or shrank its
+ *        initial margin at the same market ({@link TradingChecks})
  * @param member the clearing member the account belongs to, the first its fills or movements named;
  *        empty while none has ({@link StressRuns}: then it is its own member)
  */
@@ -27,16 +29,18 @@ record AccountRecord(
         double publishedInitialMargin,
         double publishedMaintenanceMargin,
         RobustBaseline growth,
+        RobustBaseline usage,
         String member) {
 
     static final AccountRecord NEW = new AccountRecord(Portfolio.EMPTY, LifecycleState.NEW, 0, "", false, 0, 0, 0,
-            RobustBaseline.EMPTY, "");
+            RobustBaseline.EMPTY, RobustBaseline.EMPTY, "");
 
     AccountRecord {
         Objects.requireNonNull(portfolio, "portfolio");
         Objects.requireNonNull(lifecycle, "lifecycle");
         Objects.requireNonNull(hashHead, "hashHead");
         Objects.requireNonNull(growth, "growth");
+        Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(member, "member");
     }
 
@@ -46,21 +50,26 @@ record AccountRecord(
 
     AccountRecord withPortfolio(Portfolio changed) {
         return new AccountRecord(changed, lifecycle, sequence, hashHead, published, publishedEquity,
-                publishedInitialMargin, publishedMaintenanceMargin, growth, member);
+                publishedInitialMargin, publishedMaintenanceMargin, growth, usage, member);
     }
 
     AccountRecord withLifecycle(LifecycleState changed) {
         return new AccountRecord(portfolio, changed, sequence, hashHead, published, publishedEquity,
-                publishedInitialMargin, publishedMaintenanceMargin, growth, member);
+                publishedInitialMargin, publishedMaintenanceMargin, growth, usage, member);
     }
 
     AccountRecord withGrowth(RobustBaseline changed) {
         return new AccountRecord(portfolio, lifecycle, sequence, hashHead, published, publishedEquity,
-                publishedInitialMargin, publishedMaintenanceMargin, changed, member);
+                publishedInitialMargin, publishedMaintenanceMargin, changed, usage, member);
+    }
+
+    AccountRecord withUsage(RobustBaseline changed) {
+        return new AccountRecord(portfolio, lifecycle, sequence, hashHead, published, publishedEquity,
+                publishedInitialMargin, publishedMaintenanceMargin, growth, changed, member);
     }
 
     AccountRecord withMember(String changed) {
         return new AccountRecord(portfolio, lifecycle, sequence, hashHead, published, publishedEquity,
-                publishedInitialMargin, publishedMaintenanceMargin, growth, changed);
+                publishedInitialMargin, publishedMaintenanceMargin, growth, usage, changed);
     }
 }

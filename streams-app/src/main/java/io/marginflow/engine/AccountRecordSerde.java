@@ -26,14 +26,15 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The binary layout of {@link AccountRecord} in the accounts store and its changelog: a format
- * version byte, then the fields; exact amounts as unscaled bytes and scale. Format 4 adds the
- * account's member to format 3, which added the growth baseline to format 2's margin lifecycle;
- * formats 3, 2 and 1 (status and the open call's and liquidation's ids) are still read, with no
- * member (and before 3 no baseline).
+ * version byte, then the fields; exact amounts as unscaled bytes and scale. Format 5 adds the
+ * margin-usage baseline to format 4, which added the account's member to format 3, which added the
+ * growth baseline to format 2's margin lifecycle; formats 4, 3, 2 and 1 (status and the open
+ * call's and liquidation's ids) are still read, with an empty usage baseline, no member before 4
+ * and no growth baseline before 3.
  */
 final class AccountRecordSerde implements Serde<AccountRecord> {
 
-    private static final byte FORMAT_VERSION = 4;
+    private static final byte FORMAT_VERSION = 5;
 
     @Override
     public Serializer<AccountRecord> serializer() {
@@ -83,6 +84,9 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
             out.writeDouble(record.growth().mad());
             out.writeLong(record.growth().count());
             out.writeUTF(record.member());
+            out.writeDouble(record.usage().median());
+            out.writeDouble(record.usage().mad());
+            out.writeLong(record.usage().count());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -106,7 +110,7 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
             double maintenance = in.readDouble();
             if (version == 1) {
                 return new AccountRecord(portfolio, formatOneLifecycle(status, in.readUTF(), in.readUTF(), in.readInt(),
-                        in.readInt()), sequence, head, published, equity, initial, maintenance, RobustBaseline.EMPTY, "");
+                        in.readInt()), sequence, head, published, equity, initial, maintenance, RobustBaseline.EMPTY, RobustBaseline.EMPTY, "");
             }
             int calls = in.readInt();
             int liquidations = in.readInt();
@@ -119,8 +123,10 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
             RobustBaseline growth = version >= 3 ? new RobustBaseline(in.readDouble(), in.readDouble(), in.readLong())
                     : RobustBaseline.EMPTY;
             String member = version >= 4 ? in.readUTF() : "";
+            RobustBaseline usage = version >= 5 ? new RobustBaseline(in.readDouble(), in.readDouble(), in.readLong())
+                    : RobustBaseline.EMPTY;
             return new AccountRecord(portfolio, new LifecycleState(status, call, liquidation, calls, liquidations),
-                    sequence, head, published, equity, initial, maintenance, growth, member);
+                    sequence, head, published, equity, initial, maintenance, growth, usage, member);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("corrupt account record", e);
         }

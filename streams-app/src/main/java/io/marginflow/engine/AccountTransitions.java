@@ -83,7 +83,8 @@ final class AccountTransitions {
         }
         long sequence = before.sequence() + chained.size();
         AccountRecord after = new AccountRecord(before.portfolio(), outcome.state(), sequence, head, true,
-                margin.equity(), margin.initialMargin(), margin.maintenanceMargin(), before.growth(), before.member());
+                margin.equity(), margin.initialMargin(), margin.maintenanceMargin(), before.growth(), before.usage(),
+                before.member());
         return Optional.of(new Update(after, outputs, outcome));
     }
 }

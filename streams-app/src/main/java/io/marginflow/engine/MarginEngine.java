@@ -310,7 +310,15 @@ final class MarginEngine {
         RobustBaseline growth = trading.buildUp(fill, spec.get(), before.portfolio(), portfolio, before.growth(), cause);
         book.saveLedger(account, before.withLifecycle(lifecycle).withGrowth(growth).withMember(member(before, fill.getMember())),
                 portfolio);
-        margining.recompute(account, cause);
+        double marginAfter = margining.recompute(account, cause).initialMargin();
+        AccountBook.Account margined = book.load(account);
+        // the margin last published before the fill is within the result tolerance of the last computed,
+        // at the market the fill found (every price recomputes the accounts exposed to it)
+        RobustBaseline usage = trading.marginUsage(fill, spec.get(), before.published() ? before.publishedInitialMargin() : 0.0,
+                marginAfter, margined.record().usage(), cause);
+        if (!usage.equals(margined.record().usage())) {
+            book.store(account, margined.record().withUsage(usage), margined.view());
+        }
     }
 
     /** Whether the fill says it executes a liquidation plan of the account: orderId {@code ACCOUNT-LIQ-n/r<revision>}. */

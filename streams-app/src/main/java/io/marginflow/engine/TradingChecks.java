@@ -23,8 +23,8 @@ import java.util.function.BiConsumer;
 
 /**
  * An account's trading, checked as each fill is applied: a fill far off its instrument's mark
- * ({@link #offMarket}) and a fill that grows the account's gross position far beyond its own habit
- * ({@link #buildUp}). Both are reported on the alerts topic by the account's journal partition and
+ * ({@link #offMarket}), and a fill that grows the account's gross position ({@link #buildUp}) or its
+ * initial margin ({@link #marginUsage}) far beyond its own habit. All are reported on the alerts topic by the account's journal partition and
  * change nothing: a fill is the clearinghouse's record of a trade, and is applied. Part of
  * {@link MarginEngine}.
  */
@@ -79,28 +79,62 @@ final class TradingChecks {
         Market market = replica.market();
         java.util.function.Function<String, BigDecimal> multiplier = id -> market.instrument(id)
                 .map(InstrumentSpec::multiplier).orElse(BigDecimal.ONE);
-        double grossBefore = before.grossAtCost(multiplier);
-        double grossAfter = after.grossAtCost(multiplier);
-        if (!(grossBefore > 0.0 && grossAfter > 0.0)) {
+        return habit(Habit.GROSS, settings.buildUps(), fill, spec, before.grossAtCost(multiplier),
+                after.grossAtCost(multiplier), baseline, cause);
+    }
+
+    /**
+     * The account's margin-usage baseline after {@code fill} took its initial margin from
+     * {@code before} (the margin last computed before the fill, at the same market: every price
+     * recomputes the accounts exposed to it) to {@code after}; a growth far above the account's
+     * habit is reported first (MARGIN_USAGE). Equity does not move with a fill (but for its fee),
+     * so the growth of the margin is the growth of its usage. A fill from or to no margin leaves the
+     * baseline as it is.
+     */
+    RobustBaseline marginUsage(Fill fill, InstrumentSpec spec, double before, double after, RobustBaseline baseline,
+                               Trigger cause) {
+        return habit(Habit.MARGIN, settings.marginUsage(), fill, spec, before, after, baseline, cause);
+    }
+
+    /** What a habit check measures: its alert, the names of its figures and the words of its reason. */
+    private enum Habit {
+        GROSS(AlertKind.POSITION_BUILD_UP, "grossBefore", "grossAfter", "gross position at cost"),
+        MARGIN(AlertKind.MARGIN_USAGE, "initialMarginBefore", "initialMarginAfter", "initial margin at the same market");
+
+        final AlertKind kind;
+        final String beforeName;
+        final String afterName;
+        final String what;
+
+        Habit(AlertKind kind, String beforeName, String afterName, String what) {
+            this.kind = kind;
+            this.beforeName = beforeName;
+            this.afterName = afterName;
+            this.what = what;
+        }
+    }
+
+    private RobustBaseline habit(Habit habit, BuildUpRule rule, Fill fill, InstrumentSpec spec, double before, double after,
+                                 RobustBaseline baseline, Trigger cause) {
+        if (!(before > 0.0 && after > 0.0)) {
             return baseline;
         }
-        BuildUpRule rule = settings.buildUps();
-        double growth = BuildUpRule.growth(grossBefore, grossAfter);
+        double growth = BuildUpRule.growth(before, after);
         rule.buildUp(baseline, growth).ifPresent(z -> {
             SortedMap<String, Double> figures = new TreeMap<>();
-            figures.put("grossBefore", grossBefore);
-            figures.put("grossAfter", grossAfter);
+            figures.put(habit.beforeName, before);
+            figures.put(habit.afterName, after);
             figures.put("growth", growth);
             figures.put("median", baseline.median());
             figures.put("mad", baseline.mad());
             figures.put("fillsSeen", (double) baseline.count());
             figures.put("z", z);
             figures.put("allowedSigmas", rule.sigmas());
-            alerts.accept(EngineOutputs.alert(AlertKind.POSITION_BUILD_UP, AlertAction.APPLIED, spec.underlying(), spec.id(),
+            alerts.accept(EngineOutputs.alert(habit.kind, AlertAction.APPLIED, spec.underlying(), spec.id(),
                     fill.getAccount(), "FILL", fill.getFillId(), cause.cause(), figures, String.format("fill %s took %s's"
-                            + " gross position at cost from %.2f to %.2f (growth %.3f in log terms), %.1f robust standard"
+                            + " %s from %.2f to %.2f (growth %.3f in log terms), %.1f robust standard"
                             + " deviations above the median growth %.3f of its last fills, beyond the %s allowed; applied",
-                            fill.getFillId(), fill.getAccount(), grossBefore, grossAfter, growth, z, baseline.median(),
+                            fill.getFillId(), fill.getAccount(), habit.what, before, after, growth, z, baseline.median(),
                             rule.sigmas())), cause);
         });
         return baseline.next(growth, rule.rate());

@@ -216,6 +216,51 @@ class PriceGuardSpec {
     }
 
     @Test
+    void aFillThatUnwindsAHedgeIsReportedByItsMarginNotByItsSize() {
+        Map<String, String> settings = new java.util.HashMap<>(SETTINGS);
+        settings.putAll(Map.of("engine.margin-usage.sigmas", "4", "engine.margin-usage.rate", "0.1",
+                "engine.margin-usage.warm-up-fills", "10"));
+        try (PipelineDriver pipeline = market(guarded(HOLD), settings)) {
+            pipeline.publish(Instrument.newBuilder(perpetual("BTC-25DEC20", "BTC")).setKind(InstrumentKind.FUTURE)
+                    .setExpiry(T0.plus(Duration.ofDays(90))).build());
+            pipeline.publish(mark("BTC-25DEC20", 10_000.0, 0));
+            // ACC-3 is long 50 perpetuals and short 40 futures: 10 BTC net, then trades its habit on the perpetual
+            // (+1, −2, +2, −1 in turn: net 11, 9, 11, 10)
+            pipeline.publish(deposit("M-3", "ACC-3", "USD", "1000000"));
+            pipeline.publish(Fill.newBuilder(fill("F-P", "ACC-3", "BTC-PERPETUAL", "50", 10_000.0))
+                    .setEventTime(T0.plusSeconds(120)).build());
+            pipeline.publish(Fill.newBuilder(fill("F-F", "ACC-3", "BTC-25DEC20", "-40", 10_000.0))
+                    .setEventTime(T0.plusSeconds(121)).build());
+            for (int n = 0; n < 40; n++) {
+                pipeline.publish(Fill.newBuilder(fill("F-H" + n, "ACC-3", "BTC-PERPETUAL", HABIT[n % 4], 10_000.0))
+                        .setEventTime(T0.plusSeconds(180 + n)).build());
+            }
+            assertThat(pipeline.alerts()).as("the hedge and the habit").isEmpty();
+            // buying the 40 futures back shrinks the book (gross 90 → 50 contracts: no build-up) but leaves 50 BTC
+            // net: the initial margin, the ±16% scan of the net delta at 10,000, goes from 16,000 to 80,000 (ln 5)
+            pipeline.publish(Fill.newBuilder(fill("F-UNWIND", "ACC-3", "BTC-25DEC20", "40", 10_000.0))
+                    .setEventTime(T0.plusSeconds(240)).build());
+            assertThat(pipeline.alerts()).singleElement().satisfies(alert -> {
+                assertThat(alert.getKind()).isEqualTo(AlertKind.MARGIN_USAGE);
+                assertThat(alert.getAction()).isEqualTo(AlertAction.APPLIED);
+                assertThat(alert.getAccount()).isEqualTo("ACC-3");
+                assertThat(alert.getAlertId()).startsWith("MARGIN_USAGE:APPLIED:FILL:F-UNWIND:0:");
+                Map<String, Double> figures = figures(alert);
+                assertThat(figures.get("initialMarginBefore")).isCloseTo(0.16 * 10 * 10_000.0, within(1e-6));
+                assertThat(figures.get("initialMarginAfter")).isCloseTo(0.16 * 50 * 10_000.0, within(1e-6));
+                assertThat(figures.get("growth")).isCloseTo(Math.log(5), within(1e-9));
+                // an independent run of the baseline's recursion in Python over the hedge (ln 1/5) and the 40 habit
+                // fills: median −0.1054, MAD 0.1709, z 6.77
+                assertThat(figures.get("median")).isCloseTo(-0.1054, within(1e-4));
+                assertThat(figures.get("mad")).isCloseTo(0.1709, within(1e-4));
+                assertThat(figures.get("z")).isCloseTo(6.77, within(0.01));
+                assertThat(figures.get("fillsSeen")).isEqualTo(41.0);
+                assertThat(alert.getReason()).contains("initial margin at the same market from 16000.00 to 80000.00");
+            });
+        }
+    }
+
+    @Test
     void aPerpetualsMarkThatLeavesItsIndexIsHeldOnceAndADatedFuturesIsNot() {
         try (PipelineDriver pipeline = market(guarded(HOLD))) {
             pipeline.publish(Instrument.newBuilder(perpetual("BTC-25DEC20", "BTC")).setKind(InstrumentKind.FUTURE)
