@@ -76,9 +76,12 @@ public final class EngineReplay {
     }
 
     private static void replay(String round, List<JournalEntry> journal) {
-        // e.g. -Dmarginflow.engine.checkpoint.interval.ms=60000 (BENCH_JAVA_OPTS) for a checkpoint a minute of event time
-        MarginflowConfig marginflow = MarginflowConfig.of(Map.of("engine.checkpoint.interval.ms",
-                System.getProperty("marginflow.engine.checkpoint.interval.ms", "3600000")));
+        // any setting as a system property prefixed marginflow. (BENCH_JAVA_OPTS), e.g.
+        // -Dmarginflow.engine.checkpoint.interval.ms=60000 for a checkpoint a minute of event time (default here: an hour)
+        Map<String, String> settings = new java.util.TreeMap<>(Map.of("engine.checkpoint.interval.ms", "3600000"));
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("marginflow."))
+                .forEach(name -> settings.put(name.substring("marginflow.".length()), System.getProperty(name)));
+        MarginflowConfig marginflow = MarginflowConfig.of(settings);
         OfflineEngine engine = new OfflineEngine(marginflow, new OutputLimits(Long.MAX_VALUE));
         String checkpointTopic = marginflow.topics().checkpoints();
         long checkpoints = 0;
