@@ -36,6 +36,31 @@ final class BuildUpEvaluation {
         }
     }
 
+    /**
+     * An account's habit: its starting book (100 to ~2,000, log-uniform) and its typical fill, 2% to
+     * 20% of that book; it never sells below a tenth of its starting book.
+     */
+    record Habit(double book, double typical) {
+
+        static Habit draw(Random random) {
+            double book = 100.0 * Math.exp(3 * random.nextDouble());
+            return new Habit(book, book * (0.02 + 0.18 * random.nextDouble()));
+        }
+
+        /**
+         * The book after one fill from {@code book}: an ordinary one of a size drawn around the typical
+         * (log-normal, σ {@link #SIZE_SPREAD}), bought or sold at random; or, for {@code multiple} ≥ 0, a
+         * build-up multiplying the book by {@code MULTIPLES[multiple]}.
+         */
+        double next(Random random, double book, int multiple) {
+            double size = typical * Math.exp(SIZE_SPREAD * random.nextGaussian());
+            if (multiple >= 0) {
+                return book * MULTIPLES[multiple];
+            }
+            return random.nextBoolean() || book - size < this.book / 10 ? book + size : book - size;
+        }
+    }
+
     private BuildUpEvaluation() {}
 
     static List<Row> evaluate() {
@@ -48,16 +73,12 @@ final class BuildUpEvaluation {
             long[] injected = new long[MULTIPLES.length];
             long[] caught = new long[MULTIPLES.length];
             for (int a = 0; a < ACCOUNTS; a++) {
-                // a typical fill of 2% to 20% of the starting book
-                double book = 100.0 * Math.exp(3 * random.nextDouble());
-                double typical = book * (0.02 + 0.18 * random.nextDouble());
-                double floor = book / 10;
+                Habit habit = Habit.draw(random);
+                double book = habit.book();
                 RobustBaseline baseline = RobustBaseline.EMPTY;
                 for (int f = 0; f < FILLS; f++) {
                     int kind = random.nextDouble() < INJECTED_SHARE ? random.nextInt(MULTIPLES.length) : -1;
-                    double size = typical * Math.exp(SIZE_SPREAD * random.nextGaussian());
-                    double after = kind >= 0 ? book * MULTIPLES[kind]
-                            : random.nextBoolean() || book - size < floor ? book + size : book - size;
+                    double after = habit.next(random, book, kind);
                     double growth = BuildUpRule.growth(book, after);
                     boolean alert = rule.buildUp(baseline, growth).isPresent();
                     if (kind >= 0) {

@@ -22,12 +22,13 @@ import java.util.Random;
 final class MarginUsageEvaluation {
 
     static final double[] SIGMAS = {6, 8, 10};
-    static final int ACCOUNTS = 1_000;
-    static final int FILLS = 300;
-    static final double RATE = 0.05;
-    static final int WARM_UP = 20;
-    static final double INJECTED_SHARE = 0.005;
-    static final long SEED = 20200312L;
+    // accounts, fills, the baselines' rate and warm-up, the injected share and the seed: as the build-up evaluation's
+    private static final int ACCOUNTS = BuildUpEvaluation.ACCOUNTS;
+    private static final int FILLS = BuildUpEvaluation.FILLS;
+    private static final double RATE = BuildUpEvaluation.RATE;
+    private static final int WARM_UP = BuildUpEvaluation.WARM_UP;
+    private static final double INJECTED_SHARE = BuildUpEvaluation.INJECTED_SHARE;
+    private static final long SEED = BuildUpEvaluation.SEED;
     static final List<String> KINDS = List.of("hedge unwound", "perpetual leg ×5");
 
     /** One allowance: per check, false alerts on ordinary fills and the injected fills of each kind caught. */

@@ -191,12 +191,11 @@ final class StressWindowEvaluation {
         Random random = new Random(seed);
         List<Fill> fills = new ArrayList<>();
         for (int a = 0; a < ACCOUNTS; a++) {
-            double book = 100.0 * Math.exp(3 * random.nextDouble());
-            double typical = book * (0.02 + 0.18 * random.nextDouble());
-            double floor = book / 10;
+            BuildUpEvaluation.Habit habit = BuildUpEvaluation.Habit.draw(random);
+            double book = habit.book();
             RobustBaseline baseline = RobustBaseline.EMPTY;
             for (int f = 0; f < WARM_UP_FILLS; f++) {
-                double after = next(random, book, typical, floor, -1);
+                double after = habit.next(random, book, -1);
                 baseline = baseline.next(BuildUpRule.growth(book, after), BUILD_UPS.rate());
                 book = after;
             }
@@ -221,7 +220,7 @@ final class StressWindowEvaluation {
                     } else if (draw < OFF_MARKET_SHARE + BUILD_UP_SHARE) {
                         buildUp = random.nextInt(BuildUpEvaluation.MULTIPLES.length);
                     }
-                    double after = next(random, book, typical, floor, buildUp);
+                    double after = habit.next(random, book, buildUp);
                     double growth = BuildUpRule.growth(book, after);
                     boolean alert = BUILD_UPS.buildUp(baseline, growth).isPresent();
                     baseline = baseline.next(growth, BUILD_UPS.rate());
@@ -231,15 +230,6 @@ final class StressWindowEvaluation {
             }
         }
         return fills;
-    }
-
-    /** The book after one fill: an ordinary one bought or sold around the habit, or a build-up's multiple. */
-    private static double next(Random random, double book, double typical, double floor, int buildUp) {
-        double size = typical * Math.exp(BuildUpEvaluation.SIZE_SPREAD * random.nextGaussian());
-        if (buildUp >= 0) {
-            return book * BuildUpEvaluation.MULTIPLES[buildUp];
-        }
-        return random.nextBoolean() || book - size < floor ? book + size : book - size;
     }
 
     /** Knuth's Poisson draw with mean one. */
