@@ -110,7 +110,8 @@ final class AccountRecordSerde implements Serde<AccountRecord> {
             double maintenance = in.readDouble();
             if (version == 1) {
                 return new AccountRecord(portfolio, formatOneLifecycle(status, in.readUTF(), in.readUTF(), in.readInt(),
-                        in.readInt()), sequence, head, published, equity, initial, maintenance, RobustBaseline.EMPTY, RobustBaseline.EMPTY, "");
+                        in.readInt()), sequence, head, published, equity, initial, maintenance, RobustBaseline.EMPTY,
+                        RobustBaseline.EMPTY, "");
             }
             int calls = in.readInt();
             int liquidations = in.readInt();
