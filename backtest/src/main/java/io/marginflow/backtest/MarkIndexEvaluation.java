@@ -111,8 +111,10 @@ final class MarkIndexEvaluation {
                 appliedIndex = Optional.of(indexPrice);
             }
             Quote mark = new Quote(marks[i], times[i]);
-            PriceGuard.Verdict verdict = guard.judge(appliedMark, heldMark, mark, withIndex ? appliedIndex : Optional.empty(),
-                    basisAccepted, forecast[i], HOUR_MILLIS);
+            boolean accepted = basisAccepted;
+            Optional<PriceGuard.IndexReference> place = withIndex
+                    ? appliedIndex.map(at -> new PriceGuard.IndexReference(at, 0.0, accepted)) : Optional.empty();
+            PriceGuard.Verdict verdict = guard.judge(appliedMark, heldMark, mark, place, forecast[i], HOUR_MILLIS);
             run.judged++;
             Optional<PriceGuard.Finding> alert = verdict.findings().stream().filter(f -> f.action() == PriceGuard.Action.HELD
                     || f.action() == PriceGuard.Action.APPLIED).findFirst();

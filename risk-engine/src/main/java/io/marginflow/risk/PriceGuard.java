@@ -10,9 +10,9 @@ import java.util.Optional;
  * (a fat-fingered mark, a broken index feed): a mark or index price more than {@code sigmas}
  * standard deviations of the underlying's forecast volatility, scaled to the time since the
  * previous price of the same instrument or index, away from that price is a jump
- * ({@link PriceJump}). A perpetual's mark is also judged against its underlying's index, scaled to
- * the time between the two, when it crosses that range (see {@link #judge(Optional, Optional, Quote,
- * Optional, boolean, double, long)}). A jump is always reported; with a hold it is not applied until a price
+ * ({@link PriceJump}). A future's or perpetual's mark is also judged against where its underlying's
+ * index puts it, scaled to the time between the two (see {@link #judge(Optional, Optional, Quote,
+ * Optional, double, long)}). A jump is always reported; with a hold it is not applied until a price
  * within the plausible range of it confirms the move within {@code holdMillis} of stream time.
  *
  * @param sigmas standard deviations of the elapsed time taken as plausible; 0: prices are not judged
@@ -25,6 +25,22 @@ public record PriceGuard(double sigmas, long holdMillis, long minElapsedMillis) 
 
     /** A price and the stream time it came at. */
     public record Quote(double price, long millis) {}
+
+    /**
+     * Where the index puts a mark: the underlying's last applied {@code index} times e^{@code basis}.
+     * A perpetual's funding keeps its mark at the index itself (basis 0); a dated future's basis is
+     * its carry, taken from its last applied mark.
+     *
+     * @param accepted the applied mark already lay beyond range of this place (a perpetual's basis
+     *        confirmed once, {@link Verdict#offIndex}): the mark is then not judged against it
+     */
+    public record IndexReference(Quote index, double basis, boolean accepted) {
+
+        /** The mark the index puts there. */
+        public double mark() {
+            return index.price() * Math.exp(basis);
+        }
+    }
 
     /** What the guard did with a price. */
     public enum Action {
@@ -46,7 +62,8 @@ public record PriceGuard(double sigmas, long holdMillis, long minElapsedMillis) 
      * @param jump the move, for APPLIED, HELD and CONFIRMED
      * @param held the held price concerned: confirmed, discarded, or replaced by a new hold
      * @param expired for DISCARDED: the held price's window had passed
-     * @param againstIndex the reference is the underlying's index, not the previous price of the same instrument
+     * @param againstIndex the reference is where the underlying's index puts the mark ({@link IndexReference#mark}),
+     *        not the previous price of the same instrument
      */
     public record Finding(Action action, Quote reference, Quote price, Optional<PriceJump> jump, Optional<Quote> held,
                           boolean expired, boolean againstIndex) {}
@@ -57,8 +74,9 @@ public record PriceGuard(double sigmas, long holdMillis, long minElapsedMillis) 
      * @param applies whether the price is applied now
      * @param held the price held for confirmation after this one
      * @param findings what to report, in order
-     * @param offIndex for a perpetual's mark: it lies beyond the plausible range of its index (kept
-     *        with the mark when it is applied, as the next mark's {@code basisAccepted})
+     * @param offIndex for a mark judged against its index: it lies beyond the plausible range of where
+     *        the index puts it (kept with a perpetual's mark when it is applied, as the next mark's
+     *        {@link IndexReference#accepted})
      */
     public record Verdict(boolean applies, Optional<Quote> held, List<Finding> findings, boolean offIndex) {
         public Verdict {
@@ -111,30 +129,32 @@ public record PriceGuard(double sigmas, long holdMillis, long minElapsedMillis) 
      */
     public Verdict judge(Optional<Quote> applied, Optional<Quote> held, Quote price, double volPerInterval,
                          long intervalMillis) {
-        return judge(applied, held, price, Optional.empty(), false, volPerInterval, intervalMillis);
+        return judge(applied, held, price, Optional.empty(), volPerInterval, intervalMillis);
     }
 
     /**
-     * As {@link #judge(Optional, Optional, Quote, double, long)}, for a perpetual's mark with its
-     * underlying's last applied {@code index}: a mark plausible from its previous one is still a jump
-     * when it lies further from the index than the range over the time between the two (at least
-     * the floor), unless the applied mark already did ({@code basisAccepted}: a basis confirmed
-     * once, by a held mark the next confirmed or by a mark applied without a hold, is not judged
-     * again until a mark comes back within range, so a lasting basis is reported once, not on every
-     * price). A perpetual's funding keeps its mark near the index: a mark that leaves it is a wrong
-     * mark or a wrong index.
+     * As {@link #judge(Optional, Optional, Quote, double, long)}, for a future's or perpetual's mark
+     * with where its underlying's last applied index puts it ({@code index}): a mark plausible from
+     * its previous one is still a jump when it lies further from that place than the range over the
+     * time between the mark and the index (at least the floor), unless the place is
+     * {@link IndexReference#accepted}. A perpetual's basis confirmed once (a held mark confirmed by
+     * the next, or a mark applied without a hold) is accepted until a mark comes back within range,
+     * so a lasting basis is reported once, not on every price; a dated future's place follows its
+     * last applied mark's basis, so only a sudden change of basis is judged. A mark that leaves its
+     * index so is a wrong mark or a wrong index.
      *
-     * @param index the underlying's last applied index; empty: the mark is judged against its previous one alone
-     * @param basisAccepted the applied mark lay beyond range of its index when it was applied ({@link Verdict#offIndex})
+     * @param index where the underlying's last applied index puts the mark; empty: the mark is judged
+     *        against its previous one alone
      */
-    public Verdict judge(Optional<Quote> applied, Optional<Quote> held, Quote price, Optional<Quote> index,
-                         boolean basisAccepted, double volPerInterval, long intervalMillis) {
+    public Verdict judge(Optional<Quote> applied, Optional<Quote> held, Quote price, Optional<IndexReference> index,
+                         double volPerInterval, long intervalMillis) {
         if (!judges()) {
             return new Verdict(true, held, List.of());
         }
-        Optional<PriceJump> fromIndex = index.flatMap(from -> jump(from.price(), price.price(),
-                Math.abs(price.millis() - from.millis()), volPerInterval, intervalMillis));
+        Optional<PriceJump> fromIndex = index.flatMap(place -> jump(place.mark(), price.price(),
+                Math.abs(price.millis() - place.index().millis()), volPerInterval, intervalMillis));
         boolean offIndex = fromIndex.isPresent();
+        boolean basisAccepted = index.isPresent() && index.get().accepted();
         List<Finding> findings = new ArrayList<>();
         Optional<Quote> waiting = held;
         if (waiting.isPresent() && price.millis() - waiting.get().millis() > holdMillis) {
@@ -151,7 +171,8 @@ public record PriceGuard(double sigmas, long holdMillis, long minElapsedMillis) 
                     new Finding(Action.DISCARDED, dropped, price, Optional.empty(), Optional.of(dropped), false, false)));
             return new Verdict(true, Optional.empty(), findings, offIndex);
         }
-        Quote reference = againstIndex ? index.orElseThrow() : applied.orElseThrow();
+        Quote reference = againstIndex ? new Quote(index.orElseThrow().mark(), index.get().index().millis())
+                : applied.orElseThrow();
         if (!holds()) {
             findings.add(new Finding(Action.APPLIED, reference, price, jump, Optional.empty(), false, againstIndex));
             return new Verdict(true, Optional.empty(), findings, offIndex);

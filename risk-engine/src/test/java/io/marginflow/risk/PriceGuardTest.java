@@ -125,7 +125,7 @@ class PriceGuardTest {
         // 100 a quarter of an hour before (8σ over 15 minutes is 2.45%).
         Optional<Quote> index = Optional.of(new Quote(100.0, 15 * MINUTE));
         Quote off = new Quote(101.5, 15 * MINUTE);
-        Verdict held = HOLDING.judge(APPLIED, Optional.empty(), off, index, false, 0.03, DAY);
+        Verdict held = HOLDING.judge(APPLIED, Optional.empty(), off, at(index, false), 0.03, DAY);
         assertThat(held.applies()).isFalse();
         assertThat(held.offIndex()).isTrue();
         assertThat(held.findings()).singleElement().satisfies(f -> {
@@ -137,7 +137,7 @@ class PriceGuardTest {
         });
         // the next mark insists (near the held one): the basis is confirmed and applied, and reported as off the index
         Quote insists = new Quote(101.6, 30 * MINUTE);
-        Verdict confirmed = HOLDING.judge(APPLIED, held.held(), insists, Optional.of(new Quote(100.0, 30 * MINUTE)), false,
+        Verdict confirmed = HOLDING.judge(APPLIED, held.held(), insists, at(Optional.of(new Quote(100.0, 30 * MINUTE)), false),
                 0.03, DAY);
         assertThat(confirmed.applies()).isTrue();
         assertThat(confirmed.offIndex()).isTrue();
@@ -146,20 +146,20 @@ class PriceGuardTest {
         // while the applied mark lay that far from its index, the basis is not judged again
         Optional<Quote> appliedOff = Optional.of(insists);
         Optional<Quote> index45 = Optional.of(new Quote(100.0, 45 * MINUTE));
-        Verdict lasting = HOLDING.judge(appliedOff, Optional.empty(), new Quote(101.7, 45 * MINUTE), index45, true, 0.03, DAY);
+        Verdict lasting = HOLDING.judge(appliedOff, Optional.empty(), new Quote(101.7, 45 * MINUTE), at(index45, true), 0.03, DAY);
         assertThat(lasting.applies()).isTrue();
         assertThat(lasting.findings()).isEmpty();
         assertThat(lasting.offIndex()).isTrue();
         // back within range (0.2%): no longer off; off again after that is a new crossing, judged again
         Verdict back = HOLDING.judge(appliedOff, Optional.empty(), new Quote(100.2, 60 * MINUTE),
-                Optional.of(new Quote(100.0, 60 * MINUTE)), true, 0.03, DAY);
+                at(Optional.of(new Quote(100.0, 60 * MINUTE)), true), 0.03, DAY);
         assertThat(back.findings()).isEmpty();
         assertThat(back.offIndex()).isFalse();
         Verdict again = HOLDING.judge(Optional.of(new Quote(100.2, 60 * MINUTE)), Optional.empty(), new Quote(101.5, 75 * MINUTE),
-                Optional.of(new Quote(100.0, 75 * MINUTE)), false, 0.03, DAY);
+                at(Optional.of(new Quote(100.0, 75 * MINUTE)), false), 0.03, DAY);
         assertThat(again.findings()).extracting(Finding::action).containsExactly(Action.HELD);
         // an index a quarter of an hour older widens the range to 2.45%: 1.5% is then plausible
-        Verdict older = HOLDING.judge(APPLIED, Optional.empty(), off, Optional.of(new Quote(100.0, 0)), false, 0.03, DAY);
+        Verdict older = HOLDING.judge(APPLIED, Optional.empty(), off, at(Optional.of(new Quote(100.0, 0)), false), 0.03, DAY);
         assertThat(older.findings()).isEmpty();
         assertThat(older.offIndex()).isFalse();
     }
@@ -167,16 +167,42 @@ class PriceGuardTest {
     @Test
     void aMarkThatJumpsFromItsPreviousOneIsReportedAgainstItAndWithoutAHoldApplied() {
         Optional<Quote> index = Optional.of(new Quote(10.0, 15 * MINUTE));
-        Verdict verdict = HOLDING.judge(APPLIED, Optional.empty(), new Quote(10.0, 15 * MINUTE), index, false, 0.03, DAY);
+        Verdict verdict = HOLDING.judge(APPLIED, Optional.empty(), new Quote(10.0, 15 * MINUTE), at(index, false), 0.03, DAY);
         assertThat(verdict.findings()).singleElement().satisfies(f -> {
             assertThat(f.againstIndex()).as("the previous mark is judged first").isFalse();
             assertThat(f.reference()).isEqualTo(APPLIED.get());
         });
         Verdict reported = new PriceGuard(8.0, 0, MINUTE).judge(APPLIED, Optional.empty(), new Quote(101.5, 15 * MINUTE),
-                Optional.of(new Quote(100.0, 15 * MINUTE)), false, 0.03, DAY);
+                at(Optional.of(new Quote(100.0, 15 * MINUTE)), false), 0.03, DAY);
         assertThat(reported.applies()).isTrue();
         assertThat(reported.offIndex()).isTrue();
         assertThat(reported.findings()).extracting(Finding::action, Finding::againstIndex)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(Action.APPLIED, true));
+    }
+
+    @Test
+    void aDatedFuturesMarkIsJudgedAgainstTheIndexWithTheBasisOfItsLastMark() {
+        // The future's last mark lay 1% above its index (basis ln 1.01): the index of 100 puts it at 101. A mark
+        // of 101.2 is 0.2% from there, within 8σ of the floor (0.63%); 102.6 is ln(102.6 / 101) = 1.57% from it:
+        // 19.9 standard deviations of a minute, though plausible from the previous mark 101 a quarter of an hour
+        // before (1.57% against 2.45%).
+        Optional<Quote> future = Optional.of(new Quote(101.0, 0));
+        Optional<PriceGuard.IndexReference> place = Optional.of(new PriceGuard.IndexReference(new Quote(100.0, 15 * MINUTE),
+                Math.log(1.01), false));
+        assertThat(place.get().mark()).isCloseTo(101.0, within(1e-9));
+        assertThat(HOLDING.judge(future, Optional.empty(), new Quote(101.2, 15 * MINUTE), place, 0.03, DAY).findings())
+                .isEmpty();
+        Verdict held = HOLDING.judge(future, Optional.empty(), new Quote(102.6, 15 * MINUTE), place, 0.03, DAY);
+        assertThat(held.findings()).singleElement().satisfies(f -> {
+            assertThat(f.action()).isEqualTo(Action.HELD);
+            assertThat(f.againstIndex()).isTrue();
+            assertThat(f.reference().price()).isCloseTo(101.0, within(1e-9));
+            assertThat(f.jump().orElseThrow().sigmas()).isCloseTo(Math.log(102.6 / 101.0) / (0.03 * Math.sqrt(1.0 / 1440)),
+                    within(1e-6));
+        });
+    }
+
+    private static Optional<PriceGuard.IndexReference> at(Optional<Quote> index, boolean accepted) {
+        return index.map(quote -> new PriceGuard.IndexReference(quote, 0.0, accepted));
     }
 }

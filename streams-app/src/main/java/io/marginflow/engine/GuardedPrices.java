@@ -21,8 +21,9 @@ import java.util.function.BiConsumer;
 /**
  * The price guard in the engine: before a mark or index price is applied, its underlying's guard
  * ({@link PriceGuard}, set in the underlying's risk parameters) judges it against the last applied
- * price of the same instrument or index (a perpetual's mark also against its underlying's last
- * applied index) and any price held for confirmation; this class keeps
+ * price of the same instrument or index (a future's or perpetual's mark also against where its
+ * underlying's last applied index puts it: the index itself for a perpetual, the index with the
+ * basis of its last applied mark for a dated future) and any price held for confirmation; this class keeps
  * those in the market replica and publishes what the guard reports on the alerts topic.
  * Settlement prices are official and never judged.
  *
@@ -65,29 +66,53 @@ final class GuardedPrices {
         }
         Optional<Quote> applied = replica.applied(kind, id);
         Optional<Quote> held = replica.held(kind, id);
+        Optional<InstrumentSpec> linear = kind == PriceKind.MARK ? market.instrument(id).filter(InstrumentSpec::isLinear)
+                : Optional.empty();
+        boolean perpetual = linear.filter(spec -> spec.kind() == InstrumentSpec.Kind.PERPETUAL).isPresent();
+        Optional<Quote> index = linear.isPresent() ? replica.applied(PriceKind.INDEX, underlying) : Optional.empty();
+        Quote quote = new Quote(price.getPrice(), cause.timestamp());
         if (applied.isEmpty() && held.isEmpty()) {
+            keepBasis(id, perpetual, index, quote, false);
             return true; // the first price: nothing to judge it against
         }
         double forecastVol = market.statistics(underlying).map(UnderlyingStatistics::forecastVol).orElse(0.0);
-        boolean perpetual = kind == PriceKind.MARK && market.instrument(id)
-                .filter(spec -> spec.kind() == InstrumentSpec.Kind.PERPETUAL).isPresent();
-        Optional<Quote> index = perpetual ? replica.applied(PriceKind.INDEX, underlying) : Optional.empty();
-        PriceGuard.Verdict verdict = guard.judge(applied, held, new Quote(price.getPrice(), cause.timestamp()), index,
-                perpetual && replica.markOffIndex(id), forecastVol, settings.history().intervalMillis());
+        Optional<PriceGuard.IndexReference> place = index.flatMap(at -> perpetual
+                ? Optional.of(new PriceGuard.IndexReference(at, 0.0, replica.markOffIndex(id)))
+                : replica.markBasis(id).map(basis -> new PriceGuard.IndexReference(at, basis, false)));
+        PriceGuard.Verdict verdict = guard.judge(applied, held, quote, place, forecastVol, settings.history().intervalMillis());
         if (!verdict.held().equals(held)) {
-            verdict.held().ifPresentOrElse(quote -> replica.hold(kind, id, quote), () -> replica.release(kind, id));
+            verdict.held().ifPresentOrElse(waiting -> replica.hold(kind, id, waiting), () -> replica.release(kind, id));
         }
-        if (perpetual && verdict.applies()) {
-            replica.markOffIndex(id, verdict.offIndex());
+        if (verdict.applies()) {
+            keepBasis(id, perpetual, index, quote, verdict.offIndex());
         }
         if (cause.cause().getJournalPartition() == PUBLISHING_PARTITION) {
             for (PriceGuard.Finding finding : verdict.findings()) {
+                SortedMap<String, Double> figures = figures(finding, guard, forecastVol);
+                Optional<PriceGuard.IndexReference> against = finding.againstIndex() ? place : Optional.empty();
+                against.ifPresent(at -> {
+                    figures.put("index", at.index().price());
+                    figures.put("basis", at.basis());
+                });
                 alerts.accept(EngineOutputs.alert(AlertKind.PRICE_JUMP, AlertAction.valueOf(finding.action().name()), underlying,
-                        id, null, kind.name(), id, cause.cause(), figures(finding, guard, forecastVol),
-                        reason(finding, kind, id, underlying, guard)), cause);
+                        id, null, kind.name(), id, cause.cause(), figures, reason(finding, against, kind, id, underlying, guard)),
+                        cause);
             }
         }
         return verdict.applies();
+    }
+
+    /**
+     * What the next mark of {@code id} is judged against the index with, kept as {@code mark} is
+     * applied: for a perpetual whether it lies off its index ({@code offIndex}), for a dated future its
+     * basis over the {@code index} (none without one).
+     */
+    private void keepBasis(String id, boolean perpetual, Optional<Quote> index, Quote mark, boolean offIndex) {
+        if (perpetual) {
+            replica.markOffIndex(id, offIndex);
+        } else {
+            index.ifPresent(at -> replica.markBasis(id, Math.log(mark.price() / at.price())));
+        }
     }
 
     /** The figures behind a finding, by name. */
@@ -99,9 +124,6 @@ final class GuardedPrices {
         figures.put("forecastVol", forecastVol);
         figures.put("allowedSigmas", guard.sigmas());
         finding.held().ifPresent(held -> figures.put("held", held.price()));
-        if (finding.againstIndex()) {
-            figures.put("index", finding.reference().price());
-        }
         finding.jump().ifPresent(jump -> {
             figures.put("logMove", jump.logMove());
             figures.put("threshold", jump.threshold());
@@ -110,10 +132,11 @@ final class GuardedPrices {
         return figures;
     }
 
-    private static String reason(PriceGuard.Finding finding, PriceKind kind, String id, String underlying, PriceGuard guard) {
+    private static String reason(PriceGuard.Finding finding, Optional<PriceGuard.IndexReference> against, PriceKind kind,
+                                 String id, String underlying, PriceGuard guard) {
         Quote price = finding.price();
-        String move = finding.jump().map(jump -> describe(finding.reference(), price, jump, finding.againstIndex(), kind, id, underlying, guard))
-                .orElse("");
+        String move = finding.jump().map(jump -> describe(finding.reference(), price, jump, against, kind, id, underlying,
+                guard)).orElse("");
         return switch (finding.action()) {
             case APPLIED -> move + "; applied (the underlying holds no jumps)";
             case HELD -> move + "; held, not applied, until a price within range of it confirms it within "
@@ -128,16 +151,19 @@ final class GuardedPrices {
         };
     }
 
-    private static String describe(Quote from, Quote to, PriceJump jump, boolean againstIndex, PriceKind kind, String id,
-                                   String underlying, PriceGuard guard) {
-        if (againstIndex) {
-            return String.format("%s %s at %s lies %.2f%% from %s's index %s of %d ms before: %.1f standard deviations of"
-                            + " %s's forecast volatility over that time, beyond the %s allowed", kind, id, to.price(),
-                    100.0 * (to.price() / from.price() - 1.0), underlying, from.price(), to.millis() - from.millis(),
-                    jump.sigmas(), underlying, guard.sigmas());
+    private static String describe(Quote from, Quote to, PriceJump jump, Optional<PriceGuard.IndexReference> against,
+                                   PriceKind kind, String id, String underlying, PriceGuard guard) {
+        String plausible = String.format("%.1f standard deviations of %s's forecast volatility over that time, beyond the %s"
+                + " allowed", jump.sigmas(), underlying, guard.sigmas());
+        if (against.isEmpty()) {
+            return String.format("%s %s moved from %s to %s in %d ms: %s", kind, id, from.price(), to.price(),
+                    to.millis() - from.millis(), plausible);
         }
-        return String.format("%s %s moved from %s to %s in %d ms: %.1f standard deviations of %s's forecast"
-                        + " volatility over that time, beyond the %s allowed", kind, id, from.price(), to.price(),
-                to.millis() - from.millis(), jump.sigmas(), underlying, guard.sigmas());
+        PriceGuard.IndexReference at = against.get();
+        String where = at.basis() == 0.0 ? "" : String.format(" with the basis of its last applied mark (%+.2f%%), at %.2f",
+                100.0 * Math.expm1(at.basis()), at.mark());
+        return String.format("%s %s at %s lies %.2f%% from %s's index %s of %d ms before%s: %s", kind, id, to.price(),
+                100.0 * (to.price() / from.price() - 1.0), underlying, at.index().price(), to.millis() - at.index().millis(),
+                where, plausible);
     }
 }

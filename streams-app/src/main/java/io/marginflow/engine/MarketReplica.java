@@ -32,14 +32,15 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * price guard ({@link GuardedPrices}), the stream time of each applied mark and index
  * ({@code MARK_TIME:}, {@code INDEX_TIME:}) and the price held for confirmation and its time
  * ({@code HELD_MARK:}, {@code HELD_MARK_TIME:}, {@code HELD_INDEX:}, {@code HELD_INDEX_TIME:}), and
- * {@code MARK_OFF_INDEX:} (1) while a perpetual's applied mark lies beyond the guard's range of its index.
+ * {@code MARK_OFF_INDEX:} (1) while a perpetual's applied mark lies beyond the guard's range of its index,
+ * and {@code MARK_BASIS:}, a dated future's ln(mark / index) at its last applied mark.
  */
 final class MarketReplica {
 
     /** The kinds of key in the prices store. */
     private enum PriceKey {
         MARK, INDEX, CLOCK, ANCHOR, MARK_TIME, INDEX_TIME, HELD_MARK, HELD_MARK_TIME, HELD_INDEX, HELD_INDEX_TIME,
-        MARK_OFF_INDEX;
+        MARK_OFF_INDEX, MARK_BASIS;
 
         static PriceKey applied(PriceKind kind) {
             return kind == PriceKind.INDEX ? INDEX : MARK;
@@ -135,7 +136,7 @@ final class MarketReplica {
                     case INDEX -> market.putIndexPrice(id, entry.value);
                     case MARK -> market.putMark(id, entry.value);
                     // the price guard's, read from the store when a price is judged
-                    case MARK_TIME, INDEX_TIME, HELD_MARK, HELD_MARK_TIME, HELD_INDEX, HELD_INDEX_TIME, MARK_OFF_INDEX -> { }
+                    case MARK_TIME, INDEX_TIME, HELD_MARK, HELD_MARK_TIME, HELD_INDEX, HELD_INDEX_TIME, MARK_OFF_INDEX, MARK_BASIS -> { }
                 }
             });
         }
@@ -228,6 +229,16 @@ final class MarketReplica {
         } else if (markOffIndex(id)) {
             prices.delete(PriceKey.MARK_OFF_INDEX.of(id));
         }
+    }
+
+    /** Dated future {@code id}'s ln(mark / index) at its last applied mark, if an index was known then. */
+    Optional<Double> markBasis(String id) {
+        return Optional.ofNullable(prices.get(PriceKey.MARK_BASIS.of(id)));
+    }
+
+    /** Keeps dated future {@code id}'s ln(mark / index) at the mark being applied. */
+    void markBasis(String id, double basis) {
+        prices.put(PriceKey.MARK_BASIS.of(id), basis);
     }
 
     /** Drops the price of {@code id} held for confirmation. */

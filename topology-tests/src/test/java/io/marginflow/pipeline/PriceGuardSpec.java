@@ -261,24 +261,20 @@ class PriceGuardSpec {
     }
 
     @Test
-    void aPerpetualsMarkThatLeavesItsIndexIsHeldOnceAndADatedFuturesIsNot() {
+    void aPerpetualsMarkThatLeavesItsIndexIsHeldOnceForALastingBasis() {
         try (PipelineDriver pipeline = market(guarded(HOLD))) {
-            pipeline.publish(Instrument.newBuilder(perpetual("BTC-25DEC20", "BTC")).setKind(InstrumentKind.FUTURE)
-                    .setExpiry(T0.plus(Duration.ofDays(90))).build());
-            pipeline.publish(mark("BTC-25DEC20", 10_000.0, 0));
-            // a quarter of an hour on, the index falls 1% and the marks rise 0.8%: each plausible from its
+            // a quarter of an hour on, the index falls 1% and the mark rises 0.8%: each plausible from its
             // previous price (8σ of ~2% a day over 15 minutes is ~1.6%), but the perpetual's mark now lies
             // ln(10,080 / 9,900) = 1.80% from the index of the same instant, judged over the floor of a
-            // minute (8σ ~0.42%): held. The dated future's mark is not judged against the index (its basis is carry).
+            // minute (8σ ~0.42%): held
             pipeline.publish(index("BTC", 9_900.0, 15));
             pipeline.publish(mark("BTC-PERPETUAL", 10_080.0, 15));
-            pipeline.publish(mark("BTC-25DEC20", 10_080.0, 15));
             assertThat(pipeline.alerts()).singleElement().satisfies(alert -> {
                 assertThat(alert.getAction()).isEqualTo(AlertAction.HELD);
                 assertThat(alert.getSubject()).isEqualTo("BTC-PERPETUAL");
                 Map<String, Double> figures = figures(alert);
                 assertThat(figures).containsEntry("index", 9_900.0).containsEntry("reference", 9_900.0)
-                        .containsEntry("price", 10_080.0).containsEntry("elapsedMillis", 0.0);
+                        .containsEntry("basis", 0.0).containsEntry("price", 10_080.0).containsEntry("elapsedMillis", 0.0);
                 // by hand from the forecast it carries: over the floor, σ = forecast × √(60,000 / 86,400,000)
                 assertThat(figures.get("sigmas")).isCloseTo(Math.log(10_080.0 / 9_900.0)
                         / (figures.get("forecastVol") * Math.sqrt(60_000.0 / 86_400_000.0)), within(1e-9));
@@ -299,6 +295,41 @@ class PriceGuardSpec {
             assertThat(pipeline.alerts()).isEmpty();
             assertThat(pipeline.margin()).last().satisfies(result ->
                     assertThat(result.getEquity().doubleValue()).isCloseTo(2_730.0, within(1e-6)));
+        }
+    }
+
+    @Test
+    void aDatedFuturesMarkIsJudgedAgainstTheIndexWithTheBasisOfItsLastMark() {
+        try (PipelineDriver pipeline = market(guarded(HOLD))) {
+            pipeline.publish(Instrument.newBuilder(perpetual("BTC-25DEC20", "BTC")).setKind(InstrumentKind.FUTURE)
+                    .setExpiry(T0.plus(Duration.ofDays(90))).build());
+            // its first mark, 1% over the index of 10,000 (its carry), then with the index 1% lower: basis kept
+            pipeline.publish(mark("BTC-25DEC20", 10_100.0, 0));
+            pipeline.publish(index("BTC", 9_900.0, 15));
+            pipeline.publish(mark("BTC-25DEC20", 9_999.0, 15));
+            assertThat(pipeline.alerts()).isEmpty();
+            // half an hour on, the index unchanged, the mark 1.5% higher: plausible from the previous mark (8σ over
+            // 30 minutes ~2.3%) but ln(10,150 / 9,999) = 1.50% from where the index and the last basis put it
+            // (9,900 × 9,999 / 9,900 = 9,999), beyond 8σ of a minute (~0.42%): held
+            pipeline.publish(index("BTC", 9_900.0, 45));
+            pipeline.publish(mark("BTC-25DEC20", 10_150.0, 45));
+            assertThat(pipeline.alerts()).singleElement().satisfies(alert -> {
+                assertThat(alert.getAction()).isEqualTo(AlertAction.HELD);
+                assertThat(alert.getSubject()).isEqualTo("BTC-25DEC20");
+                Map<String, Double> figures = figures(alert);
+                assertThat(figures.get("reference")).isCloseTo(9_999.0, within(1e-9));
+                assertThat(figures.get("basis")).isCloseTo(Math.log(9_999.0 / 9_900.0), within(1e-12));
+                assertThat(figures).containsEntry("index", 9_900.0).containsEntry("elapsedMillis", 0.0);
+                assertThat(figures.get("logMove")).isCloseTo(Math.log(10_150.0 / 9_999.0), within(1e-12));
+                assertThat(alert.getReason()).contains("with the basis of its last applied mark (+1.00%)");
+            });
+            // the next insists: confirmed and applied, and its basis is the one the marks after it are judged by
+            pipeline.publish(index("BTC", 9_900.0, 60));
+            pipeline.publish(mark("BTC-25DEC20", 10_160.0, 60));
+            assertThat(pipeline.alerts()).extracting(Alert::getAction).containsExactly(AlertAction.CONFIRMED);
+            pipeline.publish(index("BTC", 9_900.0, 75));
+            pipeline.publish(mark("BTC-25DEC20", 10_155.0, 75));
+            assertThat(pipeline.alerts()).isEmpty();
         }
     }
 
