@@ -111,9 +111,8 @@ final class MarkIndexEvaluation {
                 appliedIndex = Optional.of(indexPrice);
             }
             Quote mark = new Quote(marks[i], times[i]);
-            boolean accepted = basisAccepted;
             Optional<PriceGuard.IndexReference> place = withIndex
-                    ? appliedIndex.map(at -> new PriceGuard.IndexReference(at, 0.0, accepted)) : Optional.empty();
+                    ? Optional.of(new PriceGuard.IndexReference(appliedIndex.orElseThrow(), 0.0, basisAccepted)) : Optional.empty();
             PriceGuard.Verdict verdict = guard.judge(appliedMark, heldMark, mark, place, forecast[i], HOUR_MILLIS);
             run.judged++;
             Optional<PriceGuard.Finding> alert = verdict.findings().stream().filter(f -> f.action() == PriceGuard.Action.HELD

@@ -125,7 +125,7 @@ final class StressWindowEvaluation {
         }
         int[] none = new int[marks.length];
         Arrays.fill(none, -1);
-        int[] fatFingers = count(kindAt, PriceGuardEvaluation.KINDS.size());
+        int[] fatFingers = new PriceGuardEvaluation.Injection(fatFingered, kindAt).counts(PriceGuardEvaluation.KINDS.size());
         List<Row> rows = new ArrayList<>();
         for (double sigmas : SIGMAS) {
             PriceGuard guard = new PriceGuard(sigmas, PriceGuardEvaluation.HOLD_MILLIS, 60_000L);
@@ -169,16 +169,6 @@ final class StressWindowEvaluation {
             }
         }
         return new Result(rows, new BuildUps(asset, ordinary, falseAlerts, onOffMarket, injected, caught));
-    }
-
-    private static int[] count(int[] kindAt, int kinds) {
-        int[] count = new int[kinds];
-        for (int k : kindAt) {
-            if (k >= 0) {
-                count[k]++;
-            }
-        }
-        return count;
     }
 
     /**
