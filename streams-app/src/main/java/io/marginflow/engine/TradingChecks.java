@@ -24,9 +24,9 @@ import java.util.function.BiConsumer;
 /**
  * An account's trading, checked as each fill is applied: a fill far off its instrument's mark
  * ({@link #offMarket}), and a fill that grows the account's gross position ({@link #buildUp}) or its
- * initial margin ({@link #marginUsage}) far beyond its own habit. All are reported on the alerts topic by the account's journal partition and
- * change nothing: a fill is the clearinghouse's record of a trade, and is applied. Part of
- * {@link MarginEngine}.
+ * initial margin ({@link #marginUsage}) far beyond its own habit. All are reported on the alerts
+ * topic by the account's journal partition and change nothing: a fill is the clearinghouse's record
+ * of a trade, and is applied. Part of {@link MarginEngine}.
  */
 final class TradingChecks {
 
@@ -85,8 +85,9 @@ final class TradingChecks {
 
     /**
      * The account's margin-usage baseline after {@code fill} took its initial margin from
-     * {@code before} (the margin last computed before the fill, at the same market: every price
-     * recomputes the accounts exposed to it) to {@code after}; a growth far above the account's
+     * {@code before} (the margin last published before the fill: within the result tolerance of the
+     * margin at the market the fill found, since every price recomputes the accounts exposed to it)
+     * to {@code after}; a growth far above the account's
      * habit is reported first (MARGIN_USAGE). Equity does not move with a fill (but for its fee),
      * so the growth of the margin is the growth of its usage. A fill from or to no margin leaves the
      * baseline as it is.
